@@ -1,0 +1,197 @@
+"""The checking stage: every reference's original and snapshot observed, concurrently, with one client.
+
+Scheduling: the Wayback budget is the long pole, so snapshot replays are queued first and run at the
+replay pace while live checks of the originals overlap them. Each unique URL is requested once per run
+(apart from HEAD→GET and retries); references that share a URL share its observation.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+import httpx
+
+from ..archives import datetime_to_timestamp, url_key
+from ..errors import NetworkDown
+from ..model import LiveObservation, LookupResult, Reference, SnapshotObservation
+from ..settings import Settings
+from .http import HostGates, build_client, fetch_with_retries
+from .live import LiveProber
+from .wayback import CONNECTION_ERRORS, Wayback
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Observed:
+    reference: Reference
+    live: LiveObservation | None = None
+    snapshot: SnapshotObservation | None = None
+    lookup: LookupResult | None = None
+
+
+@dataclass(frozen=True)
+class RunStats:
+    wayback_requests: dict
+    wayback_rate_limited: dict
+    live_urls: int
+    snapshots: int
+
+
+def target_timestamp(ref: Reference, now: dt.datetime) -> str:
+    """The time a reference's snapshot should be near: the cited capture, else the access date, else the
+    publication year, else now."""
+    link = ref.archive_link
+    if link and link.timestamp:
+        return link.timestamp
+    if ref.access_date:
+        return datetime_to_timestamp(ref.access_date)
+    if ref.year and ref.year <= now.year:
+        return f"{ref.year}0701000000" if ref.year < now.year else datetime_to_timestamp(now)
+    return datetime_to_timestamp(now)
+
+
+def _is_http(url: str | None) -> bool:
+    return bool(url) and url.lower().startswith(("http://", "https://"))
+
+
+def _needs_lookup(obs: SnapshotObservation) -> bool:
+    """A snapshot that is not an exact good capture: find the closest good one to suggest."""
+    cap = obs.capture
+    if obs.wayback_says in ("excluded", "ratelimited", "unreachable"):
+        return False
+    if cap is None or not cap.status or not (200 <= cap.status < 300):
+        return True
+    if obs.redirect_target is not None or obs.wayback_says == "closest":
+        return True
+    markers = obs.fetch.page.markers if obs.fetch else frozenset()
+    return bool(markers & {"notfound_title", "challenge", "parked"})
+
+
+class _Monitor:
+    """Notices when nothing at all can be reached, so the run stops instead of calling everything dead."""
+
+    def __init__(self, threshold: int = 12):
+        self.threshold = threshold
+        self.failures = 0
+        self.answers = 0
+        self.wayback_failures = 0
+        self.down = asyncio.Event()
+
+    def note(self, error: str | None, status: int | None, wayback: bool = False) -> None:
+        if status is not None and error not in CONNECTION_ERRORS:
+            self.answers += 1
+        elif error in CONNECTION_ERRORS:
+            self.failures += 1
+            self.wayback_failures += wayback
+        if self.answers == 0 and self.wayback_failures > 0 and self.failures >= self.threshold:
+            self.down.set()
+
+
+async def observe(
+    refs: list[Reference],
+    settings: Settings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[Observed], RunStats]:
+    now = settings.now or dt.datetime.now(dt.timezone.utc)
+    async with build_client(settings, transport) as client:
+        gates = HostGates(settings.per_host, settings.host_interval, asyncio.Semaphore(settings.concurrency))
+        wayback = Wayback(client, settings)
+        prober = LiveProber(client, settings, gates)
+        monitor = _Monitor()
+
+        snapshot_tasks: dict[tuple[str, str], asyncio.Task] = {}
+        live_tasks: dict[str, asyncio.Task] = {}
+        lookup_tasks: dict[tuple[str, str], asyncio.Task] = {}
+
+        async def snapshot(ref: Reference) -> SnapshotObservation:
+            link = ref.archive_link
+            assert link is not None
+            if link.is_wayback and link.original:
+                obs = await wayback.observe(link, target_timestamp(ref, now))
+                f = obs.fetch
+                monitor.note(f.error if f else None, f.status if f else None, wayback=True)
+                return obs
+            # another archive: one ordinary GET says whether the copy is there
+            f = await fetch_with_retries(client, "GET", link.url, settings, gates=gates)
+            monitor.note(f.error, f.status)
+            return SnapshotObservation(link=link, fetch=f)
+
+        async def live(url: str) -> LiveObservation:
+            obs = await prober.check(url)
+            monitor.note(obs.fetch.error, obs.fetch.status)
+            return obs
+
+        async def lookup(url: str, ts: str, confirm: bool) -> LookupResult:
+            return await wayback.closest_good(url, ts, confirm_empty=confirm)
+
+        # snapshots first: they run at the archive's pace and set the run's length
+        if settings.check_archive:
+            for ref in refs:
+                link = ref.archive_link
+                if link is None or (link.is_wayback and not link.original):
+                    continue  # a Wayback link that names no URL cannot be replayed; classify says so
+                key = (url_key(link.original) if link.original else link.url, link.timestamp or "")
+                if key not in snapshot_tasks:
+                    snapshot_tasks[key] = asyncio.ensure_future(snapshot(ref))
+        if settings.check_live:
+            for ref in refs:
+                if _is_http(ref.url) and ref.url not in live_tasks:
+                    live_tasks[ref.url] = asyncio.ensure_future(live(ref.url))
+        if settings.check_archive and settings.lookup_uncited:
+            for ref in refs:
+                if ref.archive_link is None and _is_http(ref.url):
+                    key = (url_key(ref.url), target_timestamp(ref, now))
+                    if key not in lookup_tasks:
+                        lookup_tasks[key] = asyncio.ensure_future(lookup(ref.url, key[1], True))
+
+        async def one(ref: Reference) -> Observed:
+            link = ref.archive_link
+            snap = None
+            look = None
+            if link is not None and settings.check_archive and not (link.is_wayback and not link.original):
+                key = (url_key(link.original) if link.original else link.url, link.timestamp or "")
+                snap = await snapshot_tasks[key]
+                if link.is_wayback and link.original and _needs_lookup(snap):
+                    look = await lookup(link.original, target_timestamp(ref, now), False)
+            elif ref.url and settings.check_archive and settings.lookup_uncited and _is_http(ref.url):
+                look = await lookup_tasks[(url_key(ref.url), target_timestamp(ref, now))]
+            lv = await live_tasks[ref.url] if ref.url in live_tasks else None
+            return Observed(ref, lv, snap, look)
+
+        results: list[Observed | None] = [None] * len(refs)
+        done = 0
+
+        async def tracked(i: int, ref: Reference) -> None:
+            nonlocal done
+            results[i] = await one(ref)
+            done += 1
+            if progress:
+                progress(done, len(refs))
+
+        work = asyncio.ensure_future(asyncio.gather(*(tracked(i, r) for i, r in enumerate(refs))))
+        down = asyncio.ensure_future(monitor.down.wait())
+        await asyncio.wait({work, down}, return_when=asyncio.FIRST_COMPLETED)
+        if not work.done():
+            for t in [work, *snapshot_tasks.values(), *live_tasks.values(), *lookup_tasks.values()]:
+                t.cancel()
+            await asyncio.gather(work, *snapshot_tasks.values(), *live_tasks.values(), *lookup_tasks.values(),
+                                 return_exceptions=True)
+            raise NetworkDown(
+                "no host could be reached, web.archive.org included: check the network connection or the proxy "
+                "settings (HTTP_PROXY/HTTPS_PROXY)"
+            )
+        down.cancel()
+        work.result()
+        if monitor.answers == 0 and monitor.wayback_failures > 0:
+            raise NetworkDown(
+                "no host could be reached, web.archive.org included: check the network connection or the proxy "
+                "settings (HTTP_PROXY/HTTPS_PROXY)"
+            )
+        stats = RunStats(dict(wayback.stats.requests), dict(wayback.stats.rate_limited), len(live_tasks),
+                         len(snapshot_tasks))
+        return [r for r in results if r is not None], stats

@@ -1,0 +1,80 @@
+"""The live probe: what the original URL answers today. Observations only; classify.py judges them."""
+from __future__ import annotations
+
+import asyncio
+import secrets
+import urllib.parse
+
+import httpx
+
+from ..model import Fetch, LiveObservation
+from ..settings import Settings
+from .http import HostGates, fetch_with_retries
+
+# Paths whose body tells us nothing a HEAD does not: ask HEAD first and spare the download.
+BINARY_SUFFIXES = (
+    ".pdf", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".tar", ".doc", ".docx", ".xls", ".xlsx", ".ppt",
+    ".pptx", ".odt", ".ods", ".epub", ".mp3", ".mp4", ".m4a", ".avi", ".mov", ".wav", ".jpg", ".jpeg", ".png",
+    ".gif", ".webp", ".tif", ".tiff", ".iso", ".exe", ".dmg", ".csv", ".djvu", ".ps",
+)
+
+
+def prefers_head(url: str) -> bool:
+    path = urllib.parse.urlsplit(url).path.lower()
+    return path.endswith(BINARY_SUFFIXES)
+
+
+def head_is_enough(head: Fetch) -> bool:
+    """A HEAD answer we can judge on: a success for a non-HTML resource. Anything else is confirmed by GET."""
+    if head.error or head.status is None or not (200 <= head.status < 300):
+        return False
+    ctype = (head.content_type or "").lower()
+    return bool(ctype) and "html" not in ctype
+
+
+def sibling_url(url: str) -> str:
+    """A random path beside ``url`` that cannot exist: how the host answers it tells a soft 404."""
+    p = urllib.parse.urlsplit(url)
+    directory = p.path.rsplit("/", 1)[0] if "/" in p.path else ""
+    return urllib.parse.urlunsplit((p.scheme, p.netloc, f"{directory}/citecheck-{secrets.token_hex(6)}", "", ""))
+
+
+class LiveProber:
+    """Checks originals; one instance per run so per-host probes are shared."""
+
+    def __init__(self, client: httpx.AsyncClient, settings: Settings, gates: HostGates):
+        self.client = client
+        self.settings = settings
+        self.gates = gates
+        self._siblings: dict[str, asyncio.Task[Fetch]] = {}
+
+    async def check(self, url: str) -> LiveObservation:
+        head: Fetch | None = None
+        if prefers_head(url):
+            head = await fetch_with_retries(self.client, "HEAD", url, self.settings, gates=self.gates, read_body=False)
+            if head_is_enough(head):
+                return LiveObservation(url=url, fetch=head)
+            if head.error in ("dns", "unreachable", "timeout"):
+                # the host is gone or hangs: a GET would only repeat that
+                return LiveObservation(url=url, fetch=head)
+        got = await fetch_with_retries(self.client, "GET", url, self.settings, gates=self.gates)
+        sibling = None
+        if self._needs_sibling(got):
+            sibling = await self._sibling(got.final_url or url)
+        return LiveObservation(url=url, fetch=got, head=head, sibling=sibling)
+
+    @staticmethod
+    def _needs_sibling(got: Fetch) -> bool:
+        if got.error or got.status is None or not (200 <= got.status < 300):
+            return False
+        return "notfound_text" in got.page.markers or "notfound_title" in got.page.markers
+
+    async def _sibling(self, url: str) -> Fetch:
+        p = urllib.parse.urlsplit(url)
+        key = f"{p.scheme}://{p.netloc}{p.path.rsplit('/', 1)[0]}"
+        task = self._siblings.get(key)
+        if task is None:
+            task = self._siblings[key] = asyncio.ensure_future(
+                fetch_with_retries(self.client, "GET", sibling_url(url), self.settings, gates=self.gates)
+            )
+        return await task

@@ -1,0 +1,268 @@
+"""The archive probe: replays of cited snapshots, and look-ups of the closest good capture.
+
+One :class:`Wayback` per process holds one pacer per endpoint family (replay; CDX + timemap; availability),
+each just under the Internet Archive's published limit. A Wayback 429 (which carries no Retry-After) pauses
+its whole family for at least a minute, so a run never keeps sending into 429s.
+"""
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import urllib.parse
+from dataclasses import dataclass, field
+
+import httpx
+
+from ..archives import WAYBACK_BASE, parse_replay_location, replay_url, snapshot_url, url_key
+from ..model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
+from ..settings import Settings
+from .http import Pacer, backoff, fetch
+
+AVAILABILITY_URL = "https://archive.org/wayback/available"
+CDX_URL = f"{WAYBACK_BASE}/cdx/search/cdx"
+CONNECTION_ERRORS = frozenset({"dns", "refused", "connect", "unreachable", "tls", "proxy"})
+
+
+@dataclass
+class WaybackStats:
+    requests: dict[str, int] = field(default_factory=lambda: {"replay": 0, "cdx": 0, "availability": 0})
+    rate_limited: dict[str, int] = field(default_factory=lambda: {"replay": 0, "cdx": 0, "availability": 0})
+    unreachable: int = 0
+    answered: int = 0
+
+
+def memento_timestamp(f: Fetch) -> str | None:
+    value = f.header("memento-datetime")
+    if not value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return when.strftime("%Y%m%d%H%M%S") if when else None
+
+
+def is_wayback_429(f: Fetch) -> bool:
+    """Wayback's own rate limit, not a captured 429 page (which carries Memento-Datetime)."""
+    return f.status == 429 and f.header("memento-datetime") is None
+
+
+def _is_root_or_login(original: str | None) -> bool:
+    if not original:
+        return False
+    p = urllib.parse.urlsplit(original)
+    path = p.path.lower().rstrip("/")
+    if path in ("", "/index.html", "/index.php", "/index.htm", "/home", "/default.aspx") and not p.query:
+        return True
+    return any(w in path for w in ("login", "signin", "sign-in", "sign_in", "logon", "/auth", "/sso", "/account"))
+
+
+class Wayback:
+    def __init__(self, client: httpx.AsyncClient, settings: Settings):
+        self.client = client
+        self.settings = settings
+        self.pacers = {
+            "replay": Pacer(settings.replay_per_min),
+            "cdx": Pacer(settings.cdx_per_min),
+            "availability": Pacer(settings.availability_per_min),
+        }
+        self.semaphore = asyncio.Semaphore(settings.wayback_concurrency)
+        self.stats = WaybackStats()
+        self._pending: list[tuple[str, str, bool, asyncio.Future[LookupResult]]] = []
+        self._lookups: dict[tuple[str, str, bool], asyncio.Future[LookupResult]] = {}
+        self._flusher: asyncio.Task | None = None
+
+    # --- requests under the family limits ------------------------------------------------------------
+
+    async def request(self, family: str, method: str, url: str, *, content: bytes | None = None,
+                      headers: dict[str, str] | None = None, keep_body: bool = False) -> Fetch:
+        pacer = self.pacers[family]
+        attempts = 0
+        limited = 0
+        while True:
+            await pacer.wait()
+            async with self.semaphore:
+                f = await fetch(self.client, method, url, self.settings, follow_redirects=False,
+                                content=content, headers=headers, keep_body=keep_body)
+            attempts += 1
+            self.stats.requests[family] += 1
+            if is_wayback_429(f):
+                self.stats.rate_limited[family] += 1
+                limited += 1
+                pacer.pause(self.settings.wayback_pause)
+                if limited <= 2:
+                    continue  # wait out the pause, then try again
+                return f
+            if f.error in CONNECTION_ERRORS:
+                self.stats.unreachable += 1
+            elif f.status is not None:
+                self.stats.answered += 1
+            transient = f.error in ("timeout", "reset", "empty", "protocol") or (
+                f.status in (500, 502, 503, 504) and f.header("memento-datetime") is None
+            )
+            if transient and attempts <= self.settings.retries:
+                await asyncio.sleep(backoff(attempts - 1))
+                continue
+            return f
+
+    # --- replay of a cited snapshot ------------------------------------------------------------------
+
+    async def observe(self, link: ArchiveLink, target_ts: str) -> SnapshotObservation:
+        """Replay the cited snapshot raw (``id_``) and say what it lands on."""
+        assert link.original
+        ts = link.timestamp or target_ts
+        first = await self.request("replay", "GET", replay_url(link.original, ts))
+        return await self._interpret(link, target_ts, first, hops_left=2)
+
+    async def _interpret(self, link: ArchiveLink, target_ts: str, f: Fetch, hops_left: int) -> SnapshotObservation:
+        if f.error:
+            return SnapshotObservation(link=link, fetch=f, wayback_says="unreachable" if f.error in CONNECTION_ERRORS else "error")
+        if is_wayback_429(f):
+            return SnapshotObservation(link=link, fetch=f, wayback_says="ratelimited")
+        memento = memento_timestamp(f)
+        location = f.header("location")
+        if memento:
+            capture = Capture(memento, f.status, snapshot_url(link.original or "", memento))
+            if f.status and 300 <= f.status < 400 and location and hops_left > 0:
+                target_ts, _, target_original = parse_replay_location(urllib.parse.urljoin(f.final_url or f.url, location))
+                if _is_root_or_login(target_original) or not target_original:
+                    return SnapshotObservation(link=link, fetch=f, capture=capture)
+                nxt = await self.request("replay", "GET", urllib.parse.urljoin(f.final_url or f.url, location))
+                followed = await self._interpret(
+                    ArchiveLink(url=nxt.url, service="wayback", original=target_original, timestamp=target_ts),
+                    target_ts or memento, nxt, hops_left - 1)
+                return SnapshotObservation(link=link, fetch=f, capture=capture, redirect_target=followed.fetch,
+                                           wayback_says=followed.wayback_says)
+            return SnapshotObservation(link=link, fetch=f, capture=capture)
+        if f.status is not None and 300 <= f.status < 400 and location:
+            # no capture at that second: Wayback points at the nearest one (of any status)
+            near_ts, _, _ = parse_replay_location(urllib.parse.urljoin(f.url, location))
+            if near_ts and hops_left > 0:
+                known = await self.closest_good(link.original or "", link.timestamp or target_ts)
+                if known.capture and known.capture.timestamp == near_ts:
+                    # the nearest capture is a good one: no need to spend a replay on it
+                    return SnapshotObservation(link=link, fetch=f, wayback_says="closest",
+                                               capture=Capture(near_ts, known.capture.status or 200,
+                                                               snapshot_url(link.original or "", near_ts)))
+                nxt = await self.request("replay", "GET", urllib.parse.urljoin(f.url, location))
+                landed = await self._interpret(link, target_ts, nxt, hops_left - 1)
+                return SnapshotObservation(link=link, fetch=landed.fetch, capture=landed.capture,
+                                           redirect_target=landed.redirect_target,
+                                           wayback_says=landed.wayback_says or "closest")
+            return SnapshotObservation(link=link, fetch=f, wayback_says="closest")
+        markers = f.page.markers
+        if "wayback_excluded" in markers or "wayback_blocked_site" in markers or (
+            f.status == 403 and "blocked site" in (f.header("x-archive-wayback-runtime-error") or "").lower()
+        ):
+            return SnapshotObservation(link=link, fetch=f, wayback_says="excluded")
+        if f.status == 404:
+            return SnapshotObservation(link=link, fetch=f, wayback_says="notarchived")
+        if f.status is not None and 200 <= f.status < 300:
+            # a replay without Memento-Datetime that still looks like a page: trust the URL's timestamp
+            ts = link.timestamp or target_ts
+            return SnapshotObservation(link=link, fetch=f, capture=Capture(ts, f.status, link.url))
+        return SnapshotObservation(link=link, fetch=f, wayback_says="error")
+
+    # --- look-ups: the closest good capture -------------------------------------------------------------
+
+    async def closest_good(self, url: str, timestamp: str, *, confirm_empty: bool = False) -> LookupResult:
+        """The closest status-200 capture of ``url`` to ``timestamp``. Batched through the availability API;
+        an empty answer is confirmed with CDX when ``confirm_empty`` (the availability API misses captures)."""
+        key = (url_key(url), timestamp, confirm_empty)
+        fut = self._lookups.get(key)
+        if fut is None:
+            fut = self._lookups[key] = asyncio.get_running_loop().create_future()
+            self._pending.append((url, timestamp, confirm_empty, fut))
+            if self._flusher is None or self._flusher.done():
+                self._flusher = asyncio.ensure_future(self._flush())
+        return await asyncio.shield(fut)
+
+    async def _flush(self) -> None:
+        await asyncio.sleep(0.2)  # let look-ups asked for together travel together
+        while self._pending:
+            batch = self._pending[: self.settings.availability_batch]
+            del self._pending[: len(batch)]
+            try:
+                results = await self._availability_batch([(u, ts) for u, ts, _, _ in batch])
+            except Exception as exc:  # noqa: BLE001 - a failed batch must not strand its waiters
+                results = [LookupResult(url=u, target=ts, source="availability", error=str(exc)[:200])
+                           for u, ts, _, _ in batch]
+            confirms = []
+            for (url, ts, confirm, fut), result in zip(batch, results):
+                if confirm and result.capture is None:
+                    confirms.append(asyncio.ensure_future(self._confirm(url, ts, result, fut)))
+                elif not fut.done():
+                    fut.set_result(result)
+            if confirms:
+                # confirmations run at the CDX pace; later batches need not wait for them
+                asyncio.ensure_future(asyncio.gather(*confirms))
+
+    async def _confirm(self, url: str, ts: str, first: LookupResult, fut: asyncio.Future[LookupResult]) -> None:
+        try:
+            result = await self.cdx_closest(url, ts)
+        except Exception as exc:  # noqa: BLE001
+            result = LookupResult(url=url, target=ts, source="cdx", error=str(exc)[:200])
+        if result.error and first.error is None:
+            result = first  # CDX failed; the availability answer is the best we have
+        if not fut.done():
+            fut.set_result(result)
+
+    async def _availability_batch(self, items: list[tuple[str, str]]) -> list[LookupResult]:
+        lines = [
+            urllib.parse.urlencode({"url": u, "timestamp": ts, "statuscodes": "200", "tag": str(i)})
+            for i, (u, ts) in enumerate(items)
+        ]
+        f, data = await self.api(
+            "availability", "POST", AVAILABILITY_URL, content="\n".join(lines).encode(),
+            headers={"Wayback-Api-Version": "2", "Content-Type": "application/x-www-form-urlencoded",
+                     "Accept": "application/json"},
+        )
+        return _parse_availability(items, f, data)
+
+    async def cdx_closest(self, url: str, ts: str) -> LookupResult:
+        query = urllib.parse.urlencode({
+            "url": url, "output": "json", "fl": "timestamp,original,statuscode", "filter": "statuscode:200",
+            "sort": "closest", "closest": ts, "limit": "1",
+        })
+        f, data = await self.api("cdx", "GET", f"{CDX_URL}?{query}")
+        if f.error or f.status != 200 or not isinstance(data, list):
+            return LookupResult(url=url, target=ts, source="cdx", error=f.error or f"HTTP {f.status}")
+        rows = [r for r in data[1:] if isinstance(r, list) and r]
+        if not rows:
+            return LookupResult(url=url, target=ts, source="cdx")
+        stamp, original = rows[0][0], rows[0][1] if len(rows[0]) > 1 else url
+        return LookupResult(url=url, target=ts, source="cdx", capture=Capture(stamp, 200, snapshot_url(original, stamp)))
+
+    async def api(self, family: str, method: str, url: str, *, content: bytes | None = None,
+                  headers: dict[str, str] | None = None) -> tuple[Fetch, object]:
+        """A Wayback API call whose whole JSON answer is wanted: (the fetch, the decoded JSON or None)."""
+        f = await self.request(family, method, url, content=content, headers=headers, keep_body=True)
+        try:
+            return f, json.loads(f.body.decode("utf-8")) if f.body else None
+        except (UnicodeDecodeError, ValueError):
+            return f, None
+
+
+def _parse_availability(items: list[tuple[str, str]], f: Fetch, data) -> list[LookupResult]:
+    if f.error or f.status != 200 or not isinstance(data, dict):
+        reason = f.error or (f"HTTP {f.status}" if f.status != 200 else "unreadable answer")
+        return [LookupResult(url=u, target=ts, source="availability", error=reason) for u, ts in items]
+    by_tag: dict[str, dict] = {}
+    for r in data.get("results", []):
+        if isinstance(r, dict):
+            by_tag[str(r.get("tag", ""))] = r
+    out = []
+    for i, (u, ts) in enumerate(items):
+        r = by_tag.get(str(i))
+        if r is None:
+            out.append(LookupResult(url=u, target=ts, source="availability", error="no answer for this URL"))
+            continue
+        closest = (r.get("archived_snapshots") or {}).get("closest") or {}
+        stamp = str(closest.get("timestamp") or "")
+        if closest.get("available") and stamp and str(closest.get("status", "200")) == "200":
+            out.append(LookupResult(url=u, target=ts, source="availability",
+                                    capture=Capture(stamp, 200, snapshot_url(u, stamp))))
+        else:
+            out.append(LookupResult(url=u, target=ts, source="availability"))
+    return out

@@ -1,0 +1,41 @@
+"""Wording and colours the human-facing formats share."""
+from __future__ import annotations
+
+from ..model import ArchiveState, LiveState, Result
+
+LIVE_STYLE = {
+    LiveState.OK: "green", LiveState.MOVED: "yellow", LiveState.DEAD: "red", LiveState.SOFT404: "red",
+    LiveState.PARKED: "magenta", LiveState.BLOCKED: "cyan", LiveState.TRANSIENT: "yellow", LiveState.TIMEOUT: "yellow",
+    LiveState.DRIFT: "magenta", LiveState.NONE: "dim", LiveState.SKIPPED: "dim",
+}
+ARCHIVE_STYLE = {
+    ArchiveState.OK: "green", ArchiveState.SHIFTED: "yellow", ArchiveState.CAPTURED_ERROR: "red",
+    ArchiveState.CAPTURED_REDIRECT: "red", ArchiveState.MISSING: "red", ArchiveState.EXCLUDED: "red",
+    ArchiveState.SOFT404: "red", ArchiveState.UNCITED_AVAILABLE: "yellow", ArchiveState.UNCITED_NONE: "red",
+    ArchiveState.NONE: "dim", ArchiveState.UNCHECKED: "yellow",
+}
+
+
+def label(r: Result) -> str:
+    ref = r.reference
+    return f"[{ref.number}]" if ref.number is not None else ref.key
+
+
+def what_to_do(r: Result) -> str:
+    """The suggested fixes, one per line, with the URL to paste."""
+    if not r.verdict.attention:
+        return ""
+    lines = []
+    for a in r.verdict.actions:
+        lines.append(a.text + (f": {a.url}" if a.url and a.url not in a.text else ""))
+    return "\n".join(lines) or "Review this reference"
+
+
+def live_words(r: Result) -> str:
+    v = r.verdict.live
+    return v.state.value + (f" ({v.detail})" if v.detail and v.state is not LiveState.NONE else "")
+
+
+def archive_words(r: Result) -> str:
+    v = r.verdict.archive
+    return v.state.value + (f" ({v.detail})" if v.detail and v.state is not ArchiveState.NONE else "")

@@ -1,0 +1,95 @@
+"""JSON report, schema ``citecheck/1``: the machine contract every other format is a view of."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from ..model import Action, ArchiveVerdict, Capture, Hop, LiveVerdict, Report, Result
+from . import Formatter, register
+
+SCHEMA = "citecheck/1"
+
+
+def _chain(hops: tuple[Hop, ...]) -> list[dict]:
+    return [{"method": h.method, "url": h.url, "status": h.status} for h in hops]
+
+
+def _capture(c: Capture | None) -> dict | None:
+    return None if c is None else {"timestamp": c.timestamp, "status": c.status, "url": c.url}
+
+
+def live_dict(v: LiveVerdict) -> dict[str, Any]:
+    return {"state": v.state.value, "rule": v.rule, "detail": v.detail, "status": v.status, "final_url": v.final_url,
+            "title": v.title, "error": v.error, "chain": _chain(v.chain)}
+
+
+def archive_dict(v: ArchiveVerdict) -> dict[str, Any]:
+    return {"state": v.state.value, "rule": v.rule, "detail": v.detail, "url": v.url,
+            "requested_timestamp": v.requested_timestamp, "capture_timestamp": v.capture_timestamp,
+            "captured_status": v.captured_status, "distance_days": v.distance_days, "title": v.title,
+            "suggestion": _capture(v.suggestion), "chain": _chain(v.chain)}
+
+
+def _action(a: Action) -> dict[str, Any]:
+    return {"kind": a.kind, "text": a.text, "url": a.url}
+
+
+def result_dict(r: Result) -> dict[str, Any]:
+    ref, v = r.reference, r.verdict
+    link = ref.archive_link
+    return {
+        "number": ref.number,
+        "key": ref.key,
+        "source": ref.source,
+        "line": ref.line,
+        "title": ref.title,
+        "url": ref.url,
+        "archive_url": link.url if link else None,
+        "access_date": ref.access_date.isoformat() if ref.access_date else None,
+        "live": live_dict(v.live),
+        "archive": archive_dict(v.archive),
+        "attention": v.attention,
+        "actions": [_action(a) for a in v.actions],
+        "evidence": {
+            "live_rule": v.live.rule,
+            "archive_rule": v.archive.rule,
+            "urls": list(ref.urls),
+            "archive_service": link.service if link else None,
+            "lookup": None if r.lookup is None else {"source": r.lookup.source, "target": r.lookup.target,
+                                                     "capture": _capture(r.lookup.capture), "error": r.lookup.error},
+            "notes": list(v.notes),
+        },
+    }
+
+
+def summary(report: Report) -> dict[str, Any]:
+    return {
+        "references": len(report.results),
+        "attention": len(report.needing_attention),
+        "live": dict(Counter(r.verdict.live.state.value for r in report.results)),
+        "archive": dict(Counter(r.verdict.archive.state.value for r in report.results)),
+    }
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "citecheck", "version": report.version},
+        "run": {
+            "started": report.started.isoformat(timespec="seconds"),
+            "finished": report.finished.isoformat(timespec="seconds"),
+            "duration_s": round((report.finished - report.started).total_seconds(), 2),
+            "sources": list(report.sources),
+            "settings": report.settings,
+        },
+        "summary": summary(report),
+        "references": [result_dict(r) for r in report.results],
+    }
+
+
+def render(report: Report, *, color: bool = False, width: int = 120) -> str:
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+register(Formatter("json", "JSON (schema citecheck/1)", render, ".json"))

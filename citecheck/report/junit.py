@@ -1,0 +1,37 @@
+"""JUnit XML: one test case per reference; a reference needing attention is a failure (for CI dashboards)."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from ..model import Report
+from . import Formatter, register
+from .common import archive_words, label, live_words, what_to_do
+
+
+def render(report: Report, *, color: bool = False, width: int = 120) -> str:
+    failures = len(report.needing_attention)
+    duration = (report.finished - report.started).total_seconds()
+    suites = ET.Element("testsuites", name="citecheck", tests=str(len(report.results)), failures=str(failures))
+    by_source: dict[str, list] = {}
+    for r in report.results:
+        by_source.setdefault(r.reference.source or "-", []).append(r)
+    for source, results in by_source.items():
+        suite = ET.SubElement(suites, "testsuite", name=source, tests=str(len(results)),
+                              failures=str(sum(r.verdict.attention for r in results)), errors="0",
+                              time=f"{duration:.2f}", timestamp=report.started.isoformat(timespec="seconds"))
+        for r in results:
+            title = (r.reference.title or r.reference.url or "")[:100]
+            case = ET.SubElement(suite, "testcase", classname=source, name=f"{label(r)} {title}".strip(),
+                                 file=source, line=str(r.reference.line))
+            details = f"original: {live_words(r)}\nsnapshot: {archive_words(r)}"
+            if r.verdict.attention:
+                failure = ET.SubElement(case, "failure", type=r.verdict.archive.rule if r.verdict.archive.state.value != "ok"
+                                        else r.verdict.live.rule, message=(what_to_do(r).splitlines() or ["review"])[0])
+                failure.text = details + "\n" + what_to_do(r)
+            else:
+                ET.SubElement(case, "system-out").text = details
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+register(Formatter("junit", "JUnit XML (one test case per reference)", render, ".xml"))

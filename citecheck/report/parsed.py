@@ -1,0 +1,49 @@
+"""How `citecheck parse` shows parsed references (no network): a table, or JSON."""
+from __future__ import annotations
+
+import io
+import json
+
+from rich.console import Console
+from rich.table import Table
+
+from ..model import Reference
+
+
+def reference_dict(ref: Reference) -> dict:
+    return {
+        "number": ref.number,
+        "key": ref.key,
+        "source": ref.source,
+        "line": ref.line,
+        "title": ref.title,
+        "url": ref.url,
+        "urls": list(ref.urls),
+        "archive_links": [
+            {"url": a.url, "service": a.service, "original": a.original, "timestamp": a.timestamp,
+             "modifier": a.modifier or None}
+            for a in ref.archive_links
+        ],
+        "access_date": ref.access_date.isoformat() if ref.access_date else None,
+        "year": ref.year,
+        "raw": ref.raw,
+    }
+
+
+def render_parsed(refs: list[Reference], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps({"schema": "citecheck/1-parse", "references": [reference_dict(r) for r in refs]},
+                          ensure_ascii=False, indent=2) + "\n"
+    buf = io.StringIO()
+    console = Console(file=buf, width=160, no_color=True, highlight=False)
+    table = Table(show_lines=False)
+    for col in ("Ref", "Line", "Title", "Original URL", "Snapshot"):
+        table.add_column(col, overflow="fold")
+    for r in refs:
+        link = r.archive_link
+        snap = f"{link.service} {link.timestamp or ''}".strip() if link else ""
+        table.add_row(r.key, str(r.line), (r.title or "")[:80], r.url or "", snap)
+    console.print(table)
+    console.print(f"{len(refs)} references, {sum(1 for r in refs if r.url)} with URLs, "
+                  f"{sum(1 for r in refs if r.archive_links)} with archive links")
+    return buf.getvalue()

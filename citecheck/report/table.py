@@ -1,0 +1,54 @@
+"""The terminal table (rich): one row per reference, colour per state, the fixes, and summary counts."""
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..model import Report
+from . import Formatter, register
+from .common import ARCHIVE_STYLE, LIVE_STYLE, label, what_to_do
+
+
+def render(report: Report, *, color: bool = False, width: int = 120) -> str:
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=color, no_color=not color, width=width, highlight=False,
+                      color_system="standard" if color else None)
+    table = Table(show_lines=True, expand=True, header_style="bold")
+    table.add_column("Ref", no_wrap=True, ratio=1)
+    table.add_column("Original", ratio=4, overflow="fold")
+    table.add_column("Snapshot", ratio=4, overflow="fold")
+    table.add_column("What to do", ratio=5, overflow="fold")
+    for r in report.results:
+        v = r.verdict
+        ref_cell = Text(label(r), style="bold red" if v.attention else "")
+        live = Text(v.live.state.value, style=LIVE_STYLE[v.live.state])
+        if v.live.detail and v.live.state.value not in ("none",):
+            live.append(f"\n{v.live.detail}", style="dim")
+        if r.reference.url:
+            live.append(f"\n{r.reference.url}", style="dim")
+        arch = Text(v.archive.state.value, style=ARCHIVE_STYLE[v.archive.state])
+        if v.archive.detail and v.archive.state.value not in ("none",):
+            arch.append(f"\n{v.archive.detail}", style="dim")
+        todo = Text(what_to_do(r) or "—", style="" if v.attention else "dim")
+        table.add_row(ref_cell, live, arch, todo)
+    console.print(table)
+    n = len(report.results)
+    attention = len(report.needing_attention)
+    live_counts = Counter(r.verdict.live.state.value for r in report.results)
+    arch_counts = Counter(r.verdict.archive.state.value for r in report.results)
+    console.print(
+        Text.assemble(
+            (f"{n} references, ", "bold"),
+            (f"{attention} need attention", "bold red" if attention else "bold green"),
+        )
+    )
+    console.print("original: " + ", ".join(f"{k} {c}" for k, c in live_counts.most_common()))
+    console.print("snapshot: " + ", ".join(f"{k} {c}" for k, c in arch_counts.most_common()))
+    return buf.getvalue()
+
+
+register(Formatter("table", "rich table for a terminal (default)", render, ".txt"))

@@ -1,0 +1,54 @@
+"""Run settings: every knob with its default, in one frozen object passed down the pipeline."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import __version__
+
+USER_AGENT = f"citecheck/{__version__} (+https://pypi.org/project/citecheck/; reference link checker)"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # HTTP
+    connect_timeout: float = 10.0
+    read_timeout: float = 15.0
+    attempt_timeout: float = 30.0  # whole request, body included: a trickling server costs no more
+    retries: int = 2  # extra attempts for 5xx, resets and empty replies
+    timeout_retries: int = 1  # extra attempts after a timeout
+    max_retry_after: float = 30.0  # longest Retry-After citecheck waits for before giving up on a host
+    max_body_bytes: int = 64 * 1024  # enough for a page's title and the markers citecheck looks for
+    max_api_bytes: int = 8 * 1024 * 1024  # a whole JSON answer from an archive API
+    max_redirects: int = 10
+    user_agent: str = USER_AGENT
+    concurrency: int = 32  # requests in flight to ordinary hosts
+    per_host: int = 2  # requests in flight to one host
+    host_interval: float = 0.1  # seconds between request starts to one host
+    # the Wayback Machine: defaults just under the Internet Archive's published limits (per minute)
+    replay_per_min: float = 590.0
+    cdx_per_min: float = 29.0
+    availability_per_min: float = 50.0
+    wayback_concurrency: int = 16
+    wayback_pause: float = 61.0  # a Wayback 429 pauses its whole endpoint family this long (>= 60 s)
+    availability_batch: int = 100  # URLs per availability POST
+    # judgement
+    window_days: float = 180.0  # a capture farther than this from the cited time is "shifted"
+    check_live: bool = True
+    check_archive: bool = True
+    lookup_uncited: bool = True
+    now: dt.datetime | None = None  # the run's notion of "now" (tests pin it)
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "connect_timeout": self.connect_timeout,
+            "read_timeout": self.read_timeout,
+            "retries": self.retries,
+            "concurrency": self.concurrency,
+            "per_host": self.per_host,
+            "replay_per_min": self.replay_per_min,
+            "cdx_per_min": self.cdx_per_min,
+            "availability_per_min": self.availability_per_min,
+            "window_days": self.window_days,
+        }

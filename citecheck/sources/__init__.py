@@ -1,0 +1,107 @@
+"""Input formats: one parser per format, chosen by extension or by sniffing content, all yielding References.
+
+A parser is registered with :func:`register`; the CLI's ``--input-format`` choices come from this registry.
+"""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..errors import InputError
+from ..model import Reference
+
+
+@dataclass(frozen=True)
+class Parser:
+    name: str
+    description: str
+    extensions: tuple[str, ...]
+    parse: Callable[[str, str], list[Reference]]  # (text, source name) -> references
+    sniff: Callable[[str], float]  # confidence 0..1 that text is in this format
+
+
+PARSERS: dict[str, Parser] = {}
+
+
+def register(parser: Parser) -> Parser:
+    PARSERS[parser.name] = parser
+    return parser
+
+
+def format_names() -> list[str]:
+    _load()
+    return sorted(PARSERS)
+
+
+def _load() -> None:
+    # importing the modules registers their parsers
+    from . import plaintext  # noqa: F401
+
+
+def choose_parser(text: str, filename: str | None, requested: str | None = None) -> Parser:
+    _load()
+    if requested:
+        if requested not in PARSERS:
+            raise InputError(f"unknown input format {requested!r} (choose from {', '.join(sorted(PARSERS))})")
+        return PARSERS[requested]
+    suffix = Path(filename).suffix.lower() if filename and filename != "-" else ""
+    by_ext = [p for p in PARSERS.values() if suffix and suffix in p.extensions]
+    if len(by_ext) == 1 and by_ext[0].sniff(text) > 0.1:
+        return by_ext[0]
+    scored = sorted(((p.sniff(text), p.name) for p in PARSERS.values()), reverse=True)
+    return PARSERS[scored[0][1]]
+
+
+def decode(data: bytes, name: str) -> str:
+    """Bytes of a reference file as text; binary data is refused with a clear message."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    sample = data[:8192]
+    if b"\x00" in sample or _control_ratio(sample) > 0.1:
+        raise InputError(f"{name}: looks like a binary file, not a reference list")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # legacy single-byte files: cp1252 decodes every byte, so nothing is lost silently
+        return data.decode("cp1252", errors="replace")
+
+
+def _control_ratio(sample: bytes) -> float:
+    if not sample:
+        return 0.0
+    bad = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return bad / len(sample)
+
+
+def parse_text(text: str, source: str, requested: str | None = None) -> list[Reference]:
+    parser = choose_parser(text, source, requested)
+    return parser.parse(text, source)
+
+
+def read_references(path: str, requested: str | None = None, stdin: bytes | None = None) -> list[Reference]:
+    """Parse one input (a path, or "-" for standard input) into references; InputError when there are none."""
+    if path == "-":
+        data = stdin if stdin is not None else b""
+        name = "<stdin>"
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"{path}: no such file")
+        if p.is_dir():
+            raise InputError(f"{path}: is a directory, not a reference list")
+        try:
+            data = p.read_bytes()
+        except OSError as e:
+            raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
+        name = path
+    if not data.strip():
+        raise InputError(f"{name}: empty file")
+    text = decode(data, name)
+    refs = parse_text(text, name if path != "-" else "-", requested)
+    if not refs:
+        raise InputError(f"{name}: no references found (expected a numbered list such as '[1] …' or '1. …')")
+    return refs

@@ -1,0 +1,116 @@
+"""Pieces every parser shares: turning an entry's text into a Reference (URLs, archive links, title, dates)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..archives import parse_archive_link
+from ..dates import find_access_date, find_year
+from ..model import ArchiveLink, Reference
+from ..urls import absolute, extract_urls
+
+# Opening quote -> closing quotes that may end a quoted title.
+_QUOTES = {"‘": "’", "“": "”", "«": "»", "„": "“”", '"': '"', "「": "」", "『": "』", "《": "》"}
+
+
+def quoted_title(text: str) -> str | None:
+    """The first quoted stretch in ``text`` (‘…’, “…”, «…», "…", 「…」), nested quotes and apostrophes allowed."""
+    best: tuple[int, str] | None = None
+    for opener, closers in _QUOTES.items():
+        i = text.find(opener)
+        if i == -1 or (best and best[0] < i):
+            continue
+        body_start = i + 1
+        candidates = [j for j in range(body_start, len(text)) if text[j] in closers and j > body_start]
+        if not candidates:
+            continue
+        # a closing quote followed by a letter is an apostrophe (people’s), unless nothing better exists
+        ends = [j for j in candidates if j + 1 >= len(text) or not text[j + 1].isalpha()]
+        if opener == closers:  # straight quotes: take the first closing one
+            end = candidates[0]
+        else:
+            end = _matching_close(text, body_start, opener, closers, ends or candidates)
+        title = text[body_start:end].strip()
+        if len(title) >= 2:
+            best = (i, title)
+    return best[1] if best else None
+
+
+def _matching_close(text: str, start: int, opener: str, closers: str, ends: list[int]) -> int:
+    depth = 0
+    for j in range(start, len(text)):
+        if text[j] == opener:
+            depth += 1
+        elif j in ends:
+            if depth == 0:
+                return j
+            depth -= 1
+    return ends[-1]
+
+
+def markdown_title(text: str) -> str | None:
+    m = re.search(r"(?<![\w*])(\*\*|\*|__|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])", text)
+    if m and not re.match(r"^(?:https?:)?//", m.group(2)):
+        return m.group(2).strip()
+    m = re.match(r"^\s*\[([^\]]{3,})\]\((?:https?:)?//", text)
+    if m:
+        return m.group(1).strip()
+    return None
+
+
+def fallback_title(text: str) -> str | None:
+    """APA-like "Author (2019). Title. Site." or, failing that, the text before the first URL."""
+    m = re.search(r"\(\s*(?:19|20)\d\d[a-z]?(?:,[^)]*)?\)\.?\s+(.+?)(?:\.\s|\?\s|$)", text)
+    if m and len(m.group(1)) > 3 and "://" not in m.group(1):
+        return m.group(1).strip()
+    head = re.split(r"(?:https?:)?//\S", text, maxsplit=1)[0]
+    head = re.sub(r"\[[^\]]*\]\([^)]*\)", "", head)
+    head = head.strip(" \t\r\n,.;:-–—<(")
+    if 3 <= len(head) <= 300:
+        return head
+    return None
+
+
+def best_title(text: str) -> str | None:
+    return quoted_title(text) or markdown_title(text) or fallback_title(text)
+
+
+def unique(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def links_in(text: str) -> tuple[tuple[str, ...], tuple[ArchiveLink, ...]]:
+    """Every URL in ``text`` (protocol-relative ones made absolute) and the archive links among them."""
+    urls = unique([absolute(s.url) for s in extract_urls(text)])
+    archives = tuple(a for a in (parse_archive_link(u) for u in urls) if a is not None)
+    return urls, archives
+
+
+def make_reference(
+    *,
+    number: int | None,
+    raw: str,
+    line: int,
+    source: str,
+    key: str | None = None,
+    title: str | None = None,
+    urls: tuple[str, ...] | None = None,
+    access_date: dt.date | None = None,
+) -> Reference:
+    """A Reference from an entry's text; fields a format gives explicitly win over what the text suggests."""
+    found_urls, _ = links_in(raw)
+    all_urls = unique(list(urls or ()) + list(found_urls))
+    archives = tuple(a for a in (parse_archive_link(u) for u in all_urls) if a is not None)
+    prose = re.sub(r"(?:https?:)?//\S+", " ", raw)
+    return Reference(
+        number=number,
+        key=key if key is not None else (str(number) if number is not None else f"L{line}"),
+        raw=raw,
+        line=line,
+        title=title or best_title(raw),
+        urls=all_urls,
+        archive_links=archives,
+        access_date=access_date or find_access_date(prose),
+        year=find_year(prose),
+        source=source,
+    )

@@ -1,0 +1,121 @@
+"""Finding URLs in running text and getting their edges right.
+
+Handles ``<…>`` autolinks, Markdown ``[text](url)`` with balanced and backslash-escaped parentheses,
+protocol-relative ``//host/…`` links, trailing punctuation (ASCII and full-width), wiki template pipes,
+and keeps percent-encoding and non-ASCII paths exactly as written.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Where a URL may start: a scheme, or // right after an opening delimiter (protocol-relative).
+_START = re.compile(
+    r"""(?:\b(?:https?|ftp)://)|(?:(?<=[\s(<\[{"'=|:«“‘])//(?=[\w-]+(?:\.[\w-]+)+(?::\d+)?/))""", re.I
+)
+# Characters that can never be inside a URL as written in prose.
+_STOP = set(' \t\r\n<>"`|\u00a0\u3000') | set("，。、；：！？）（「」『』【】〈〉《》｛｝［］＜＞　")
+# Characters that end a sentence or a list rather than a URL when they come last.
+_TRAILING = set(".,;:!?'\"’”»›*") | {"\u2019", "\u201d", "\u00bb"}
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+@dataclass(frozen=True)
+class UrlSpan:
+    url: str  # cleaned URL (escapes removed)
+    start: int  # offsets of the URL as written in the text
+    end: int
+
+
+def _balanced_end(text: str, i: int) -> int:
+    """End of a Markdown link target starting at ``i`` (just after ``](``): the matching ``)``."""
+    depth = 0
+    j = i
+    while j < len(text):
+        c = text[j]
+        if c == "\\" and j + 1 < len(text):
+            j += 2
+            continue
+        if c in " \t\r\n":
+            return j
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                return j
+            depth -= 1
+        j += 1
+    return j
+
+
+def _prose_end(text: str, i: int) -> int:
+    j = i
+    while j < len(text) and text[j] not in _STOP:
+        c = text[j]
+        if c in _PAIRS:
+            # a closing bracket ends the URL unless the URL opened it
+            opened = text[i:j].count(_PAIRS[c]) - text[i:j].count(c)
+            if opened <= 0:
+                break
+        j += 1
+    return j
+
+
+def _trim(url: str) -> str:
+    while url:
+        last = url[-1]
+        if last in _TRAILING:
+            url = url[:-1]
+        elif last in _PAIRS and url.count(_PAIRS[last]) < url.count(last):
+            url = url[:-1]
+        elif url.endswith("&quot;") or url.endswith("&gt;") or url.endswith("&lt;"):
+            url = url[: url.rindex("&")]
+        else:
+            break
+    return url
+
+
+def _unescape_markdown(url: str) -> str:
+    return re.sub(r"\\([()\[\]_*#~\\])", r"\1", url)
+
+
+def extract_urls(text: str) -> list[UrlSpan]:
+    """Every URL in ``text`` in order, each once per occurrence."""
+    spans: list[UrlSpan] = []
+    pos = 0
+    while True:
+        m = _START.search(text, pos)
+        if not m:
+            break
+        start = m.start()
+        before = text[max(0, start - 2):start]
+        if before.endswith("<"):
+            close = text.find(">", start)
+            end = close if close != -1 else _prose_end(text, start)
+            raw = text[start:end].strip()
+        elif before == "](":
+            end = _balanced_end(text, start)
+            raw = text[start:end]
+        else:
+            end = _prose_end(text, start)
+            raw = _trim(text[start:end])
+            end = start + len(raw)
+        url = _unescape_markdown(raw) if "\\" in raw else raw
+        url = url.strip()
+        if _looks_like_url(url):
+            spans.append(UrlSpan(url, start, start + len(raw)))
+        pos = max(end, m.end())
+    return spans
+
+
+def _looks_like_url(url: str) -> bool:
+    m = re.match(r"^(?:[a-z]+:)?//([^/?#\s]+)", url, re.I)
+    if not m:
+        return False
+    host = m.group(1).rsplit("@", 1)[-1].split(":", 1)[0]
+    return bool(host) and ("." in host or host == "localhost") and not host.startswith(".")
+
+
+def absolute(url: str) -> str:
+    """A protocol-relative URL made absolute (https, as browsers would for a modern page)."""
+    return "https:" + url if url.startswith("//") else url
