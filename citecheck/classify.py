@@ -195,22 +195,24 @@ def _live_error(f: Fetch, v) -> LiveVerdict:
 
 
 def _drift(ref: Reference, live_title: str | None, snapshot_title: str | None) -> str | None:
-    """Why the live page is no longer the cited work, or None. The snapshot's title is the best witness
-    of what was cited; the cited title is used alone only when it is written in the page's script."""
+    """Why the live page is no longer the cited work, or None.
+
+    The snapshot's title is the best witness of what was cited: it is the page's own title, so it is
+    compared whatever its script. The cited title may be a translation, so it only counts when written in
+    the live title's script, and alone (no snapshot title) only when it is long enough to mean something."""
     if not live_title:
         return None
-    witnesses = [t for t in (snapshot_title, ref.title) if comparable(live_title, t)]
-    if not witnesses:
-        return None
-    if snapshot_title and comparable(live_title, snapshot_title):
+    if snapshot_title:
         if similarity(live_title, snapshot_title) >= DRIFT_THRESHOLD:
             return None
-    scores = [similarity(live_title, t) for t in witnesses]
-    if max(scores) >= DRIFT_THRESHOLD:
+        if comparable(live_title, ref.title) and similarity(live_title, ref.title or "") >= DRIFT_THRESHOLD:
+            return None
+        return f"live title {live_title!r} differs from the snapshot's {snapshot_title!r}"
+    if not comparable(live_title, ref.title) or len((ref.title or "").split()) < 3:
         return None
-    if not (snapshot_title and comparable(live_title, snapshot_title)) and len((ref.title or "").split()) < 3:
-        return None  # a short cited title alone is too thin to call drift on
-    return f"live title {live_title!r} does not match the cited work"
+    if similarity(live_title, ref.title or "") >= DRIFT_THRESHOLD:
+        return None
+    return f"live title {live_title!r} does not match the cited title"
 
 
 # --- the snapshot ----------------------------------------------------------------------------------------

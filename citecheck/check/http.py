@@ -77,6 +77,10 @@ class Pacer:
                 return
             # a pause began while this request waited for its slot: queue again behind it
 
+    def delay(self) -> float:
+        """Seconds until a request could start, without reserving the slot."""
+        return max(0.0, self._next - self._clock(), self.paused_until - self._clock())
+
     def pause(self, seconds: float) -> None:
         until = self._clock() + seconds
         if until > self.paused_until:
@@ -117,9 +121,13 @@ class HostGates:
             await st.pacer.wait()
             yield
 
-    def defer(self, url: str, seconds: float) -> None:
-        """The host asked us to come back later (Retry-After)."""
-        self._state(host_of(url)).pacer.pause(seconds)
+    def defer(self, url: str, seconds: float, *, slow_down: bool = False) -> None:
+        """The host asked us to come back later (Retry-After). After a 429 it also gets requests more slowly
+        from then on: resuming at the old pace would only hit its limit again."""
+        pacer = self._state(host_of(url)).pacer
+        pacer.pause(seconds)
+        if slow_down:
+            pacer.interval = min(max(pacer.interval * 2, 0.5), 5.0)
 
 
 def host_of(url: str) -> str:
@@ -349,17 +357,22 @@ async def fetch_with_retries(
         if result.error == "timeout":
             timeouts += 1
             delay = 0.5 if timeouts <= settings.timeout_retries else None
+        elif result.error in ("dns", "unreachable"):
+            # a name that does not resolve rarely comes back within seconds: one more try is enough
+            delay = 1.0 if attempts <= min(1, settings.retries) else None
         elif result.error in RETRY_ERRORS and attempts <= settings.retries:
-            delay = backoff(attempts - 1) if result.error not in ("dns", "unreachable") else 1.0
+            delay = backoff(attempts - 1)
         elif result.status in RETRY_STATUSES or result.status == 429:
             after = retry_after_seconds(result.header("retry-after"))
-            if attempts <= settings.retries:
+            limited = result.status == 429
+            # a 429 says the page is there: it earns two more tries than an error does
+            if attempts <= settings.retries + (2 if limited else 0):
                 if after is not None and after > settings.max_retry_after:
                     delay = None  # the host wants us gone for longer than we wait: report what we saw
                 else:
                     delay = after if after is not None else backoff(attempts - 1)
-                    if gates and after is not None:
-                        gates.defer(result.final_url or url, after)
-        if delay is None or attempts > settings.retries + settings.timeout_retries:
+                    if gates:
+                        gates.defer(result.final_url or url, delay, slow_down=limited)
+        if delay is None or attempts > settings.retries + settings.timeout_retries + 2:
             return replace(result, attempts=attempts)
         await asyncio.sleep(delay)

@@ -4,12 +4,13 @@ from __future__ import annotations
 import asyncio
 import secrets
 import urllib.parse
+from dataclasses import replace
 
 import httpx
 
 from ..model import Fetch, LiveObservation
 from ..settings import Settings
-from .http import HostGates, fetch_with_retries
+from .http import HostGates, fetch_with_retries, host_of
 
 # Paths whose body tells us nothing a HEAD does not: ask HEAD first and spare the download.
 BINARY_SUFFIXES = (
@@ -47,8 +48,32 @@ class LiveProber:
         self.settings = settings
         self.gates = gates
         self._siblings: dict[str, asyncio.Task[Fetch]] = {}
+        self._unresolved: dict[str, Fetch] = {}  # host -> the failure that showed its name does not resolve
+        self._first: dict[str, asyncio.Future[LiveObservation]] = {}
 
     async def check(self, url: str) -> LiveObservation:
+        host = host_of(url)
+        first = self._first.get(host)
+        if first is None:
+            # the first URL of a host goes alone: if the name does not resolve, the others need not ask
+            first = self._first[host] = asyncio.ensure_future(self._check_once(url))
+            return await first
+        await asyncio.wait([first])
+        return await self._check_once(url)
+
+    async def _check_once(self, url: str) -> LiveObservation:
+        host = host_of(url)
+        known = self._unresolved.get(host)
+        if known is not None:
+            # another URL on this host already failed to resolve: asking again would only repeat it
+            return LiveObservation(url=url, fetch=replace(known, url=url, final_url=url, hops=(), attempts=0,
+                                                          error_detail=f"{host} did not resolve earlier in this run"))
+        obs = await self._check(url)
+        if obs.fetch.error in ("dns", "unreachable") and not obs.fetch.hops:
+            self._unresolved.setdefault(host, obs.fetch)
+        return obs
+
+    async def _check(self, url: str) -> LiveObservation:
         head: Fetch | None = None
         if prefers_head(url):
             head = await fetch_with_retries(self.client, "HEAD", url, self.settings, gates=self.gates, read_body=False)

@@ -179,8 +179,13 @@ class Wayback:
         return await asyncio.shield(fut)
 
     async def _flush(self) -> None:
-        await asyncio.sleep(0.2)  # let look-ups asked for together travel together
+        pacer = self.pacers["availability"]
         while self._pending:
+            # let look-ups asked for close together travel together: wait a little (and for the family's next
+            # free slot) unless a full batch is already waiting
+            if len(self._pending) < self.settings.availability_batch:
+                await asyncio.sleep(max(self.settings.lookup_linger, pacer.delay()))
+            await asyncio.sleep(pacer.delay())
             batch = self._pending[: self.settings.availability_batch]
             del self._pending[: len(batch)]
             try:
