@@ -170,9 +170,9 @@ def _without_fragment(url: str) -> str:
     return url.split("#", 1)[0]
 
 
-def replay_url(original: str, timestamp: str, modifier: str = "id_") -> str:
+def replay_url(original: str, timestamp: str, modifier: str = "id_", base: str = WAYBACK_BASE) -> str:
     """The Wayback URL of the capture of ``original`` nearest ``timestamp``; ``id_`` gives the raw capture."""
-    return f"{WAYBACK_BASE}/web/{timestamp}{modifier}/{_without_fragment(original)}"
+    return f"{base}/web/{timestamp}{modifier}/{_without_fragment(original)}"
 
 
 def snapshot_url(original: str, timestamp: str) -> str:

@@ -102,6 +102,14 @@ def _end_of(digits: str, start: dt.datetime) -> dt.datetime:
     return start + dt.timedelta(seconds=9)
 
 
+def _days(n: float) -> str:
+    if n < 1:
+        hours = round(n * 24)
+        return "under an hour" if hours == 0 else f"{hours} hour{'s' if hours != 1 else ''}"
+    d = round(n)
+    return f"{d} day{'s' if d != 1 else ''}"
+
+
 def _fmt_ts(ts: str | None) -> str:
     if not ts:
         return "?"
@@ -282,11 +290,11 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
     if days > rules.window_days:
         return ArchiveVerdict(ArchiveState.SHIFTED, "archive.shifted",
                               f"nothing captured at the cited time; the nearest capture ({_fmt_ts(cap.timestamp)}) is "
-                              f"{days:.0f} days away (window {rules.window_days:.0f})", suggestion=_better(suggestion, cap) or cap,
+                              f"{_days(days)} away (window {_days(rules.window_days)})", suggestion=_better(suggestion, cap) or cap,
                               **common)
     if says == "closest":
         return ArchiveVerdict(ArchiveState.OK, "archive.ok.near",
-                              f"good capture {days:.0f} days from the cited time", **common)
+                              f"good capture {_days(days)} from the cited time", **common)
     return ArchiveVerdict(ArchiveState.OK, "archive.ok", f"captured {_fmt_ts(cap.timestamp)}, HTTP {status}", **common)
 
 
@@ -365,10 +373,7 @@ def actions_for(ref: Reference, live: LiveVerdict, archive: ArchiveVerdict) -> t
     if st is ArchiveState.UNCITED_AVAILABLE and sugg:
         acts.append(Action(f"Add the snapshot of {_fmt_ts(sugg.timestamp)}", sugg.url, "add_snapshot"))
     elif st is ArchiveState.UNCITED_NONE:
-        if live_ok:
-            acts.append(Action("No snapshot exists: request one (citecheck save)", ref.url, "request_snapshot"))
-        else:
-            acts.append(Action("No snapshot exists and the original does not work: find another source", None, "review"))
+        acts.append(_no_capture_action(ref, live, "No snapshot exists"))
     elif st is ArchiveState.SHIFTED and sugg:
         acts.append(Action(f"Check that the capture of {_fmt_ts(sugg.timestamp)} shows the cited work, then cite it",
                            sugg.url, "replace_snapshot"))
@@ -376,16 +381,22 @@ def actions_for(ref: Reference, live: LiveVerdict, archive: ArchiveVerdict) -> t
         if sugg:
             acts.append(Action(f"Replace the snapshot with the good capture of {_fmt_ts(sugg.timestamp)}", sugg.url,
                                "replace_snapshot"))
-        elif live_ok:
-            acts.append(Action("No good capture exists: request a new snapshot (citecheck save)", ref.url,
-                               "request_snapshot"))
         else:
-            acts.append(Action("No good capture exists and the original does not work: find another source", None,
-                               "review"))
+            acts.append(_no_capture_action(ref, live, "No good capture exists"))
     elif st is ArchiveState.EXCLUDED:
         acts.append(Action("The Wayback Machine will not show this URL: archive it elsewhere (e.g. archive.today)",
                            None, "review"))
     return tuple(acts)
+
+
+def _no_capture_action(ref: Reference, live: LiveVerdict, lead: str) -> Action:
+    """What to do when the archive has nothing good: depends on whether the original can still be saved."""
+    if live.state is LiveState.OK:
+        return Action(f"{lead}: request a new snapshot (citecheck save)", ref.url, "request_snapshot")
+    if live.state in (LiveState.BLOCKED, LiveState.TIMEOUT, LiveState.TRANSIENT):
+        return Action(f"{lead}, and the original did not answer us ({live.state.value}): open it in a browser and, "
+                      "if it still shows the work, save it at https://web.archive.org/save", ref.url, "review")
+    return Action(f"{lead} and the original no longer works: find another copy or source", None, "review")
 
 
 def judge(obs: Observed, rules: Rules) -> Verdict:

@@ -121,6 +121,10 @@ def check(
                                       help="A capture farther than this from the cited time is 'shifted'."),
     no_live: bool = typer.Option(False, "--no-live", help="Do not check the original URLs."),
     no_archive: bool = typer.Option(False, "--no-archive", help="Do not check snapshots or look up captures."),
+    wayback_url: str = typer.Option("https://web.archive.org", "--wayback-url",
+                                    help="Wayback Machine endpoint (for mirrors and tests)."),
+    availability_url: str = typer.Option("https://archive.org/wayback/available", "--availability-url",
+                                         help="Availability API endpoint (for mirrors and tests)."),
 ) -> None:
     _check_choice(output_format, format_names(), "--format")
     _check_choice(input_format, input_format_names(), "--input-format")
@@ -134,7 +138,8 @@ def check(
     settings = replace(
         Settings(), read_timeout=timeout, connect_timeout=connect_timeout, retries=retries, concurrency=concurrency,
         per_host=per_host, window_days=window_days, check_live=not no_live, check_archive=not no_archive,
-        attempt_timeout=max(2 * timeout, timeout + connect_timeout),
+        attempt_timeout=max(2 * timeout, timeout + connect_timeout), wayback_base=wayback_url.rstrip("/"),
+        availability_url=availability_url,
     )
     from .run import check_references
 

@@ -25,6 +25,9 @@ class Settings:
     concurrency: int = 32  # requests in flight to ordinary hosts
     per_host: int = 2  # requests in flight to one host
     host_interval: float = 0.1  # seconds between request starts to one host
+    # where the Wayback Machine's endpoints are (tests and mirrors point these elsewhere)
+    wayback_base: str = "https://web.archive.org"
+    availability_url: str = "https://archive.org/wayback/available"
     # the Wayback Machine: defaults just under the Internet Archive's published limits (per minute)
     replay_per_min: float = 590.0
     cdx_per_min: float = 29.0

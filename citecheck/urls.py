@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 # Where a URL may start: a scheme, or // right after an opening delimiter (protocol-relative).
 _START = re.compile(
-    r"""(?:\b(?:https?|ftp)://)|(?:(?<=[\s(<\[{"'=|:«“‘])//(?=[\w-]+(?:\.[\w-]+)+(?::\d+)?/))""", re.I
+    r"""(?:(?<![A-Za-z0-9+.-])(?:https?|ftp)://)|(?:(?<=[\s(<\[{"'=|«“‘])//(?=[\w-]+(?:\.[\w-]+)+(?::\d+)?/))""",
+    re.I
 )
 # Characters that can never be inside a URL as written in prose.
 _STOP = set(' \t\r\n<>"`|\u00a0\u3000') | set("，。、；：！？）（「」『』【】〈〉《》｛｝［］＜＞　")

@@ -8,7 +8,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import errno
 import random
+import socket
 import time
 import urllib.parse
 import zlib
@@ -155,6 +157,11 @@ def _error_kind(exc: BaseException) -> str:
             return "unreachable"
         return "proxy"
     if isinstance(exc, httpx.ConnectError):
+        cause = _root_os_error(exc)
+        if isinstance(cause, socket.gaierror):
+            return "dns"
+        if isinstance(cause, ConnectionRefusedError) or getattr(cause, "errno", None) == errno.ECONNREFUSED:
+            return "refused"
         if any(s in low for s in ("name or service not known", "nodename nor servname", "getaddrinfo",
                                   "name resolution", "no address associated", "errno -2", "errno -3", "errno -5",
                                   "errno 8", "errno 11001")):
@@ -175,6 +182,21 @@ def _error_kind(exc: BaseException) -> str:
     if isinstance(exc, httpx.DecodingError):
         return "protocol"
     return "error"
+
+
+def _root_os_error(exc: BaseException) -> BaseException | None:
+    """The OSError under an httpx exception (through __cause__/__context__), which names the real failure."""
+    found: BaseException | None = None
+    cur: BaseException | None = exc
+    for _ in range(10):
+        if cur is None:
+            break
+        if isinstance(cur, OSError):
+            found = cur
+            if cur.errno is not None:  # anyio wraps the real error in an errno-less "All connection attempts failed"
+                return cur
+        cur = cur.__cause__ or cur.__context__
+    return found
 
 
 def proxy_failure(status: int, headers: httpx.Headers) -> str | None:

@@ -14,13 +14,11 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from ..archives import WAYBACK_BASE, parse_replay_location, replay_url, snapshot_url, url_key
+from ..archives import WAYBACK_HOSTS, parse_replay_location, replay_url, snapshot_url, url_key
 from ..model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
 from ..settings import Settings
 from .http import Pacer, backoff, fetch
 
-AVAILABILITY_URL = "https://archive.org/wayback/available"
-CDX_URL = f"{WAYBACK_BASE}/cdx/search/cdx"
 CONNECTION_ERRORS = frozenset({"dns", "refused", "connect", "unreachable", "tls", "proxy"})
 
 
@@ -106,13 +104,21 @@ class Wayback:
                 continue
             return f
 
+    def _on_base(self, url: str) -> str:
+        """A Wayback URL from a Location header, sent to the configured endpoint (a mirror, a test server)."""
+        p = urllib.parse.urlsplit(url)
+        if (p.hostname or "").lower() in WAYBACK_HOSTS:
+            b = urllib.parse.urlsplit(self.settings.wayback_base)
+            return urllib.parse.urlunsplit((b.scheme, b.netloc, p.path, p.query, ""))
+        return url
+
     # --- replay of a cited snapshot ------------------------------------------------------------------
 
     async def observe(self, link: ArchiveLink, target_ts: str) -> SnapshotObservation:
         """Replay the cited snapshot raw (``id_``) and say what it lands on."""
         assert link.original
         ts = link.timestamp or target_ts
-        first = await self.request("replay", "GET", replay_url(link.original, ts))
+        first = await self.request("replay", "GET", replay_url(link.original, ts, base=self.settings.wayback_base))
         return await self._interpret(link, target_ts, first, hops_left=2)
 
     async def _interpret(self, link: ArchiveLink, target_ts: str, f: Fetch, hops_left: int) -> SnapshotObservation:
@@ -128,7 +134,7 @@ class Wayback:
                 target_ts, _, target_original = parse_replay_location(urllib.parse.urljoin(f.final_url or f.url, location))
                 if _is_root_or_login(target_original) or not target_original:
                     return SnapshotObservation(link=link, fetch=f, capture=capture)
-                nxt = await self.request("replay", "GET", urllib.parse.urljoin(f.final_url or f.url, location))
+                nxt = await self.request("replay", "GET", self._on_base(urllib.parse.urljoin(f.final_url or f.url, location)))
                 followed = await self._interpret(
                     ArchiveLink(url=nxt.url, service="wayback", original=target_original, timestamp=target_ts),
                     target_ts or memento, nxt, hops_left - 1)
@@ -145,7 +151,7 @@ class Wayback:
                     return SnapshotObservation(link=link, fetch=f, wayback_says="closest",
                                                capture=Capture(near_ts, known.capture.status or 200,
                                                                snapshot_url(link.original or "", near_ts)))
-                nxt = await self.request("replay", "GET", urllib.parse.urljoin(f.url, location))
+                nxt = await self.request("replay", "GET", self._on_base(urllib.parse.urljoin(f.url, location)))
                 landed = await self._interpret(link, target_ts, nxt, hops_left - 1)
                 return SnapshotObservation(link=link, fetch=landed.fetch, capture=landed.capture,
                                            redirect_target=landed.redirect_target,
@@ -219,7 +225,7 @@ class Wayback:
             for i, (u, ts) in enumerate(items)
         ]
         f, data = await self.api(
-            "availability", "POST", AVAILABILITY_URL, content="\n".join(lines).encode(),
+            "availability", "POST", self.settings.availability_url, content="\n".join(lines).encode(),
             headers={"Wayback-Api-Version": "2", "Content-Type": "application/x-www-form-urlencoded",
                      "Accept": "application/json"},
         )
@@ -230,7 +236,7 @@ class Wayback:
             "url": url, "output": "json", "fl": "timestamp,original,statuscode", "filter": "statuscode:200",
             "sort": "closest", "closest": ts, "limit": "1",
         })
-        f, data = await self.api("cdx", "GET", f"{CDX_URL}?{query}")
+        f, data = await self.api("cdx", "GET", f"{self.settings.wayback_base}/cdx/search/cdx?{query}")
         if f.error or f.status != 200 or not isinstance(data, list):
             return LookupResult(url=url, target=ts, source="cdx", error=f.error or f"HTTP {f.status}")
         rows = [r for r in data[1:] if isinstance(r, list) and r]

@@ -18,7 +18,7 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
     console = Console(file=buf, force_terminal=color, no_color=not color, width=width, highlight=False,
                       color_system="standard" if color else None)
     table = Table(show_lines=True, expand=True, header_style="bold")
-    table.add_column("Ref", no_wrap=True, ratio=1)
+    table.add_column("Ref", no_wrap=True, min_width=4)
     table.add_column("Original", ratio=4, overflow="fold")
     table.add_column("Snapshot", ratio=4, overflow="fold")
     table.add_column("What to do", ratio=5, overflow="fold")

@@ -79,6 +79,17 @@ def unique(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
+def without_spans(text: str, spans) -> str:
+    """``text`` with the URLs cut out, so dates and years are not read from inside them."""
+    out, pos = [], 0
+    for sp in spans:
+        out.append(text[pos:sp.start])
+        out.append(" ")
+        pos = sp.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def links_in(text: str) -> tuple[tuple[str, ...], tuple[ArchiveLink, ...]]:
     """Every URL in ``text`` (protocol-relative ones made absolute) and the archive links among them."""
     urls = unique([absolute(s.url) for s in extract_urls(text)])
@@ -98,10 +109,11 @@ def make_reference(
     access_date: dt.date | None = None,
 ) -> Reference:
     """A Reference from an entry's text; fields a format gives explicitly win over what the text suggests."""
-    found_urls, _ = links_in(raw)
+    spans = extract_urls(raw)
+    found_urls = unique([absolute(s.url) for s in spans])
     all_urls = unique(list(urls or ()) + list(found_urls))
     archives = tuple(a for a in (parse_archive_link(u) for u in all_urls) if a is not None)
-    prose = re.sub(r"(?:https?:)?//\S+", " ", raw)
+    prose = without_spans(raw, spans)
     return Reference(
         number=number,
         key=key if key is not None else (str(number) if number is not None else f"L{line}"),

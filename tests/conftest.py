@@ -1,0 +1,31 @@
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from fakeweb import Running, Site  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_env(monkeypatch):
+    """Tests talk to 127.0.0.1 only: a developer's proxy settings must not reroute them."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "*")
+
+
+@pytest.fixture
+def site():
+    server = Running(Site())
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def fixtures_dir():
+    return FIXTURES

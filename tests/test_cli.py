@@ -1,0 +1,96 @@
+"""The command line: exit codes, one-line errors, stdin, and never overwriting the input."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+SEED = os.path.join(os.path.dirname(__file__), "fixtures", "seed-refs.txt")
+
+
+def run(*args, stdin: bytes | None = None):
+    return subprocess.run([sys.executable, "-m", "citecheck", *args], input=stdin, capture_output=True, timeout=60,
+                          env=dict(os.environ, NO_PROXY="*"))
+
+
+def one_line_error(proc) -> str:
+    err = proc.stderr.decode()
+    assert "Traceback" not in err
+    assert err.count("\n") == 1, err
+    return err
+
+
+def test_version():
+    proc = run("--version")
+    assert proc.returncode == 0 and proc.stdout.decode().startswith("citecheck ")
+
+
+def test_help_documents_exit_codes():
+    proc = run("check", "--help")
+    assert proc.returncode == 0
+    assert "Exit codes" in proc.stdout.decode()
+
+
+@pytest.mark.parametrize("content,needle", [
+    (None, "no such file"),
+    (b"", "empty file"),
+    (b"\x00\x01\x02binary\xff" * 20, "binary"),
+    (b"A paragraph of prose with no list.\n", "no references found"),
+])
+def test_bad_input_exit_3(tmp_path, content, needle):
+    path = tmp_path / "refs.txt"
+    if content is not None:
+        path.write_bytes(content)
+    for command in ("check", "parse"):
+        proc = run(command, str(path))
+        assert proc.returncode == 3
+        assert needle in one_line_error(proc)
+
+
+@pytest.mark.parametrize("args", [
+    ("check", SEED, "--format", "yaml"),
+    ("check", SEED, "--bogus"),
+    ("check", SEED, "--timeout", "-1"),
+    ("parse", SEED, "--input-format", "docx"),
+    ("frobnicate",),
+])
+def test_usage_errors_exit_3(args):
+    proc = run(*args)
+    assert proc.returncode == 3
+    one_line_error(proc)
+
+
+def test_parse_json_offline():
+    proc = run("parse", SEED, "--format", "json")
+    assert proc.returncode == 0
+    data = json.loads(proc.stdout)
+    assert len(data["references"]) == 13
+    assert data["references"][0]["archive_links"][0]["timestamp"] == "20230919065839"
+
+
+def test_parse_from_stdin():
+    proc = run("parse", "-", "--format", "json", stdin=b"[1] https://a.example/x\n[2] https://b.example/y\n")
+    assert proc.returncode == 0
+    assert [r["url"] for r in json.loads(proc.stdout)["references"]] == ["https://a.example/x", "https://b.example/y"]
+
+
+def test_output_never_overwrites_an_input(tmp_path):
+    src = tmp_path / "refs.txt"
+    src.write_text("[1] https://a.example/x\n")
+    before = src.read_bytes()
+    proc = run("parse", str(src), "--format", "json", "--output", str(src))
+    assert proc.returncode == 3
+    assert "input" in one_line_error(proc)
+    assert src.read_bytes() == before
+
+
+def test_output_written_atomically(tmp_path):
+    out = tmp_path / "parsed.json"
+    out.write_text("old")
+    proc = run("parse", SEED, "--format", "json", "--output", str(out))
+    assert proc.returncode == 0
+    assert json.loads(out.read_text())["references"][12]["number"] == 13
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
