@@ -28,11 +28,10 @@ from .model import (
     SnapshotObservation,
     Verdict,
 )
-from .textsim import comparable, similarity
+from .textsim import titles_disagree
 
 BLOCKING_STATUSES = frozenset({401, 402, 403, 407, 429, 451, 999})
 DEAD_STATUSES = frozenset({404, 410})
-DRIFT_THRESHOLD = 50.0  # token-set similarity (0-100) below which two titles are about different things
 LOGIN_WORDS = ("login", "signin", "sign-in", "sign_in", "logon", "/auth", "/sso", "/account/login", "/session")
 
 
@@ -161,18 +160,12 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
         return v(LiveState.SOFT404, "live.soft404.to_root", f"a deep link now redirects to the home page {final}")
     if redirected and is_login(final) and not is_login(url):
         return v(LiveState.SOFT404, "live.soft404.to_login", f"redirects to a login page {final}")
-    if "notfound_title" in markers or "notfound_text" in markers:
-        sib = obs.sibling
-        sibling_same = bool(
-            sib and not sib.error and sib.status and 200 <= sib.status < 300
-            and (sib.page.title or "") == (f.page.title or "")
-        )
-        if sibling_same:
-            return v(LiveState.SOFT404, "live.soft404.sibling",
-                     "answers 200 with a not-found page, as it does for a made-up sibling path")
-        if "notfound_title" in markers and is_not_found_title(f.page.title):
-            return v(LiveState.SOFT404, "live.soft404.title", f"answers 200 but the page says {f.page.title!r}")
-    drift = _drift(ref, f.page.title, snapshot_title)
+    if sibling_same_page(f, obs.sibling):
+        return v(LiveState.SOFT404, "live.soft404.sibling",
+                 f"answers 200 with the same page ({f.page.title!r}) as for a made-up sibling path")
+    if "notfound_title" in markers and is_not_found_title(f.page.title):
+        return v(LiveState.SOFT404, "live.soft404.title", f"answers 200 but the page says {f.page.title!r}")
+    drift = titles_disagree(f.page.title, snapshot_title, ref.title)
     if drift:
         return v(LiveState.DRIFT, "live.drift", drift)
     if redirected and _permanent(f):
@@ -182,6 +175,13 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
     if "pdf" in markers or (f.content_type and "html" not in f.content_type.lower()):
         return v(LiveState.OK, "live.ok.file", f"HTTP {status} {f.content_type or ''}".strip())
     return v(LiveState.OK, "live.ok", f"HTTP {status}")
+
+
+def sibling_same_page(f: Fetch, sibling: Fetch | None) -> bool:
+    """The made-up sibling path got the same 200 page: the host answers anything with it (a soft 404)."""
+    if sibling is None or sibling.error or not sibling.status or not (200 <= sibling.status < 300):
+        return False
+    return bool(f.page.title) and sibling.page.title == f.page.title
 
 
 def _live_error(f: Fetch, v) -> LiveVerdict:
@@ -200,27 +200,6 @@ def _live_error(f: Fetch, v) -> LiveVerdict:
     if kind == "tls":
         return v(LiveState.TRANSIENT, "live.transient.tls", f"TLS failure: {f.error_detail}")
     return v(LiveState.TRANSIENT, f"live.transient.{kind}", f"{kind} on {f.attempts} attempts")
-
-
-def _drift(ref: Reference, live_title: str | None, snapshot_title: str | None) -> str | None:
-    """Why the live page is no longer the cited work, or None.
-
-    The snapshot's title is the best witness of what was cited: it is the page's own title, so it is
-    compared whatever its script. The cited title may be a translation, so it only counts when written in
-    the live title's script, and alone (no snapshot title) only when it is long enough to mean something."""
-    if not live_title:
-        return None
-    if snapshot_title:
-        if similarity(live_title, snapshot_title) >= DRIFT_THRESHOLD:
-            return None
-        if comparable(live_title, ref.title) and similarity(live_title, ref.title or "") >= DRIFT_THRESHOLD:
-            return None
-        return f"live title {live_title!r} differs from the snapshot's {snapshot_title!r}"
-    if not comparable(live_title, ref.title) or len((ref.title or "").split()) < 3:
-        return None
-    if similarity(live_title, ref.title or "") >= DRIFT_THRESHOLD:
-        return None
-    return f"live title {live_title!r} does not match the cited title"
 
 
 # --- the snapshot ----------------------------------------------------------------------------------------

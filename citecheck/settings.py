@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from . import __version__
 
-USER_AGENT = f"citecheck/{__version__} (+https://pypi.org/project/citecheck/; reference link checker)"
+# The crawler convention ("Mozilla/5.0 (compatible; Name/version; +url)"): names citecheck and its version,
+# and is not turned away by filters that only admit browser-like agents.
+USER_AGENT = f"Mozilla/5.0 (compatible; citecheck/{__version__}; +https://pypi.org/project/citecheck/)"
 
 
 @dataclass(frozen=True)

@@ -55,3 +55,28 @@ def similarity(a: str, b: str) -> float:
     if not na or not nb:
         return 0.0
     return float(fuzz.token_set_ratio(na, nb))
+
+
+#: token-set similarity (0-100) below which two titles are about different things
+DIFFERENT_BELOW = 50.0
+
+
+def titles_disagree(live_title: str | None, snapshot_title: str | None, cited_title: str | None) -> str | None:
+    """Why the live page's title says it is no longer the cited work, or None.
+
+    The snapshot's title is the best witness of what was cited: it is the page's own title, so it is
+    compared whatever its script. The cited title may be a translation, so it only counts when written in
+    the live title's script, and alone (no snapshot title) only when it is long enough to mean something."""
+    if not live_title:
+        return None
+    if snapshot_title:
+        if similarity(live_title, snapshot_title) >= DIFFERENT_BELOW:
+            return None
+        if comparable(live_title, cited_title) and similarity(live_title, cited_title or "") >= DIFFERENT_BELOW:
+            return None
+        return f"live title {live_title!r} differs from the snapshot's {snapshot_title!r}"
+    if not comparable(live_title, cited_title) or len((cited_title or "").split()) < 3:
+        return None
+    if similarity(live_title, cited_title or "") >= DIFFERENT_BELOW:
+        return None
+    return f"live title {live_title!r} does not match the cited title"

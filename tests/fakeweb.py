@@ -113,7 +113,7 @@ class Site:
         if path == "/walled":
             return Reply(403, dict(html, **{"cf-mitigated": "challenge", "Server": "cloudflare"}),
                          page("Just a moment...", "Checking your browser before accessing"))
-        if path == "/to-home":
+        if path in ("/to-home", "/to-home-too"):
             return Reply(302, {"Location": "/"})
         if path == "/flaky":
             return Reply(503, dict(html, **{"Retry-After": "0"}), page("Unavailable")) if n == 1 else \

@@ -85,6 +85,7 @@ def world(site):
         f"[19] ‘A report’, {w('20200101000000', '/report.pdf')}",
         f"[20] ‘Same as the first’, {w('20230919065839', '/article')}",
         "[21] A printed book without a link, 1999.",
+        f"[22] ‘Deep page too’, {s}/to-home-too",
         "",
     ])
     yield text, wb
@@ -98,7 +99,7 @@ EXPECTED = {
     11: ("dead", "uncited_available", True), 12: ("dead", "uncited_none", True),
     13: ("dead", "captured_redirect", True), 14: ("dead", "ok", False), 15: ("soft404", "ok", False),
     16: ("parked", "ok", True), 17: ("drift", "ok", True), 18: ("ok", "ok", False), 19: ("ok", "ok", False),
-    20: ("ok", "ok", False), 21: ("none", "none", False),
+    20: ("ok", "ok", False), 21: ("none", "none", False), 22: ("soft404", "uncited_none", True),
 }
 
 
@@ -121,8 +122,9 @@ def test_every_verdict_end_to_end(world, site):
     assert len(replays) == 1
     assert site.server.app.hits["/article"] == 1
     assert site.server.app.hits["/flaky"] == 2  # one 503, one retry
+    assert site.server.app.hits["/"] == 1  # two deep links bounce to the home page; it is fetched once
     ua = {h.get("User-Agent") for _, _, h in site.log}
-    assert all(u and u.startswith("citecheck/") for u in ua)
+    assert all(u and "citecheck/" in u for u in ua)
 
 
 def test_wayback_429_pauses_and_recovers(site):
@@ -152,7 +154,7 @@ def test_cli_end_to_end_json_and_exit_code(world, tmp_path):
     assert proc.returncode == 2, proc.stderr
     data = json.loads(out.read_text())
     assert data["schema"] == "citecheck/1"
-    assert data["summary"]["references"] == 21
+    assert data["summary"]["references"] == 22
     states = {r["number"]: (r["live"]["state"], r["archive"]["state"]) for r in data["references"]}
     assert states[3] == ("moved", "ok") and states[6] == ("dead", "captured_error")
     assert "Traceback" not in proc.stderr

@@ -17,11 +17,14 @@ from ..archives import datetime_to_timestamp, url_key
 from ..errors import NetworkDown
 from ..model import LiveObservation, LookupResult, Reference, SnapshotObservation
 from ..settings import Settings
+from ..textsim import titles_disagree
 from .http import HostGates, build_client, fetch_with_retries
 from .live import LiveProber
 from .wayback import CONNECTION_ERRORS, Wayback
 
 Progress = Callable[[int, int], None]
+NETWORK_DOWN = ("no host could be reached, web.archive.org included: check the network connection or the proxy "
+                "settings (HTTP_PROXY/HTTPS_PROXY)")
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,11 @@ def _needs_lookup(obs: SnapshotObservation) -> bool:
         return True
     markers = obs.fetch.page.markers if obs.fetch else frozenset()
     return bool(markers & {"notfound_title", "challenge", "parked"})
+
+
+def _suspect_drift(ref: Reference, lv: LiveObservation, snap: SnapshotObservation | None) -> bool:
+    snapshot_title = snap.fetch.page.title if snap and snap.fetch and snap.capture else None
+    return titles_disagree(lv.fetch.page.title, snapshot_title, ref.title) is not None
 
 
 class _Monitor:
@@ -161,6 +169,8 @@ async def observe(
             elif ref.url and settings.check_archive and settings.lookup_uncited and _is_http(ref.url):
                 look = await lookup_tasks[(url_key(ref.url), target_timestamp(ref, now))]
             lv = await live_tasks[ref.url] if ref.url in live_tasks else None
+            if lv is not None and _suspect_drift(ref, lv, snap):
+                lv = await prober.confirm_with_sibling(lv)
             return Observed(ref, lv, snap, look)
 
         results: list[Observed | None] = [None] * len(refs)
@@ -175,23 +185,18 @@ async def observe(
 
         work = asyncio.ensure_future(asyncio.gather(*(tracked(i, r) for i, r in enumerate(refs))))
         down = asyncio.ensure_future(monitor.down.wait())
-        await asyncio.wait({work, down}, return_when=asyncio.FIRST_COMPLETED)
-        if not work.done():
-            for t in [work, *snapshot_tasks.values(), *live_tasks.values(), *lookup_tasks.values()]:
+        everything = [work, down, *snapshot_tasks.values(), *live_tasks.values(), *lookup_tasks.values()]
+        try:
+            await asyncio.wait({work, down}, return_when=asyncio.FIRST_COMPLETED)
+            if not work.done() or (monitor.answers == 0 and monitor.wayback_failures > 0):
+                raise NetworkDown(NETWORK_DOWN)
+            work.result()
+        finally:
+            # whatever ended the run, no task is left behind to complain later
+            for t in everything:
                 t.cancel()
-            await asyncio.gather(work, *snapshot_tasks.values(), *live_tasks.values(), *lookup_tasks.values(),
-                                 return_exceptions=True)
-            raise NetworkDown(
-                "no host could be reached, web.archive.org included: check the network connection or the proxy "
-                "settings (HTTP_PROXY/HTTPS_PROXY)"
-            )
-        down.cancel()
-        work.result()
-        if monitor.answers == 0 and monitor.wayback_failures > 0:
-            raise NetworkDown(
-                "no host could be reached, web.archive.org included: check the network connection or the proxy "
-                "settings (HTTP_PROXY/HTTPS_PROXY)"
-            )
+            await asyncio.gather(*everything, return_exceptions=True)
+            wayback.close()
         stats = RunStats(dict(wayback.stats.requests), dict(wayback.stats.rate_limited), len(live_tasks),
                          len(snapshot_tasks))
         return [r for r in results if r is not None], stats

@@ -239,16 +239,15 @@ class _CappedDecoder:
             raise
 
 
-async def _read_capped(response: httpx.Response, cap: int) -> bytes:
+async def _read_capped(response: httpx.Response, cap: int, sink: bytearray) -> None:
+    """Decoded body bytes into ``sink``, at most ``cap`` of them; what arrived stays there if the read fails."""
     decoder = _CappedDecoder(response.headers.get("content-encoding", "identity"))
-    out = bytearray()
     raw_seen = 0
     async for chunk in response.aiter_raw():
         raw_seen += len(chunk)
-        out += decoder.feed(chunk, cap - len(out))
-        if len(out) >= cap or raw_seen >= cap * 16:
+        sink += decoder.feed(chunk, cap - len(sink))
+        if len(sink) >= cap or raw_seen >= cap * 16:
             break
-    return bytes(out)
 
 
 def _kept(headers: httpx.Headers) -> tuple[tuple[str, str], ...]:
@@ -272,17 +271,28 @@ async def fetch(
     headers: dict[str, str] | None = None,
     content: bytes | None = None,
     keep_body: bool = False,
+    memo: dict[tuple[str, str], asyncio.Future[Fetch]] | None = None,
+    _seen: frozenset[str] = frozenset(),
 ) -> Fetch:
     """One logical request: follows and records redirects, reads at most ``max_body_bytes`` of textual bodies.
 
     ``keep_body`` is for API answers (JSON): the body, up to ``max_api_bytes``, is kept in ``Fetch.body``;
-    page bodies are only analysed, never kept, so memory stays flat however long the list is."""
+    page bodies are only analysed, never kept, so memory stays flat however long the list is.
+
+    ``memo`` shares redirect targets between requests: many dead deep links bounce to one home page,
+    which is then fetched once."""
     hops: list[Hop] = []
-    seen: set[str] = set()
+    seen: set[str] = set(_seen)
     current, verb = url, method
     t0 = time.monotonic()
     while True:
         seen.add(current)
+        status: int | None = None
+        failure = location = ctype = None
+        kept: tuple[tuple[str, str], ...] = ()
+        is_redirect = False
+        sink = bytearray()
+        cut_short: str | None = None
         try:
             async with gate(current):
                 async with asyncio.timeout(settings.attempt_timeout):
@@ -294,20 +304,22 @@ async def fetch(
                         ctype = response.headers.get("content-type")
                         failure = proxy_failure(status, response.headers)
                         location = response.headers.get("location")
-                        body = b""
-                        is_redirect = 300 <= status < 400 and location
+                        is_redirect = bool(300 <= status < 400 and location)
                         textual = not ctype or any(t in ctype.lower() for t in TEXTUAL)
                         if keep_body:
-                            body = await _read_capped(response, settings.max_api_bytes)
+                            await _read_capped(response, settings.max_api_bytes, sink)
                         elif read_body and verb != "HEAD" and not (is_redirect and follow_redirects) and textual:
-                            body = await _read_capped(response, settings.max_body_bytes)
+                            await _read_capped(response, settings.max_body_bytes, sink)
                     finally:
                         await response.aclose()
         except Exception as exc:  # noqa: BLE001 - every failure of one link is data for its verdict
             kind = _error_kind(exc)
-            return Fetch(url=url, hops=tuple(hops), final_url=current, error=kind,
-                         error_detail=f"{type(exc).__name__}: {exc}"[:300] or type(exc).__name__,
-                         elapsed=time.monotonic() - t0)
+            if status is None or failure or keep_body or (is_redirect and follow_redirects):
+                return Fetch(url=url, hops=tuple(hops), final_url=current, error=kind,
+                             error_detail=f"{type(exc).__name__}: {exc}"[:300] or type(exc).__name__,
+                             elapsed=time.monotonic() - t0)
+            # the answer came, its body did not come whole (a trickle, a short read): judge what arrived
+            cut_short = f"body cut short after {len(sink)} bytes ({kind})"
         if failure:
             hops.append(Hop(verb, current, status))
             return Fetch(url=url, hops=tuple(hops), final_url=current, error=failure,
@@ -315,17 +327,44 @@ async def fetch(
         hops.append(Hop(verb, current, status))
         if is_redirect and follow_redirects:
             target = urllib.parse.urljoin(current, location)
-            if target in seen or len(hops) > settings.max_redirects:
+            if target in seen or len(seen) > settings.max_redirects:
                 return Fetch(url=url, hops=tuple(hops), status=status, final_url=target, headers=kept,
                              error="redirect_loop", error_detail=f"redirect loop or more than {settings.max_redirects} redirects",
                              elapsed=time.monotonic() - t0)
             if status == 303 and verb != "HEAD":
                 verb = "GET"
+            if memo is not None:
+                tail = await _shared_target(memo, verb, target, lambda v=verb, t=target: fetch(
+                    client, v, t, settings, read_body=read_body, gate=gate, headers=headers, memo=memo,
+                    _seen=frozenset(seen)))
+                return replace(tail, url=url, hops=tuple(hops) + tail.hops, elapsed=time.monotonic() - t0)
             current = target
             continue
+        body = bytes(sink)
         page = analyse(body, ctype) if body and not keep_body else PageFacts()
         return Fetch(url=url, hops=tuple(hops), status=status, final_url=current, headers=kept, content_type=ctype,
-                     page=page, body=body if keep_body else b"", elapsed=time.monotonic() - t0)
+                     page=page, body=body if keep_body else b"", error_detail=cut_short, elapsed=time.monotonic() - t0)
+
+
+async def _shared_target(memo: dict[tuple[str, str], asyncio.Future[Fetch]], verb: str, url: str,
+                         run: Callable[[], Awaitable[Fetch]]) -> Fetch:
+    """Fetch a redirect target once per run, however many links lead to it, even at the same moment.
+    A failed target is not remembered, so a retry asks again."""
+    key = (verb, url)
+    fut = memo.get(key)
+    if fut is not None:
+        return await asyncio.shield(fut)
+    fut = memo[key] = asyncio.get_running_loop().create_future()
+    try:
+        result = await run()
+    except BaseException as exc:
+        memo.pop(key, None)
+        fut.set_result(Fetch(url=url, error="error", error_detail=f"{type(exc).__name__}"))
+        raise
+    if result.error or (result.status or 0) >= 500:
+        memo.pop(key, None)
+    fut.set_result(result)
+    return result
 
 
 # --- retries -----------------------------------------------------------------------------------------
@@ -365,6 +404,7 @@ async def fetch_with_retries(
     *,
     gates: HostGates | None = None,
     read_body: bool = True,
+    memo: dict[tuple[str, str], asyncio.Future[Fetch]] | None = None,
 ) -> Fetch:
     """fetch() with the retry rules for ordinary sites: 5xx, resets and empty replies with backoff; 429 and
     503 after their Retry-After; a timeout at most ``timeout_retries`` more times. Never more than
@@ -373,7 +413,7 @@ async def fetch_with_retries(
     attempts = 0
     timeouts = 0
     while True:
-        result = await fetch(client, method, url, settings, read_body=read_body, gate=gate)
+        result = await fetch(client, method, url, settings, read_body=read_body, gate=gate, memo=memo)
         attempts += 1
         delay: float | None = None
         if result.error == "timeout":

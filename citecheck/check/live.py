@@ -50,6 +50,7 @@ class LiveProber:
         self._siblings: dict[str, asyncio.Task[Fetch]] = {}
         self._unresolved: dict[str, Fetch] = {}  # host -> the failure that showed its name does not resolve
         self._first: dict[str, asyncio.Future[LiveObservation]] = {}
+        self._targets: dict[tuple[str, str], asyncio.Future[Fetch]] = {}  # redirect targets fetched this run
 
     async def check(self, url: str) -> LiveObservation:
         host = host_of(url)
@@ -58,7 +59,9 @@ class LiveProber:
             # the first URL of a host goes alone: if the name does not resolve, the others need not ask
             first = self._first[host] = asyncio.ensure_future(self._check_once(url))
             return await first
-        await asyncio.wait([first])
+        # a name that does not resolve fails fast; a first request still busy after the connect timeout
+        # means the host is there, so the others need not wait for it
+        await asyncio.wait([first], timeout=self.settings.connect_timeout)
         return await self._check_once(url)
 
     async def _check_once(self, url: str) -> LiveObservation:
@@ -76,13 +79,14 @@ class LiveProber:
     async def _check(self, url: str) -> LiveObservation:
         head: Fetch | None = None
         if prefers_head(url):
-            head = await fetch_with_retries(self.client, "HEAD", url, self.settings, gates=self.gates, read_body=False)
+            head = await fetch_with_retries(self.client, "HEAD", url, self.settings, gates=self.gates, read_body=False,
+                                            memo=self._targets)
             if head_is_enough(head):
                 return LiveObservation(url=url, fetch=head)
             if head.error in ("dns", "unreachable", "timeout"):
                 # the host is gone or hangs: a GET would only repeat that
                 return LiveObservation(url=url, fetch=head)
-        got = await fetch_with_retries(self.client, "GET", url, self.settings, gates=self.gates)
+        got = await fetch_with_retries(self.client, "GET", url, self.settings, gates=self.gates, memo=self._targets)
         sibling = None
         if self._needs_sibling(got):
             sibling = await self._sibling(got.final_url or url)
@@ -93,6 +97,16 @@ class LiveProber:
         if got.error or got.status is None or not (200 <= got.status < 300):
             return False
         return "notfound_text" in got.page.markers or "notfound_title" in got.page.markers
+
+    async def confirm_with_sibling(self, obs: LiveObservation) -> LiveObservation:
+        """Add the sibling probe to an observation whose page looks wrong for the citation (its title no
+        longer matches): if a made-up path gets the same page, it is a soft 404, not drift."""
+        f = obs.fetch
+        if obs.sibling is not None or f.error or f.status is None or not (200 <= f.status < 300):
+            return obs
+        if urllib.parse.urlsplit(f.final_url or obs.url).path in ("", "/"):
+            return obs  # a bounce to the home page says enough by itself
+        return replace(obs, sibling=await self._sibling(obs.fetch.final_url or obs.url))
 
     async def _sibling(self, url: str) -> Fetch:
         p = urllib.parse.urlsplit(url)

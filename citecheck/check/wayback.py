@@ -70,6 +70,7 @@ class Wayback:
         self._pending: list[tuple[str, str, bool, asyncio.Future[LookupResult]]] = []
         self._lookups: dict[tuple[str, str, bool], asyncio.Future[LookupResult]] = {}
         self._flusher: asyncio.Task | None = None
+        self._confirmations: list[asyncio.Task] = []
 
     # --- requests under the family limits ------------------------------------------------------------
 
@@ -103,6 +104,15 @@ class Wayback:
                 await asyncio.sleep(backoff(attempts - 1))
                 continue
             return f
+
+    def close(self) -> None:
+        """Stop background look-up work (the run is over) and release anyone still waiting on it."""
+        for task in (self._flusher, *self._confirmations):
+            if task is not None and not task.done():
+                task.cancel()
+        for fut in self._lookups.values():
+            if not fut.done():
+                fut.cancel()
 
     def _on_base(self, url: str) -> str:
         """A Wayback URL from a Location header, sent to the configured endpoint (a mirror, a test server)."""
@@ -199,15 +209,12 @@ class Wayback:
             except Exception as exc:  # noqa: BLE001 - a failed batch must not strand its waiters
                 results = [LookupResult(url=u, target=ts, source="availability", error=str(exc)[:200])
                            for u, ts, _, _ in batch]
-            confirms = []
             for (url, ts, confirm, fut), result in zip(batch, results):
                 if confirm and result.capture is None:
-                    confirms.append(asyncio.ensure_future(self._confirm(url, ts, result, fut)))
+                    # confirmations run at the CDX pace; later batches need not wait for them
+                    self._confirmations.append(asyncio.ensure_future(self._confirm(url, ts, result, fut)))
                 elif not fut.done():
                     fut.set_result(result)
-            if confirms:
-                # confirmations run at the CDX pace; later batches need not wait for them
-                asyncio.ensure_future(asyncio.gather(*confirms))
 
     async def _confirm(self, url: str, ts: str, first: LookupResult, fut: asyncio.Future[LookupResult]) -> None:
         try:
