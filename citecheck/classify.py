@@ -9,7 +9,7 @@ import datetime as dt
 import urllib.parse
 from dataclasses import dataclass
 
-from .archives import parse_replay_location, same_resource, timestamp_to_datetime
+from .archives import datetime_to_timestamp, parse_replay_location, same_resource, timestamp_to_datetime
 from .check import Observed
 from .check.page import is_not_found_title
 from .model import (
@@ -249,13 +249,13 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
     cap = snap.capture
     if cap is None:
         return ArchiveVerdict(ArchiveState.UNCHECKED, "archive.unchecked.unknown", "unexpected answer", chain=chain, **base)
-    cited = link.timestamp or (lookup.target if lookup else None) or cap.timestamp
-    days = distance_days(cited, cap.timestamp)
+    cited = link.timestamp or (datetime_to_timestamp(ref.access_date) if ref.access_date else None)
+    days = distance_days(cited, cap.timestamp) if cited else 0.0
     common = dict(chain=chain, capture_timestamp=cap.timestamp, captured_status=cap.status, distance_days=round(days, 1),
                   title=f.page.title if f else None, **base)
     status = cap.status or 0
     if 300 <= status < 400:
-        return _captured_redirect(snap, suggestion, common)
+        return _captured_redirect(snap, suggestion, common, rules.window_days)
     if status >= 400:
         return ArchiveVerdict(ArchiveState.CAPTURED_ERROR, f"archive.captured_error.http{status}",
                               f"the capture of {_fmt_ts(cap.timestamp)} is of an HTTP {status} page" + _suggest_words(suggestion),
@@ -271,6 +271,10 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
                               f"nothing captured at the cited time; the nearest capture ({_fmt_ts(cap.timestamp)}) is "
                               f"{_days(days)} away (window {_days(rules.window_days)})", suggestion=_better(suggestion, cap) or cap,
                               **common)
+    if not link.timestamp:
+        return ArchiveVerdict(ArchiveState.OK, "archive.ok.unpinned",
+                              f"the link names no capture time, so it opens the latest capture or the calendar "
+                              f"(now {_fmt_ts(cap.timestamp)}); a dated snapshot link is steadier", **common)
     if says == "closest":
         return ArchiveVerdict(ArchiveState.OK, "archive.ok.near",
                               f"good capture {_days(days)} from the cited time", **common)
@@ -295,17 +299,26 @@ def _suggest_words(suggestion: Capture | None) -> str:
     return f"; closest good capture: {_fmt_ts(suggestion.timestamp)}" if suggestion else ""
 
 
-def _captured_redirect(snap: SnapshotObservation, suggestion: Capture | None, common: dict) -> ArchiveVerdict:
+def _captured_redirect(snap: SnapshotObservation, suggestion: Capture | None, common: dict,
+                       window_days: float) -> ArchiveVerdict:
     f = snap.fetch
     location = f.header("location") if f else None
     _, _, target = parse_replay_location(location) if location else (None, "", None)
-    followed = snap.redirect_target
+    landing = snap.landing
     original = snap.link.original or ""
-    if target and followed is not None and not followed.error and followed.status and 200 <= followed.status < 300:
+    landed = landing.capture if landing else None
+    if target and landed and landed.status and 200 <= landed.status < 300:
+        page = landing.fetch.page if landing.fetch else None
         good_target = same_resource(target, original) or not (is_root(target) or is_login(target))
-        if good_target and not _bad_page(followed.page.markers, followed.page.title):
+        if good_target and not (page and _bad_page(page.markers, page.title)):
             return ArchiveVerdict(ArchiveState.OK, "archive.ok.captured_redirect",
-                                  f"the capture is a redirect to {target}, itself captured", **common)
+                                  f"the capture is a redirect to {target}, itself captured "
+                                  f"({_fmt_ts(landed.timestamp)})", **common)
+    if landing is None and target and same_resource(target, original) and suggestion and snap.link.timestamp and \
+            distance_days(snap.link.timestamp, suggestion.timestamp) <= window_days:
+        return ArchiveVerdict(ArchiveState.OK, "archive.ok.self_redirect",
+                              f"the capture is a redirect to the same page ({target}); Wayback shows its capture of "
+                              f"{_fmt_ts(suggestion.timestamp)} instead", **common)
     where = target or "an unknown place"
     kind = "the home page" if target and is_root(target) else "a login page" if target and is_login(target) else where
     return ArchiveVerdict(ArchiveState.CAPTURED_REDIRECT, "archive.captured_redirect",

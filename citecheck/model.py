@@ -198,7 +198,7 @@ class SnapshotObservation:
     link: ArchiveLink
     fetch: Fetch | None = None  # the replay of the cited snapshot (raw mode)
     capture: Capture | None = None  # what the link actually lands on, when it lands on a capture
-    redirect_target: Fetch | None = None  # for a captured redirect: the replay of where it led
+    landing: SnapshotObservation | None = None  # for a captured redirect: what the redirect leads to
     wayback_says: str | None = None  # Wayback's own answer: "notarchived", "excluded", "closest", "ratelimited"
 
 

@@ -120,7 +120,7 @@ GOOD_LOOKUP = LookupResult(url=URL, target="20200101120000", capture=Capture("20
 NONE_LOOKUP = LookupResult(url=URL, target="20200101120000", source="availability")
 
 
-def snap(status=200, *, ts="20200101120000", says=None, title=TITLE, markers=(), location=None, target=None,
+def snap(status=200, *, ts="20200101120000", says=None, title=TITLE, markers=(), location=None, landing=None,
          capture=True) -> SnapshotObservation:
     headers = [("memento-datetime", "x")] if capture else []
     if location:
@@ -128,7 +128,7 @@ def snap(status=200, *, ts="20200101120000", says=None, title=TITLE, markers=(),
     f = Fetch(url=SNAP, hops=(Hop("GET", SNAP, status),), status=status, headers=tuple(headers),
               page=PageFacts(title=title, markers=frozenset(markers)))
     cap = Capture(ts, status) if capture else None
-    return SnapshotObservation(link=LINK, fetch=f, capture=cap, wayback_says=says, redirect_target=target)
+    return SnapshotObservation(link=LINK, fetch=f, capture=cap, wayback_says=says, landing=landing)
 
 
 ARCHIVE_CASES = [
@@ -140,8 +140,15 @@ ARCHIVE_CASES = [
     ("captured-redirect-login", snap(302, location=f"/web/20200101120000id_/https://example.org/login"), GOOD_LOOKUP,
      ArchiveState.CAPTURED_REDIRECT, "archive.captured_redirect"),
     ("captured-redirect-to-same-page", snap(301, location=f"/web/20200101120000id_/{URL}/",
-                                            target=Fetch(url="x", status=200, page=PageFacts(title=TITLE))), None,
+                                            landing=snap(200, ts="20200101120005", says="closest")), None,
      ArchiveState.OK, "archive.ok.captured_redirect"),
+    ("captured-self-redirect-with-good-capture-near", snap(301, location=f"/web/20200101120000id_/{URL.replace('https', 'http')}"),
+     GOOD_LOOKUP, ArchiveState.OK, "archive.ok.self_redirect"),
+    ("captured-self-redirect-nothing-good", snap(301, location=f"/web/20200101120000id_/{URL.replace('https', 'http')}"),
+     NONE_LOOKUP, ArchiveState.CAPTURED_REDIRECT, "archive.captured_redirect"),
+    ("captured-redirect-to-a-captured-404", snap(301, location=f"/web/20200101120000id_/{URL}/",
+                                                landing=snap(404, ts="20200101120005")), GOOD_LOOKUP,
+     ArchiveState.CAPTURED_REDIRECT, "archive.captured_redirect"),
     ("captured-soft404", snap(200, title="Page not found", markers={"notfound_title"}), GOOD_LOOKUP,
      ArchiveState.SOFT404, "archive.soft404.not_found"),
     ("captured-challenge", snap(200, title="Just a moment...", markers={"challenge"}), None,
@@ -179,6 +186,14 @@ def test_window_is_configurable():
 def test_uncited(lookup, state, rule):
     v = classify_archive(ref(snapshot=None), None, lookup, Rules())
     assert (v.state, v.rule) == (state, rule)
+
+
+def test_undated_link_is_not_judged_by_distance():
+    undated = ArchiveLink(url=f"https://web.archive.org/web/*/{URL}", service="wayback", original=URL, timestamp=None)
+    s = SnapshotObservation(link=undated, fetch=Fetch(url="x", status=200), capture=Capture("20240101000000", 200))
+    r = ref(snapshot=undated.url)
+    v = classify_archive(r, s, None, Rules())
+    assert (v.state, v.rule) == (ArchiveState.OK, "archive.ok.unpinned")
 
 
 def test_truncated_wayback_link_is_missing():

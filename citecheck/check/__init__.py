@@ -67,7 +67,7 @@ def _needs_lookup(obs: SnapshotObservation) -> bool:
         return False
     if cap is None or not cap.status or not (200 <= cap.status < 300):
         return True
-    if obs.redirect_target is not None or obs.wayback_says == "closest":
+    if obs.landing is not None or obs.wayback_says == "closest":
         return True
     markers = obs.fetch.page.markers if obs.fetch else frozenset()
     return bool(markers & {"notfound_title", "challenge", "parked"})

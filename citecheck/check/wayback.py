@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from ..archives import WAYBACK_HOSTS, parse_replay_location, replay_url, snapshot_url, url_key
+from ..archives import WAYBACK_HOSTS, parse_replay_location, same_resource, replay_url, snapshot_url, url_key
 from ..model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
 from ..settings import Settings
 from .http import Pacer, backoff, fetch
@@ -142,14 +142,16 @@ class Wayback:
             capture = Capture(memento, f.status, snapshot_url(link.original or "", memento))
             if f.status and 300 <= f.status < 400 and location and hops_left > 0:
                 target_ts, _, target_original = parse_replay_location(urllib.parse.urljoin(f.final_url or f.url, location))
-                if _is_root_or_login(target_original) or not target_original:
+                if _is_root_or_login(target_original) or not target_original or same_resource(
+                        target_original, link.original or ""):
+                    # a bounce to a home or login page says enough; one to the same URL (http -> https) is
+                    # replayed by Wayback from another capture, which the closest-good look-up finds
                     return SnapshotObservation(link=link, fetch=f, capture=capture)
                 nxt = await self.request("replay", "GET", self._on_base(urllib.parse.urljoin(f.final_url or f.url, location)))
                 followed = await self._interpret(
                     ArchiveLink(url=nxt.url, service="wayback", original=target_original, timestamp=target_ts),
                     target_ts or memento, nxt, hops_left - 1)
-                return SnapshotObservation(link=link, fetch=f, capture=capture, redirect_target=followed.fetch,
-                                           wayback_says=followed.wayback_says)
+                return SnapshotObservation(link=link, fetch=f, capture=capture, landing=followed)
             return SnapshotObservation(link=link, fetch=f, capture=capture)
         if f.status is not None and 300 <= f.status < 400 and location:
             # no capture at that second: Wayback points at the nearest one (of any status)
@@ -164,7 +166,7 @@ class Wayback:
                 nxt = await self.request("replay", "GET", self._on_base(urllib.parse.urljoin(f.url, location)))
                 landed = await self._interpret(link, target_ts, nxt, hops_left - 1)
                 return SnapshotObservation(link=link, fetch=landed.fetch, capture=landed.capture,
-                                           redirect_target=landed.redirect_target,
+                                           landing=landed.landing,
                                            wayback_says=landed.wayback_says or "closest")
             return SnapshotObservation(link=link, fetch=f, wayback_says="closest")
         markers = f.page.markers
