@@ -121,6 +121,12 @@ def check(
                                       help="A capture farther than this from the cited time is 'shifted'."),
     no_live: bool = typer.Option(False, "--no-live", help="Do not check the original URLs."),
     no_archive: bool = typer.Option(False, "--no-archive", help="Do not check snapshots or look up captures."),
+    replay_per_min: float = typer.Option(590.0, "--replay-per-min",
+                                         help="Wayback replay requests per minute (the archive allows 600)."),
+    cdx_per_min: float = typer.Option(29.0, "--cdx-per-min",
+                                      help="CDX + timemap requests per minute (the archive allows 30)."),
+    availability_per_min: float = typer.Option(50.0, "--availability-per-min",
+                                               help="Availability API requests per minute."),
     wayback_url: str = typer.Option("https://web.archive.org", "--wayback-url",
                                     help="Wayback Machine endpoint (for mirrors and tests)."),
     availability_url: str = typer.Option("https://archive.org/wayback/available", "--availability-url",
@@ -132,6 +138,8 @@ def check(
                         ("--per-host", per_host)):
         if value <= 0:
             raise InputError(f"{name} must be positive")
+    if min(replay_per_min, cdx_per_min, availability_per_min) <= 0:
+        raise InputError("the --*-per-min rates must be positive")
     if retries < 0 or window_days < 0:
         raise InputError("--retries and --window-days cannot be negative")
     refs = _read_all(files, input_format)
@@ -139,7 +147,8 @@ def check(
         Settings(), read_timeout=timeout, connect_timeout=connect_timeout, retries=retries, concurrency=concurrency,
         per_host=per_host, window_days=window_days, check_live=not no_live, check_archive=not no_archive,
         attempt_timeout=max(2 * timeout, timeout + connect_timeout), wayback_base=wayback_url.rstrip("/"),
-        availability_url=availability_url,
+        availability_url=availability_url, replay_per_min=replay_per_min, cdx_per_min=cdx_per_min,
+        availability_per_min=availability_per_min,
     )
     from .run import check_references
 

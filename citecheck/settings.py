@@ -34,7 +34,7 @@ class Settings:
     replay_per_min: float = 590.0
     cdx_per_min: float = 29.0
     availability_per_min: float = 50.0
-    wayback_concurrency: int = 16
+    wayback_concurrency: int = 24
     wayback_pause: float = 61.0  # a Wayback 429 pauses its whole endpoint family this long (>= 60 s)
     availability_batch: int = 100  # URLs per availability POST
     lookup_linger: float = 1.0  # seconds a look-up waits for others to share its availability POST

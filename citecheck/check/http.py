@@ -100,14 +100,34 @@ class _HostState:
     pacer: Pacer
 
 
+class HostUnresponsive(Exception):
+    """The host timed out again and again and never answered: further requests to it are not sent."""
+
+
 @dataclass
 class HostGates:
-    """Per-host politeness for ordinary sites: a few requests in flight, a minimum gap between starts."""
+    """Per-host politeness for ordinary sites: a few requests in flight, a minimum gap between starts.
+    Also a breaker: a host that timed out ``hang_limit`` times without ever answering gets no more
+    requests this run (its URLs are reported as timeouts at once, not after timeout x attempts each)."""
 
     per_host: int
     interval: float
     overall: asyncio.Semaphore
+    hang_limit: int = 2
     _hosts: dict[str, _HostState] = field(default_factory=dict)
+    _timeouts: dict[str, int] = field(default_factory=dict)
+    _answered: set[str] = field(default_factory=set)
+
+    def record(self, url: str, result: Fetch) -> None:
+        host = host_of(url)
+        if result.status is not None:
+            self._answered.add(host)
+        elif result.error == "timeout":
+            self._timeouts[host] = self._timeouts.get(host, 0) + 1
+
+    def unresponsive(self, url: str) -> bool:
+        host = host_of(url)
+        return host not in self._answered and self._timeouts.get(host, 0) >= self.hang_limit
 
     def _state(self, host: str) -> _HostState:
         st = self._hosts.get(host)
@@ -120,6 +140,8 @@ class HostGates:
     async def slot(self, url: str) -> AsyncIterator[None]:
         st = self._state(host_of(url))
         async with self.overall, st.semaphore:
+            if self.unresponsive(url):
+                raise HostUnresponsive(f"{host_of(url)} timed out on earlier requests and never answered")
             await st.pacer.wait()
             yield
 
@@ -147,7 +169,7 @@ Gate = Callable[[str], contextlib.AbstractAsyncContextManager]
 def _error_kind(exc: BaseException) -> str:
     text = str(exc)
     low = text.lower()
-    if isinstance(exc, (httpx.TimeoutException, asyncio.TimeoutError, TimeoutError)):
+    if isinstance(exc, (httpx.TimeoutException, asyncio.TimeoutError, TimeoutError, HostUnresponsive)):
         return "timeout"
     if isinstance(exc, httpx.ProxyError):
         # a proxy's answer to CONNECT: 502 is its "cannot reach that host" (name or connection), 504 its timeout
@@ -419,6 +441,10 @@ async def fetch_with_retries(
     while True:
         result = await fetch(client, method, url, settings, read_body=read_body, gate=gate, memo=memo)
         attempts += 1
+        if gates:
+            gates.record(result.final_url or url, result)
+            if gates.unresponsive(url):
+                return replace(result, attempts=attempts)
         delay: float | None = None
         if result.error == "timeout":
             timeouts += 1

@@ -48,7 +48,8 @@ class LiveProber:
         self.settings = settings
         self.gates = gates
         self._siblings: dict[str, asyncio.Task[Fetch]] = {}
-        self._unresolved: dict[str, Fetch] = {}  # host -> the failure that showed its name does not resolve
+        self._gone: dict[str, tuple[Fetch, str]] = {}  # host -> (the failure that settles it, why)
+        self._answered: set[str] = set()  # hosts that gave at least one HTTP answer
         self._first: dict[str, asyncio.Future[LiveObservation]] = {}
         self._targets: dict[tuple[str, str], asyncio.Future[Fetch]] = {}  # redirect targets fetched this run
 
@@ -59,21 +60,28 @@ class LiveProber:
             # the first URL of a host goes alone: if the name does not resolve, the others need not ask
             first = self._first[host] = asyncio.ensure_future(self._check_once(url))
             return await first
-        # a name that does not resolve fails fast; a first request still busy after the connect timeout
-        # means the host is there, so the others need not wait for it
-        await asyncio.wait([first], timeout=self.settings.connect_timeout)
+        # a name that does not resolve fails fast; a first request still busy after a few seconds means the
+        # host is there, so the others need not wait for it
+        await asyncio.wait([first], timeout=min(3.0, self.settings.connect_timeout))
         return await self._check_once(url)
 
     async def _check_once(self, url: str) -> LiveObservation:
         host = host_of(url)
-        known = self._unresolved.get(host)
-        if known is not None:
-            # another URL on this host already failed to resolve: asking again would only repeat it
-            return LiveObservation(url=url, fetch=replace(known, url=url, final_url=url, hops=(), attempts=0,
-                                                          error_detail=f"{host} did not resolve earlier in this run"))
+        gone = self._gone.get(host)
+        if gone is not None:
+            # this host already failed in a way that asking again would only repeat
+            failure, why = gone
+            return LiveObservation(url=url, fetch=replace(failure, url=url, final_url=url, hops=(), attempts=0,
+                                                          error_detail=f"{host} {why} earlier in this run"))
         obs = await self._check(url)
-        if obs.fetch.error in ("dns", "unreachable") and not obs.fetch.hops:
-            self._unresolved.setdefault(host, obs.fetch)
+        f = obs.fetch
+        if f.status is not None:
+            self._answered.add(host)
+        elif f.error in ("dns", "unreachable") and not f.hops:
+            self._gone.setdefault(host, (f, "did not resolve"))
+        elif f.error == "timeout" and host not in self._answered:
+            # a host that hangs on one URL and never answered any: its other URLs would hang as long
+            self._gone.setdefault(host, (f, "did not answer"))
         return obs
 
     async def _check(self, url: str) -> LiveObservation:

@@ -251,3 +251,24 @@ def test_truncated_body_is_judged_on_what_arrived():
 
     f = run(_get(lambda r: httpx.Response(200, headers={"Content-Type": "text/html"}, stream=Short())))
     assert f.status == 200 and f.error is None and f.page.title == "Partial" and "cut short" in f.error_detail
+
+
+def test_a_host_that_only_hangs_stops_getting_requests():
+    sent = []
+
+    async def handler(request):
+        sent.append(str(request.url))
+        await asyncio.sleep(5)
+        return httpx.Response(200)
+
+    settings = replace(FAST, attempt_timeout=0.2, read_timeout=0.2, timeout_retries=1)
+
+    async def go():
+        async with build_client(settings, httpx.MockTransport(handler)) as client:
+            gates = HostGates(2, 0.0, asyncio.Semaphore(8))
+            return await asyncio.gather(*(fetch_with_retries(client, "GET", f"https://hang.example/{i}", settings,
+                                                             gates=gates) for i in range(8)))
+
+    results = run(go())
+    assert all(r.error == "timeout" for r in results)
+    assert len(sent) <= 4  # two in flight time out, the breaker trips, the rest are never sent
