@@ -99,6 +99,8 @@ class Reference:
     access_date: dt.date | None = None  # when the author consulted it, if the format says
     year: int | None = None  # publication year, when written: a fallback time for archive look-ups
     source: str = ""  # file name, "-" for standard input
+    url_status: str | None = None  # what the citation itself claims (wikitext url-status: live, dead, usurped…)
+    problems: tuple[str, ...] = ()  # errors in the citation as written (e.g. archive-url without archive-date)
 
     @property
     def original_urls(self) -> tuple[str, ...]:

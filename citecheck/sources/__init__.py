@@ -37,7 +37,7 @@ def format_names() -> list[str]:
 
 def _load() -> None:
     # importing the modules registers their parsers
-    from . import plaintext  # noqa: F401
+    from . import bibtex, csljson, html, labelled, plaintext, tagged, wikitext  # noqa: F401
 
 
 def choose_parser(text: str, filename: str | None, requested: str | None = None) -> Parser:

@@ -107,10 +107,14 @@ def make_reference(
     title: str | None = None,
     urls: tuple[str, ...] | None = None,
     access_date: dt.date | None = None,
+    url_status: str | None = None,
+    problems: tuple[str, ...] = (),
+    scan_text: bool = True,
 ) -> Reference:
-    """A Reference from an entry's text; fields a format gives explicitly win over what the text suggests."""
+    """A Reference from an entry's text; fields a format gives explicitly win over what the text suggests.
+    Structured formats pass their URLs and ``scan_text=False`` so stray links in abstracts do not count."""
     spans = extract_urls(raw)
-    found_urls = unique([absolute(s.url) for s in spans])
+    found_urls = unique([absolute(s.url) for s in spans]) if scan_text else ()
     all_urls = unique(list(urls or ()) + list(found_urls))
     archives = tuple(a for a in (parse_archive_link(u) for u in all_urls) if a is not None)
     prose = without_spans(raw, spans)
@@ -119,10 +123,12 @@ def make_reference(
         key=key if key is not None else (str(number) if number is not None else f"L{line}"),
         raw=raw,
         line=line,
-        title=title or best_title(raw),
+        title=title or (best_title(raw) if scan_text else None),
         urls=all_urls,
         archive_links=archives,
         access_date=access_date or find_access_date(prose),
         year=find_year(prose),
         source=source,
+        url_status=url_status,
+        problems=problems,
     )

@@ -13,7 +13,8 @@ from ..model import Reference
 from . import Parser, register
 from .common import make_reference
 
-_ENTRY = re.compile(r"^[ \t]*(?:[*-][ \t]+)?(?:\[(?P<b>\d{1,4})\]|(?P<n>\d{1,4})[.)])(?:[ \t]+|(?=[^\s\d.)]))(?=\S)")
+_ENTRY = re.compile(
+    r"^[ \t]*(?:[*-][ \t]+|\.\.[ \t]+)?(?:\[(?P<b>\d{1,4})\]|(?P<n>\d{1,4})[.)])(?:[ \t]+|(?=[^\s\d.)]))(?=\S)")
 _HEADING_WORDS = re.compile(
     r"(references?|bibliography|sources|works cited|notes|footnotes|citations|literature|further reading|"
     r"external links|web archive|links|сілтемелер|әдебиеттер|дереккөздер|литература|источники|ссылки|"
@@ -69,9 +70,9 @@ def _runs(lines: list[str]) -> list[_Run]:
             blank_before = True
             continue
         if current:
-            continues = not blank_before or line[:1] in (" ", "\t")
+            continues = not blank_before or line[:1] in (" ", "\t") or line.startswith("\\ ")
             if continues and not _is_heading(line):
-                current[-1].lines.append(line.strip())
+                current[-1].lines.append(line.strip().removeprefix("\\ ").strip())
                 blank_before = False
                 continue
             runs.append(_Run(current, run_heading, current[0].line))
@@ -122,4 +123,3 @@ def _sniff_markdown(text: str) -> float:
 
 
 register(Parser("text", "plain-text numbered list ([1] …, 1. …, 1) …)", (".txt", ".text", ""), parse_numbered, _sniff_text))
-register(Parser("markdown", "Markdown numbered list", (".md", ".markdown", ".mdown"), parse_numbered, _sniff_markdown))

@@ -1,0 +1,142 @@
+"""MediaWiki wikitext through mwparserfromhell: ``<ref>`` bodies, cite templates (any language's name and
+the legacy parameter names), ``{{Webarchive}}``/``{{Wayback}}``, bare ``[url label]`` links, and dumps whose
+markup is HTML-entity-escaped. CS1 archive errors are reported: archive-url without archive-date, and an
+archive-date that disagrees with the snapshot's own timestamp.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+import mwparserfromhell
+
+from ..archives import parse_archive_link, snapshot_url
+from ..dates import parse_date
+from ..model import Reference
+from ..urls import extract_urls
+from . import Parser, register
+from .common import make_reference, unique
+
+ARCHIVE_URL = ("archive-url", "archiveurl", "archive_url", "url-arquivo", "arquivourl", "archivo-url", "urlarchivio",
+               "archiv-url", "lưu trữ url")
+ARCHIVE_DATE = ("archive-date", "archivedate", "archive_date", "data-arquivo", "arquivodata", "fecha-archivo",
+                "dataarchivio", "archiv-datum", "ngày lưu trữ")
+ACCESS_DATE = ("access-date", "accessdate", "access_date", "ngày truy cập", "acceso", "fechaacceso",
+               "accesso", "zugriff", "abruf", "data-acesso", "дата обращения", "تاریخ بازدید", "閲覧日")
+TITLE = ("title", "tựa đề", "titolo", "titre", "título", "titel", "заглавие", "عنوان", "タイトル")
+URL = ("url", "URL", "نشانی", "адрес", "ссылка")
+URL_STATUS = ("url-status", "url_status")
+DEAD_URL = ("dead-url", "deadurl", "dead_url")
+_DEAD_URL_VALUES = {"yes": "dead", "true": "dead", "y": "dead", "no": "live", "false": "live", "n": "live",
+                    "unfit": "unfit", "usurped": "usurped", "bot: unknown": "dead"}
+
+
+def _param(template, names) -> str | None:
+    for name in names:
+        if template.has(name):
+            value = str(template.get(name).value)
+            value = re.sub(r"<!--.*?-->", "", value, flags=re.S).strip()
+            if value:
+                return value
+    return None
+
+
+def _is_citation(name: str) -> bool:
+    n = name.strip().lower()
+    return n.startswith(("cite", "citation", "chú thích", "cita", "cytuj", "citar", "вебкниги", "статья", "книга")) \
+        or n in ("cite web", "web cite", "ref-web", "lien web", "internetquelle", "يادکرد وب", "یادکرد وب")
+
+
+def _archive_template(template) -> tuple[str | None, str | None]:
+    """{{Webarchive|url=…|date=…}} and {{Wayback|url=ORIGINAL|date=TS}} as (archive URL, its date text)."""
+    name = str(template.name).strip().lower()
+    if name in ("webarchive", "web archive"):
+        return _param(template, ("url", "url1")), _param(template, ("date", "date1"))
+    if name == "wayback":
+        original, ts = _param(template, ("url",)), _param(template, ("date",))
+        if original and ts and ts.isdigit():
+            return snapshot_url(original, ts), ts
+    return None, None
+
+
+def _cs1_problems(archive_url: str | None, archive_date: str | None) -> list[str]:
+    problems = []
+    if archive_url and not archive_date:
+        problems.append("archive-url without archive-date")
+    if archive_url and archive_date:
+        link = parse_archive_link(archive_url)
+        stated = parse_date(archive_date)
+        if link and link.timestamp and len(link.timestamp) >= 8 and stated:
+            ts_date = link.captured_at.date() if link.captured_at else None
+            if ts_date and abs((ts_date - stated).days) > 1:
+                problems.append(f"archive-date {archive_date} disagrees with the snapshot's timestamp "
+                                f"{ts_date.isoformat()}")
+    return problems
+
+
+def _ref_reference(body: str, number: int, key: str, line: int, source: str) -> Reference | None:
+    code = mwparserfromhell.parse(body)
+    urls: list[str] = []
+    title = access = url_status = None
+    problems: list[str] = []
+    for template in code.filter_templates(recursive=True):
+        if _is_citation(str(template.name)):
+            url = _param(template, URL)
+            archive_url = _param(template, ARCHIVE_URL)
+            archive_date = _param(template, ARCHIVE_DATE)
+            title = title or _param(template, TITLE)
+            access = access or parse_date(_param(template, ACCESS_DATE) or "")
+            status = _param(template, URL_STATUS)
+            if status is None and _param(template, DEAD_URL):
+                status = _DEAD_URL_VALUES.get(_param(template, DEAD_URL).lower())
+            url_status = url_status or (status.lower() if status else None)
+            urls += [u for u in (url, archive_url) if u]
+            problems += _cs1_problems(archive_url, archive_date)
+        else:
+            archive_url, date_text = _archive_template(template)
+            if archive_url:
+                urls.append(archive_url)
+    for link in code.filter_external_links(recursive=True):
+        urls.append(str(link.url).strip())
+    if not urls:
+        urls = [s.url for s in extract_urls(code.strip_code())]
+    if title:
+        title = mwparserfromhell.parse(title).strip_code().strip()
+    urls = [u.strip() for u in urls if u.strip().lower().startswith(("http://", "https://", "//"))]
+    if not urls and not body.strip():
+        return None
+    return make_reference(number=number, key=key, raw=body.strip(), line=line, source=source,
+                          title=title or mwparserfromhell.parse(body).strip_code().strip()[:200] or None,
+                          urls=tuple(unique(urls)), access_date=access, url_status=url_status,
+                          problems=tuple(problems), scan_text=False)
+
+
+_REF = re.compile(r"<ref(?P<attrs>\s[^>]*?)?(?<!/)>(?P<body>.*?)</ref\s*>", re.S | re.I)
+
+
+def parse_wikitext(text: str, source: str) -> list[Reference]:
+    if "&lt;ref" in text or "&lt;/ref&gt;" in text:
+        # an XML dump: the markup itself is entity-escaped
+        text = html.unescape(text)
+    refs: list[Reference] = []
+    for n, m in enumerate(_REF.finditer(text), 1):
+        attrs = m.group("attrs") or ""
+        name = re.search(r"""name\s*=\s*["']?([^"'>/]+?)["']?\s*(?:/|$|\s\w+=)""", attrs + " ")
+        line = text.count("\n", 0, m.start()) + 1
+        ref = _ref_reference(m.group("body"), n, name.group(1).strip() if name else str(n), line, source)
+        if ref is not None:
+            refs.append(ref)
+    return refs
+
+
+def _sniff(text: str) -> float:
+    score = 0.0
+    if re.search(r"<ref[\s>]|&lt;ref[\s&]", text):
+        score += 0.5
+    if re.search(r"\{\{\s*(?:cite|citation|webarchive)", text, re.I):
+        score += 0.4
+    return min(score, 0.95)
+
+
+register(Parser("wikitext", "MediaWiki wikitext (<ref>, cite templates)", (".wiki", ".wikitext", ".mediawiki"),
+                parse_wikitext, _sniff))
