@@ -397,10 +397,27 @@ def judge(obs: Observed, rules: Rules) -> Verdict:
     snapshot_title = archive.title if archive.state is ArchiveState.OK else None
     live = classify_live(ref, obs.live, snapshot_title)
     attention = archive.state in ARCHIVE_NEEDS_FIX or live.state in LIVE_NEEDS_FIX
-    notes: list[str] = []
+    notes: list[str] = [f"citation error: {p}" for p in ref.problems]
     others = ref.original_urls[1:]
     if others:
         notes.append("other URLs in the entry, not checked: " + ", ".join(others))
-    return Verdict(live=live, archive=archive, attention=attention, actions=actions_for(ref, live, archive),
-                   notes=tuple(notes))
+    actions = list(actions_for(ref, live, archive))
+    claim = status_claim_contradiction(ref.url_status, live.state)
+    if claim:
+        notes.append(claim[0])
+        actions.append(Action(claim[1], None, "fix_citation"))
+    actions += [Action(f"Fix the citation: {p}", None, "fix_citation") for p in ref.problems]
+    return Verdict(live=live, archive=archive, attention=attention, actions=tuple(actions), notes=tuple(notes))
+
+
+def status_claim_contradiction(url_status: str | None, state: LiveState) -> tuple[str, str] | None:
+    """(note, fix) when the citation's own url-status says the opposite of what the check found."""
+    if not url_status:
+        return None
+    if url_status == "live" and state in (LiveState.DEAD, LiveState.SOFT404, LiveState.PARKED):
+        return (f"the citation says url-status=live, but the original is {state.value}",
+                f"Set url-status={'usurped' if state is LiveState.PARKED else 'dead'}")
+    if url_status in ("dead", "unfit", "usurped") and state is LiveState.OK:
+        return (f"the citation says url-status={url_status}, but the original works", "Set url-status=live")
+    return None
 

@@ -60,17 +60,22 @@ def _main(
     """citecheck: verify references' original URLs and archive snapshots together."""
 
 
-def _read_all(files: List[str], input_format: Optional[str]) -> list[Reference]:
+def _read_all(files: List[str], input_format: Optional[str]) -> tuple[list[Reference], tuple]:
+    """Every input's references, and the in-text citation cross-check of those that have markers."""
+    from .crosscheck import FORMATS, crosscheck
+    from .sources import read_document
+
     refs: list[Reference] = []
+    checks = []
     stdin_data: bytes | None = None
     for f in files:
-        if f == "-":
-            if stdin_data is None:
-                stdin_data = sys.stdin.buffer.read()
-            refs.extend(read_references("-", input_format, stdin=stdin_data))
-        else:
-            refs.extend(read_references(f, input_format))
-    return refs
+        if f == "-" and stdin_data is None:
+            stdin_data = sys.stdin.buffer.read()
+        doc = read_document(f, input_format, stdin=stdin_data if f == "-" else None)
+        refs.extend(doc.references)
+        if doc.format in FORMATS:
+            checks.append(crosscheck(doc.text, list(doc.references), doc.name))
+    return refs, tuple(c for c in checks if c.markers or c.duplicates or c.gaps)
 
 
 def _check_choice(value: str | None, choices: list[str], option: str) -> None:
@@ -142,7 +147,7 @@ def check(
         raise InputError("the --*-per-min rates must be positive")
     if retries < 0 or window_days < 0:
         raise InputError("--retries and --window-days cannot be negative")
-    refs = _read_all(files, input_format)
+    refs, crosschecks = _read_all(files, input_format)
     settings = replace(
         Settings(), read_timeout=timeout, connect_timeout=connect_timeout, retries=retries, concurrency=concurrency,
         per_host=per_host, window_days=window_days, check_live=not no_live, check_archive=not no_archive,
@@ -159,12 +164,12 @@ def check(
         with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True) as bar:
             task = bar.add_task("refs", total=len(refs))
-            report = check_references(refs, settings, sources=tuple(files),
+            report = check_references(refs, settings, sources=tuple(files), crosschecks=crosschecks,
                                       progress=lambda done, total: bar.update(task, completed=done))
     else:
-        report = check_references(refs, settings, sources=tuple(files))
+        report = check_references(refs, settings, sources=tuple(files), crosschecks=crosschecks)
     _emit(report, output_format, output, files, quiet)
-    raise typer.Exit(EXIT_ATTENTION if report.needing_attention else EXIT_OK)
+    raise typer.Exit(EXIT_ATTENTION if report.needs_attention else EXIT_OK)
 
 
 def _emit(report, output_format: str, output: Optional[str], files: List[str], quiet: bool) -> None:
@@ -189,10 +194,10 @@ def parse(
 ) -> None:
     _check_choice(output_format, ["table", "json"], "--format")
     _check_choice(input_format, input_format_names(), "--input-format")
-    refs = _read_all(files, input_format)
+    refs, crosschecks = _read_all(files, input_format)
     from .report.parsed import render_parsed
 
-    text = render_parsed(refs, output_format)
+    text = render_parsed(refs, output_format, crosschecks)
     if output:
         write_atomically(output, text, files)
     else:

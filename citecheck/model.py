@@ -282,7 +282,12 @@ class Report:
     finished: dt.datetime
     version: str
     settings: dict = field(default_factory=dict)
+    crosschecks: tuple = ()  # crosscheck.CrossCheck per input that has in-text markers to compare
 
     @property
     def needing_attention(self) -> tuple[Result, ...]:
         return tuple(r for r in self.results if r.verdict.attention)
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.needing_attention) or any(c.needs_attention for c in self.crosschecks)

@@ -20,6 +20,7 @@ def check_references(
     sources: tuple[str, ...] = (),
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
+    crosschecks: tuple = (),
 ) -> Report:
     started = dt.datetime.now(dt.timezone.utc)
     observed, stats = asyncio.run(observe(refs, settings, transport=transport, progress=progress))
@@ -29,4 +30,4 @@ def check_references(
     run_settings = dict(settings.as_dict(), wayback_requests=stats.wayback_requests,
                         wayback_rate_limited=stats.wayback_rate_limited)
     return Report(results=results, sources=sources, started=started, finished=finished, version=__version__,
-                  settings=run_settings)
+                  settings=run_settings, crosschecks=crosschecks)

@@ -24,7 +24,7 @@ def label(r: Result) -> str:
 def what_to_do(r: Result) -> str:
     """The suggested fixes, one per line, with the URL to paste."""
     if not r.verdict.attention:
-        return ""
+        return "\n".join(a.text for a in r.verdict.actions if a.kind == "fix_citation")
     lines = []
     for a in r.verdict.actions:
         lines.append(a.text + (f": {a.url}" if a.url and a.url not in a.text else ""))
@@ -39,3 +39,18 @@ def live_words(r: Result) -> str:
 def archive_words(r: Result) -> str:
     v = r.verdict.archive
     return v.state.value + (f" ({v.detail})" if v.detail and v.state is not ArchiveState.NONE else "")
+
+
+def crosscheck_lines(crosschecks) -> list[str]:
+    """The cross-check findings in words, one line each (nothing when all is well)."""
+    lines = []
+    for c in crosschecks:
+        if c.cited_missing:
+            lines.append(f"{c.source}: cited in the text but missing from the list: {', '.join(c.cited_missing)}")
+        if c.duplicates:
+            lines.append(f"{c.source}: defined more than once: {', '.join(c.duplicates)}")
+        if c.gaps:
+            lines.append(f"{c.source}: numbers skipped in the list: {', '.join(map(str, c.gaps))}")
+        if c.never_cited:
+            lines.append(f"{c.source}: listed but never cited in the text: {', '.join(c.never_cited)}")
+    return lines

@@ -63,10 +63,17 @@ def result_dict(r: Result) -> dict[str, Any]:
     }
 
 
+def crosscheck_dict(c) -> dict[str, Any]:
+    return {"source": c.source, "markers": c.markers, "cited_missing": list(c.cited_missing),
+            "never_cited": list(c.never_cited), "duplicates": list(c.duplicates), "gaps": list(c.gaps),
+            "attention": c.needs_attention}
+
+
 def summary(report: Report) -> dict[str, Any]:
     return {
         "references": len(report.results),
         "attention": len(report.needing_attention),
+        "citation_problems": sum(1 for c in report.crosschecks if c.needs_attention),
         "live": dict(Counter(r.verdict.live.state.value for r in report.results)),
         "archive": dict(Counter(r.verdict.archive.state.value for r in report.results)),
     }
@@ -84,6 +91,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "settings": report.settings,
         },
         "summary": summary(report),
+        "crosscheck": [crosscheck_dict(c) for c in report.crosschecks],
         "references": [result_dict(r) for r in report.results],
     }
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..model import Report
 from . import Formatter, register
-from .common import archive_words, label, live_words, what_to_do
+from .common import archive_words, crosscheck_lines, label, live_words, what_to_do
 
 
 def _cell(text: str) -> str:
@@ -21,6 +21,9 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
             _cell(label(r)), "**yes**" if r.verdict.attention else "no", _cell(original), _cell(archive_words(r)),
             _cell(what_to_do(r) or "—"),
         ]) + " |")
+    problems = crosscheck_lines(report.crosschecks)
+    if problems:
+        out += ["", "## In-text citations", ""] + [f"- {line}" for line in problems]
     return "\n".join(out) + "\n"
 
 

@@ -26,13 +26,18 @@ def reference_dict(ref: Reference) -> dict:
         ],
         "access_date": ref.access_date.isoformat() if ref.access_date else None,
         "year": ref.year,
+        "url_status": ref.url_status,
+        "problems": list(ref.problems),
         "raw": ref.raw,
     }
 
 
-def render_parsed(refs: list[Reference], fmt: str) -> str:
+def render_parsed(refs: list[Reference], fmt: str, crosschecks: tuple = ()) -> str:
     if fmt == "json":
-        return json.dumps({"schema": "citecheck/1-parse", "references": [reference_dict(r) for r in refs]},
+        from .json_ import crosscheck_dict
+
+        return json.dumps({"schema": "citecheck/1-parse", "references": [reference_dict(r) for r in refs],
+                           "crosscheck": [crosscheck_dict(c) for c in crosschecks]},
                           ensure_ascii=False, indent=2) + "\n"
     buf = io.StringIO()
     console = Console(file=buf, width=160, no_color=True, highlight=False)
@@ -46,4 +51,8 @@ def render_parsed(refs: list[Reference], fmt: str) -> str:
     console.print(table)
     console.print(f"{len(refs)} references, {sum(1 for r in refs if r.url)} with URLs, "
                   f"{sum(1 for r in refs if r.archive_links)} with archive links")
+    from .common import crosscheck_lines
+
+    for line in crosscheck_lines(crosschecks):
+        console.print(line)
     return buf.getvalue()

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ..model import Report
 from . import Formatter, register
-from .common import ARCHIVE_STYLE, LIVE_STYLE, label, what_to_do
+from .common import ARCHIVE_STYLE, LIVE_STYLE, crosscheck_lines, label, what_to_do
 
 
 def render(report: Report, *, color: bool = False, width: int = 120) -> str:
@@ -48,6 +48,8 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
     )
     console.print("original: " + ", ".join(f"{k} {c}" for k, c in live_counts.most_common()))
     console.print("snapshot: " + ", ".join(f"{k} {c}" for k, c in arch_counts.most_common()))
+    for line in crosscheck_lines(report.crosschecks):
+        console.print(line, style="red" if "missing" in line or "more than once" in line else "yellow")
     return buf.getvalue()
 
 

@@ -78,12 +78,21 @@ def _control_ratio(sample: bytes) -> float:
 
 
 def parse_text(text: str, source: str, requested: str | None = None) -> list[Reference]:
-    parser = choose_parser(text, source, requested)
-    return parser.parse(text, source)
+    return choose_parser(text, source, requested).parse(text, source)
 
 
-def read_references(path: str, requested: str | None = None, stdin: bytes | None = None) -> list[Reference]:
-    """Parse one input (a path, or "-" for standard input) into references; InputError when there are none."""
+@dataclass(frozen=True)
+class Document:
+    """One input as read: its name, format, text and references."""
+
+    name: str
+    format: str
+    text: str
+    references: tuple[Reference, ...]
+
+
+def read_document(path: str, requested: str | None = None, stdin: bytes | None = None) -> Document:
+    """Parse one input (a path, or "-" for standard input); InputError when it has no references."""
     if path == "-":
         data = stdin if stdin is not None else b""
         name = "<stdin>"
@@ -101,7 +110,12 @@ def read_references(path: str, requested: str | None = None, stdin: bytes | None
     if not data.strip():
         raise InputError(f"{name}: empty file")
     text = decode(data, name)
-    refs = parse_text(text, name if path != "-" else "-", requested)
+    parser = choose_parser(text, name if path != "-" else None, requested)
+    refs = parser.parse(text, name if path != "-" else "-")
     if not refs:
-        raise InputError(f"{name}: no references found (expected a numbered list such as '[1] …' or '1. …')")
-    return refs
+        raise InputError(f"{name}: no references found (read as {parser.name}: {parser.description})")
+    return Document(name, parser.name, text, tuple(refs))
+
+
+def read_references(path: str, requested: str | None = None, stdin: bytes | None = None) -> list[Reference]:
+    return list(read_document(path, requested, stdin).references)

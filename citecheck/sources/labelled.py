@@ -47,13 +47,16 @@ def _numbered_key(label: str) -> int | None:
     return int(label) if label.isdigit() else None
 
 
-def notes_to_references(text: str, source: str, *patterns: re.Pattern) -> list[Reference]:
+def notes_to_references(text: str, source: str, *patterns: tuple[re.Pattern, str]) -> list[Reference]:
+    """References from labelled notes; each pattern comes with the prefix its keys get (Markdown footnote
+    ``[^1]`` is key ``^1``, apart from a link definition ``[1]:``)."""
     refs = []
-    for pattern in patterns:
+    for pattern, prefix in patterns:
         for label, line, body in labelled_entries(text, pattern):
             if not body:
                 continue
-            refs.append(make_reference(number=_numbered_key(label), key=label, raw=body, line=line, source=source))
+            refs.append(make_reference(number=_numbered_key(label), key=prefix + label, raw=body, line=line,
+                                       source=source))
     return refs
 
 
@@ -83,13 +86,13 @@ def parse_markdown(text: str, source: str) -> list[Reference]:
     fenced = _fenced_bibtex(text, source)
     outside = _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     numbered = parse_numbered(outside, source)
-    notes = notes_to_references(outside, source, MD_FOOTNOTE, MD_LINKDEF)
+    notes = notes_to_references(outside, source, (MD_FOOTNOTE, "^"), (MD_LINKDEF, ""))
     return _merge(fenced, numbered, notes)
 
 
 def parse_rst(text: str, source: str) -> list[Reference]:
     numbered = parse_numbered(text, source)
-    notes = notes_to_references(text, source, RST_NOTE, RST_TARGET)
+    notes = notes_to_references(text, source, (RST_NOTE, ""), (RST_TARGET, "_"))
     return _merge(numbered, notes)
 
 

@@ -1,0 +1,77 @@
+"""In-text citation markers against the reference list: cited but missing, listed but never cited,
+duplicate numbers, gaps. Plain text, Markdown and reStructuredText. Pure: text and references in."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Reference
+
+# [3], [1-4], [1–4], [2, 5], [2,5; 7] but not Markdown links [3](…) or definitions at a line start
+_NUMERIC = re.compile(r"\[(\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*[,;]\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?)*)\](?![(\]]|_)")
+_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_RST = re.compile(r"\[(#?[\w.-]*)\]_")
+_DEFINITION = re.compile(r"^\s*(?:\.\.\s+\[[^\]]+\]|\[\^[^\]]+\]:|\[[^\]^]+\]:\s|\[\d{1,4}\](?=\s)|\d{1,4}[.)]\s)")
+FORMATS = ("text", "markdown", "rst")
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    source: str
+    cited_missing: tuple[str, ...] = ()  # markers in the text with no entry in the list
+    never_cited: tuple[str, ...] = ()  # entries no marker points to
+    duplicates: tuple[str, ...] = ()  # numbers or labels defined more than once
+    gaps: tuple[int, ...] = ()  # numbers skipped in a numbered list
+    markers: int = 0  # how many markers the text has
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.cited_missing or self.duplicates)
+
+
+def _expand(group: str) -> list[int]:
+    out: list[int] = []
+    for part in re.split(r"\s*[,;]\s*", group):
+        m = re.match(r"(\d+)\s*[-–—]\s*(\d+)$", part)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            out += list(range(a, b + 1)) if 0 < b - a < 200 else [a, b]
+        elif part.strip().isdigit():
+            out.append(int(part))
+    return out
+
+
+def cited_markers(text: str) -> list[str]:
+    found: list[str] = []
+    for line in text.splitlines():
+        body = line
+        m = _DEFINITION.match(line)
+        if m:
+            body = line[m.end():]
+        body = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", body)  # a Markdown link [text](url) is not a citation
+        for g in _NUMERIC.finditer(body):
+            found += [str(n) for n in _expand(g.group(1))]
+        found += ["^" + m.group(1) for m in _FOOTNOTE.finditer(body)]
+        found += [m.group(1).lstrip("#") or "#" for m in _RST.finditer(body)]
+    return found
+
+
+def crosscheck(text: str, refs: list[Reference], source: str) -> CrossCheck:
+    markers = cited_markers(text)
+    keys = [r.key.lstrip("#") for r in refs]
+    counts: dict[str, int] = {}
+    for k in keys:
+        counts[k] = counts.get(k, 0) + 1
+    duplicates = tuple(sorted((k for k, c in counts.items() if c > 1), key=_sort_key))
+    numbers = sorted({r.number for r in refs if r.number is not None})
+    gaps = tuple(n for n in range(1, numbers[-1] + 1) if n not in numbers) if numbers else ()
+    if not markers:
+        return CrossCheck(source, duplicates=duplicates, gaps=gaps)
+    cited = set(markers)
+    missing = tuple(sorted({m for m in cited if m not in counts and m != "#"}, key=_sort_key))
+    never = tuple(k for k in dict.fromkeys(keys) if k not in cited)
+    return CrossCheck(source, missing, never, duplicates, gaps, len(markers))
+
+
+def _sort_key(k: str):
+    return (0, int(k), "") if k.isdigit() else (1, 0, k)
