@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import urllib.parse
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from .archives import datetime_to_timestamp, parse_replay_location, same_resource, timestamp_to_datetime
 from .check import Observed
@@ -37,9 +38,21 @@ LOGIN_WORDS = ("login", "signin", "sign-in", "sign_in", "logon", "/auth", "/sso"
 
 @dataclass(frozen=True)
 class Rules:
-    """The judgement knobs (from Settings)."""
+    """The judgement knobs (from Settings and the config file)."""
 
     window_days: float = 180.0
+    accept: dict = field(default_factory=dict)  # host -> status codes that count as working there
+    exclude: tuple[str, ...] = ()  # regexes of URLs the user does not want checked
+
+    def excluded(self, url: str | None) -> bool:
+        return bool(url) and any(re.search(p, url) for p in self.exclude)
+
+    def accepted(self, url: str, status: int | None) -> bool:
+        host = (urllib.parse.urlsplit(url).hostname or "").lower()
+        for pattern, codes in self.accept.items():
+            if (host == pattern.lower() or host.endswith("." + pattern.lower())) and status in set(codes):
+                return True
+        return False
 
 
 # --- small facts ---------------------------------------------------------------------------------------
@@ -118,10 +131,13 @@ def _fmt_ts(ts: str | None) -> str:
 # --- the original ----------------------------------------------------------------------------------------
 
 
-def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: str | None) -> LiveVerdict:
+def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: str | None,
+                  rules: Rules = Rules()) -> LiveVerdict:
     url = ref.url
     if not url:
         return LiveVerdict(LiveState.NONE, "live.none", "the reference has no URL")
+    if rules.excluded(url):
+        return LiveVerdict(LiveState.SKIPPED, "live.skipped.excluded", "excluded by the configuration")
     if obs is None:
         if not url.lower().startswith(("http://", "https://")):
             return LiveVerdict(LiveState.SKIPPED, "live.skipped.scheme", "not an http(s) URL")
@@ -135,6 +151,8 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
     if f.error:
         return _live_error(f, v)
     status = f.status or 0
+    if rules.accepted(f.final_url or url, status):
+        return v(LiveState.OK, "live.ok.accepted", f"HTTP {status}, accepted for this host by the configuration")
     markers = f.page.markers
     if f.header("cf-mitigated") == "challenge" or ("challenge" in markers and status in (200, 403, 429, 503)):
         return v(LiveState.BLOCKED, "live.blocked.challenge", f"bot challenge (HTTP {status}); a browser may see the page")
@@ -209,6 +227,9 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
                      rules: Rules) -> ArchiveVerdict:
     link = ref.archive_link
     suggestion = lookup.capture if lookup else None
+    if rules.excluded(ref.url) or (link and rules.excluded(link.url)):
+        return ArchiveVerdict(ArchiveState.UNCHECKED, "archive.skipped.excluded", "excluded by the configuration",
+                              url=link.url if link else None)
     if link is None:
         if not ref.url:
             return ArchiveVerdict(ArchiveState.NONE, "archive.none", "the reference has no URL")
@@ -395,7 +416,7 @@ def judge(obs: Observed, rules: Rules) -> Verdict:
     ref = obs.reference
     archive = classify_archive(ref, obs.snapshot, obs.lookup, rules)
     snapshot_title = archive.title if archive.state is ArchiveState.OK else None
-    live = classify_live(ref, obs.live, snapshot_title)
+    live = classify_live(ref, obs.live, snapshot_title, rules)
     attention = archive.state in ARCHIVE_NEEDS_FIX or live.state in LIVE_NEEDS_FIX
     notes: list[str] = [f"citation error: {p}" for p in ref.problems]
     others = ref.original_urls[1:]

@@ -6,6 +6,7 @@ Exit codes: 0 nothing needs attention; 2 some reference needs attention; 3 bad i
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from dataclasses import replace
@@ -112,49 +113,50 @@ INPUT_FORMAT_OPT = typer.Option(None, "--input-format", "-i", help="Input format
 @app.command(help="Check every reference's original URL and archive snapshot. " + EXIT_CODES_HELP)
 def check(
     files: List[str] = FILES_ARG,
-    output_format: str = typer.Option("table", "--format", "-f", help="Report format: " + ", ".join(
-        ["table", "json", "csv", "markdown", "junit"]) + "."),
+    output_format: Optional[str] = typer.Option(None, "--format", "-f", help="Report format: table (default), json, "
+                                                "csv, markdown, junit, sarif, github, html."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically)."),
     input_format: Optional[str] = INPUT_FORMAT_OPT,
+    config: Optional[str] = typer.Option(None, "--config", help="Configuration file (default: citecheck.toml or "
+                                         "pyproject.toml [tool.citecheck], found upward from the first input)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary on stderr."),
-    timeout: float = typer.Option(15.0, "--timeout", help="Read timeout per request, seconds."),
-    connect_timeout: float = typer.Option(10.0, "--connect-timeout", help="Connect timeout, seconds."),
-    retries: int = typer.Option(2, "--retries", help="Extra attempts after 5xx, resets, empty replies."),
-    concurrency: int = typer.Option(32, "--concurrency", help="Requests in flight to ordinary hosts."),
-    per_host: int = typer.Option(2, "--per-host", help="Requests in flight to one host."),
-    window_days: float = typer.Option(180.0, "--window-days",
-                                      help="A capture farther than this from the cited time is 'shifted'."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="Read timeout per request, seconds [15]."),
+    connect_timeout: Optional[float] = typer.Option(None, "--connect-timeout", help="Connect timeout, seconds [10]."),
+    retries: Optional[int] = typer.Option(None, "--retries", help="Extra attempts after 5xx, resets, empty replies [2]."),
+    concurrency: Optional[int] = typer.Option(None, "--concurrency", help="Requests in flight to ordinary hosts [32]."),
+    per_host: Optional[int] = typer.Option(None, "--per-host", help="Requests in flight to one host [2]."),
+    window_days: Optional[float] = typer.Option(None, "--window-days",
+                                                help="A capture farther than this from the cited time is 'shifted' [180]."),
+    exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Regex of URLs not to check (repeatable)."),
     no_live: bool = typer.Option(False, "--no-live", help="Do not check the original URLs."),
     no_archive: bool = typer.Option(False, "--no-archive", help="Do not check snapshots or look up captures."),
-    replay_per_min: float = typer.Option(590.0, "--replay-per-min",
-                                         help="Wayback replay requests per minute (the archive allows 600)."),
-    cdx_per_min: float = typer.Option(29.0, "--cdx-per-min",
-                                      help="CDX + timemap requests per minute (the archive allows 30)."),
-    availability_per_min: float = typer.Option(50.0, "--availability-per-min",
-                                               help="Availability API requests per minute."),
+    replay_per_min: Optional[float] = typer.Option(None, "--replay-per-min",
+                                                   help="Wayback replay requests per minute [590; the archive allows 600]."),
+    cdx_per_min: Optional[float] = typer.Option(None, "--cdx-per-min",
+                                                help="CDX + timemap requests per minute [29; the archive allows 30]."),
+    availability_per_min: Optional[float] = typer.Option(None, "--availability-per-min",
+                                                         help="Availability API requests per minute [50]."),
+    cache_dir: Optional[str] = typer.Option(None, "--cache-dir", help="Cache folder [the platform cache directory]."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
+    max_cache_age: Optional[str] = typer.Option(None, "--max-cache-age",
+                                                help="Trust cached successes this long, e.g. 12h, 7d [24h]; "
+                                                     "failures a quarter of it."),
     wayback_url: str = typer.Option("https://web.archive.org", "--wayback-url",
                                     help="Wayback Machine endpoint (for mirrors and tests)."),
     availability_url: str = typer.Option("https://archive.org/wayback/available", "--availability-url",
                                          help="Availability API endpoint (for mirrors and tests)."),
 ) -> None:
+    flags = {"format": output_format, "timeout": timeout, "connect_timeout": connect_timeout, "retries": retries,
+             "concurrency": concurrency, "per_host": per_host, "window_days": window_days,
+             "replay_per_min": replay_per_min, "cdx_per_min": cdx_per_min, "availability_per_min": availability_per_min,
+             "cache_dir": cache_dir, "max_cache_age": max_cache_age, "exclude": exclude or None,
+             "no_cache": no_cache or None}
+    options = _options(files, config, flags)
+    output_format = options.get("format", "table")
     _check_choice(output_format, format_names(), "--format")
     _check_choice(input_format, input_format_names(), "--input-format")
-    for name, value in (("--timeout", timeout), ("--connect-timeout", connect_timeout), ("--concurrency", concurrency),
-                        ("--per-host", per_host)):
-        if value <= 0:
-            raise InputError(f"{name} must be positive")
-    if min(replay_per_min, cdx_per_min, availability_per_min) <= 0:
-        raise InputError("the --*-per-min rates must be positive")
-    if retries < 0 or window_days < 0:
-        raise InputError("--retries and --window-days cannot be negative")
+    settings = settings_from(options, wayback_url, availability_url, not no_live, not no_archive)
     refs, crosschecks = _read_all(files, input_format)
-    settings = replace(
-        Settings(), read_timeout=timeout, connect_timeout=connect_timeout, retries=retries, concurrency=concurrency,
-        per_host=per_host, window_days=window_days, check_live=not no_live, check_archive=not no_archive,
-        attempt_timeout=max(2 * timeout, timeout + connect_timeout), wayback_base=wayback_url.rstrip("/"),
-        availability_url=availability_url, replay_per_min=replay_per_min, cdx_per_min=cdx_per_min,
-        availability_per_min=availability_per_min,
-    )
     from .run import check_references
 
     show_progress = not quiet and err.is_terminal
@@ -170,6 +172,58 @@ def check(
         report = check_references(refs, settings, sources=tuple(files), crosschecks=crosschecks)
     _emit(report, output_format, output, files, quiet)
     raise typer.Exit(EXIT_ATTENTION if report.needs_attention else EXIT_OK)
+
+
+def _options(files: List[str], config: Optional[str], flags: dict) -> dict:
+    """The configuration file's settings with the flags given on the command line on top."""
+    from .config import find_config, load_config
+
+    path = Path(config) if config else None
+    if path is not None and not path.is_file():
+        raise InputError(f"--config {config}: no such file")
+    if path is None:
+        first = next((f for f in files if f != "-"), None)
+        path = find_config(Path(first) if first else Path.cwd())
+    options = load_config(path) if path else {}
+    options.update({k: v for k, v in flags.items() if v is not None})
+    return options
+
+
+def settings_from(options: dict, wayback_url: str, availability_url: str, live: bool, archive: bool) -> Settings:
+    from platformdirs import user_cache_dir
+
+    from .cache import parse_age
+
+    base = Settings()
+    timeout = float(options.get("timeout", base.read_timeout))
+    connect = float(options.get("connect_timeout", base.connect_timeout))
+    values = {
+        "read_timeout": timeout, "connect_timeout": connect,
+        "retries": int(options.get("retries", base.retries)),
+        "concurrency": int(options.get("concurrency", base.concurrency)),
+        "per_host": int(options.get("per_host", base.per_host)),
+        "window_days": float(options.get("window_days", base.window_days)),
+        "replay_per_min": float(options.get("replay_per_min", base.replay_per_min)),
+        "cdx_per_min": float(options.get("cdx_per_min", base.cdx_per_min)),
+        "availability_per_min": float(options.get("availability_per_min", base.availability_per_min)),
+    }
+    for name in ("read_timeout", "connect_timeout", "concurrency", "per_host", "replay_per_min", "cdx_per_min",
+                 "availability_per_min"):
+        if values[name] <= 0:
+            raise InputError(f"{name.replace('_', '-')} must be positive")
+    if values["retries"] < 0 or values["window_days"] < 0:
+        raise InputError("retries and window-days cannot be negative")
+    exclude = tuple(options.get("exclude", ()))
+    for pattern in exclude:
+        try:
+            re.compile(pattern)
+        except re.error as e:
+            raise InputError(f"--exclude {pattern!r} is not a valid regex ({e})") from None
+    cache_dir = None if options.get("no_cache") else options.get("cache_dir") or user_cache_dir("citecheck")
+    return replace(base, **values, attempt_timeout=max(2 * timeout, timeout + connect), check_live=live,
+                   check_archive=archive, wayback_base=wayback_url.rstrip("/"), availability_url=availability_url,
+                   exclude=exclude, accept={h: tuple(c) for h, c in options.get("accept", {}).items()},
+                   cache_dir=cache_dir, max_cache_age=parse_age(options.get("max_cache_age", "24h")))
 
 
 def _emit(report, output_format: str, output: Optional[str], files: List[str], quiet: bool) -> None:

@@ -272,6 +272,7 @@ class Result:
     live: LiveObservation | None = None
     snapshot: SnapshotObservation | None = None
     lookup: LookupResult | None = None
+    history: dict | None = None  # the original URL's record across runs (from the cache), when kept
 
 
 @dataclass(frozen=True)

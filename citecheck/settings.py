@@ -44,6 +44,10 @@ class Settings:
     check_archive: bool = True
     lookup_uncited: bool = True
     now: dt.datetime | None = None  # the run's notion of "now" (tests pin it)
+    accept: dict = field(default_factory=dict)  # host -> status codes that count as working there
+    exclude: tuple[str, ...] = ()  # regexes: matching URLs are not checked
+    cache_dir: str | None = None  # None: no cache
+    max_cache_age: float = 86400.0  # seconds a cached success is trusted (failures: a quarter of it)
     extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 import httpx
 
 from ..archives import datetime_to_timestamp, url_key
+from ..cache import Cache
 from ..errors import NetworkDown
 from ..model import LiveObservation, LookupResult, Reference, SnapshotObservation
 from ..settings import Settings
@@ -104,8 +106,15 @@ async def observe(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
+    cache: Cache | None = None,
 ) -> tuple[list[Observed], RunStats]:
     now = settings.now or dt.datetime.now(dt.timezone.utc)
+    excluded = [re.compile(p) for p in settings.exclude]
+
+    def skip(url: str | None) -> bool:
+        return bool(url) and any(p.search(url) for p in excluded)
+
+    refs_to_check = [r for r in refs if not (skip(r.url) or (r.archive_link and skip(r.archive_link.url)))]
     async with build_client(settings, transport) as client:
         gates = HostGates(settings.per_host, settings.host_interval, asyncio.Semaphore(settings.concurrency))
         wayback = Wayback(client, settings)
@@ -119,6 +128,16 @@ async def observe(
         async def snapshot(ref: Reference) -> SnapshotObservation:
             link = ref.archive_link
             assert link is not None
+            key = Cache.key("snapshot", link.timestamp or target_timestamp(ref, now), link.original or link.url)
+            cached = cache.get(key) if cache else None
+            if cached is not None:
+                return cached
+            obs = await _snapshot(ref, link)
+            if cache and obs.wayback_says not in ("ratelimited", "unreachable"):
+                cache.put(key, obs)
+            return obs
+
+        async def _snapshot(ref: Reference, link) -> SnapshotObservation:
             if link.is_wayback and link.original:
                 obs = await wayback.observe(link, target_timestamp(ref, now))
                 f = obs.fetch
@@ -130,16 +149,26 @@ async def observe(
             return SnapshotObservation(link=link, fetch=f)
 
         async def live(url: str) -> LiveObservation:
+            cached = cache.get(Cache.key("live", url)) if cache else None
+            if cached is not None:
+                return cached
             obs = await prober.check(url)
             monitor.note(obs.fetch.error, obs.fetch.status)
             return obs
 
         async def lookup(url: str, ts: str, confirm: bool) -> LookupResult:
-            return await wayback.closest_good(url, ts, confirm_empty=confirm)
+            key = Cache.key("lookup", ts, str(confirm), url)
+            cached = cache.get(key) if cache else None
+            if cached is not None:
+                return cached
+            result = await wayback.closest_good(url, ts, confirm_empty=confirm)
+            if cache and not result.error:
+                cache.put(key, result)
+            return result
 
         # snapshots first: they run at the archive's pace and set the run's length
         if settings.check_archive:
-            for ref in refs:
+            for ref in refs_to_check:
                 link = ref.archive_link
                 if link is None or (link.is_wayback and not link.original):
                     continue  # a Wayback link that names no URL cannot be replayed; classify says so
@@ -147,17 +176,19 @@ async def observe(
                 if key not in snapshot_tasks:
                     snapshot_tasks[key] = asyncio.ensure_future(snapshot(ref))
         if settings.check_live:
-            for ref in refs:
+            for ref in refs_to_check:
                 if _is_http(ref.url) and ref.url not in live_tasks:
                     live_tasks[ref.url] = asyncio.ensure_future(live(ref.url))
         if settings.check_archive and settings.lookup_uncited:
-            for ref in refs:
+            for ref in refs_to_check:
                 if ref.archive_link is None and _is_http(ref.url):
                     key = (url_key(ref.url), target_timestamp(ref, now))
                     if key not in lookup_tasks:
                         lookup_tasks[key] = asyncio.ensure_future(lookup(ref.url, key[1], True))
 
         async def one(ref: Reference) -> Observed:
+            if skip(ref.url) or (ref.archive_link and skip(ref.archive_link.url)):
+                return Observed(ref)
             link = ref.archive_link
             snap = None
             look = None
@@ -171,6 +202,8 @@ async def observe(
             lv = await live_tasks[ref.url] if ref.url in live_tasks else None
             if lv is not None and _suspect_drift(ref, lv, snap):
                 lv = await prober.confirm_with_sibling(lv)
+            if lv is not None and cache:
+                cache.put(Cache.key("live", ref.url), lv)
             return Observed(ref, lv, snap, look)
 
         results: list[Observed | None] = [None] * len(refs)

@@ -28,7 +28,7 @@ def register(formatter: Formatter) -> Formatter:
 
 
 def _load() -> None:
-    from . import csv_, json_, junit, markdown, table  # noqa: F401  (registration)
+    from . import csv_, github, html, json_, junit, markdown, sarif, table  # noqa: F401  (registration)
 
 
 def format_names() -> list[str]:
