@@ -31,9 +31,19 @@ def what_to_do(r: Result) -> str:
     return "\n".join(lines) or "Review this reference"
 
 
+def history_words(r: Result) -> str:
+    """"failing since 2026-01-02 (5 runs)" when the cache has seen this URL fail before."""
+    h = r.history or {}
+    runs = h.get("consecutive_failing_runs") or 0
+    if runs >= 2 and h.get("first_seen_failing"):
+        return f"failing since {h['first_seen_failing'][:10]} ({runs} runs)"
+    return ""
+
+
 def live_words(r: Result) -> str:
     v = r.verdict.live
-    return v.state.value + (f" ({v.detail})" if v.detail and v.state is not LiveState.NONE else "")
+    detail = "; ".join(x for x in (v.detail, history_words(r)) if x)
+    return v.state.value + (f" ({detail})" if detail and v.state is not LiveState.NONE else "")
 
 
 def archive_words(r: Result) -> str:

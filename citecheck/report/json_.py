@@ -59,6 +59,7 @@ def result_dict(r: Result) -> dict[str, Any]:
             "lookup": None if r.lookup is None else {"source": r.lookup.source, "target": r.lookup.target,
                                                      "capture": _capture(r.lookup.capture), "error": r.lookup.error},
             "notes": list(v.notes),
+            "history": r.history,
         },
     }
 

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ..model import Report
 from . import Formatter, register
-from .common import ARCHIVE_STYLE, LIVE_STYLE, crosscheck_lines, label, what_to_do
+from .common import ARCHIVE_STYLE, LIVE_STYLE, crosscheck_lines, history_words, label, what_to_do
 
 
 def render(report: Report, *, color: bool = False, width: int = 120) -> str:
@@ -28,6 +28,8 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
         live = Text(v.live.state.value, style=LIVE_STYLE[v.live.state])
         if v.live.detail and v.live.state.value not in ("none",):
             live.append(f"\n{v.live.detail}", style="dim")
+        if history_words(r):
+            live.append(f"\n{history_words(r)}", style="yellow")
         if r.reference.url:
             live.append(f"\n{r.reference.url}", style="dim")
         arch = Text(v.archive.state.value, style=ARCHIVE_STYLE[v.archive.state])
