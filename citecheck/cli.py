@@ -20,6 +20,7 @@ from . import __version__
 from .errors import CitecheckError, InputError
 from .model import Reference
 from .report import format_names, render
+from .report.common import label
 from .settings import Settings
 from .sources import format_names as input_format_names
 from .sources import read_references
@@ -224,6 +225,186 @@ def settings_from(options: dict, wayback_url: str, availability_url: str, live: 
                    check_archive=archive, wayback_base=wayback_url.rstrip("/"), availability_url=availability_url,
                    exclude=exclude, accept={h: tuple(c) for h, c in options.get("accept", {}).items()},
                    cache_dir=cache_dir, max_cache_age=parse_age(options.get("max_cache_age", "24h")))
+
+
+@app.command(help="Request Save Page Now captures for references whose original works but that have no good "
+                  "snapshot. Needs Internet Archive keys (IA_ACCESS_KEY_ID / IA_SECRET_ACCESS_KEY, or ia.ini). "
+                  "Resumable: a journal remembers submitted jobs. Exit codes: 0 all saved (or nothing to save); "
+                  "2 some could not be saved yet; 3 bad input, usage or no keys; 1 unexpected failure.")
+def save(
+    files: List[str] = FILES_ARG,
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be saved; submit nothing."),
+    refresh_older_than: Optional[str] = typer.Option(None, "--refresh-older-than",
+                                                     help="Also re-capture references whose newest good capture is "
+                                                          "older than this (e.g. 365d)."),
+    journal: Optional[str] = typer.Option(None, "--journal", help="Journal file [the platform data folder]."),
+    output_format: str = typer.Option("table", "--format", "-f", help="table or json."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the save report to FILE."),
+    input_format: Optional[str] = INPUT_FORMAT_OPT,
+    config: Optional[str] = typer.Option(None, "--config", help="Configuration file."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
+    cache_dir: Optional[str] = typer.Option(None, "--cache-dir", help="Cache folder."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
+    wayback_url: str = typer.Option("https://web.archive.org", "--wayback-url",
+                                    help="Wayback Machine and Save Page Now endpoint (for mirrors and tests)."),
+    availability_url: str = typer.Option("https://archive.org/wayback/available", "--availability-url",
+                                         help="Availability API endpoint (for mirrors and tests)."),
+) -> None:
+    import asyncio
+
+    from platformdirs import user_data_dir
+
+    from .cache import parse_age
+    from .run import check_references
+    from .save import Journal, SaveSettings, eligible, find_credentials, save_all
+
+    _check_choice(output_format, ["table", "json"], "--format")
+    refresh = parse_age(refresh_older_than) if refresh_older_than else None
+    options = _options(files, config, {"cache_dir": cache_dir, "no_cache": no_cache or None})
+    settings = settings_from(options, wayback_url, availability_url, True, True)
+    refs, _ = _read_all(files, input_format)
+    report = check_references(refs, settings, sources=tuple(files))
+    todo = eligible(report.results, refresh)
+    if dry_run:
+        lines = [f"{label(r)} {r.reference.url} (snapshot: {r.verdict.archive.state.value})" for r in todo]
+        _write_or_print("\n".join(["would save:"] + lines if lines else ["nothing to save"]) + "\n", output, files)
+        raise typer.Exit(EXIT_OK)
+    if not todo:
+        _write_or_print("nothing to save\n", output, files)
+        raise typer.Exit(EXIT_OK)
+    creds = find_credentials()
+    jpath = Path(journal) if journal else Path(user_data_dir("citecheck")) / "save-journal.sqlite3"
+    j = Journal(jpath)
+    try:
+        if not quiet:
+            _say(f"citecheck: saving {len(todo)} URL(s) with Save Page Now (about 12 a minute); journal {jpath}")
+        outcomes = asyncio.run(save_all([r.reference.url for r in todo], creds, j, settings,
+                                        SaveSettings(base=settings.wayback_base)))
+    finally:
+        j.close()
+    by_url = {o.url: o for o in outcomes}
+    rows = [(r, by_url[r.reference.url]) for r in todo]
+    _write_or_print(render_saves(rows, output_format), output, files)
+    stopped = next((o.message for o in outcomes if o.status == "skipped"), None)
+    if stopped and not quiet:
+        _say(f"citecheck: {stopped}")
+    raise typer.Exit(EXIT_OK if all(o.status == "success" for o in outcomes) else EXIT_ATTENTION)
+
+
+@app.command(help="Write the fixes into a corrected copy of a reference list: the best snapshot link for broken, "
+                  "missing or uncited snapshots (found by check or made by save), the new URL for moved originals. "
+                  "Shows a unified diff by default. Exit codes: 0 done; 3 bad input or usage; 1 unexpected failure.")
+def fix(
+    file: str = typer.Argument(..., help="The reference list to fix.", show_default=False),
+    diff: bool = typer.Option(False, "--diff", help="Show a unified diff (the default when neither --output nor "
+                              "--in-place is given)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the corrected copy to FILE."),
+    in_place: bool = typer.Option(False, "--in-place", help="Rewrite the file, keeping the original as FILE.bak."),
+    journal: Optional[str] = typer.Option(None, "--journal", help="Save Page Now journal to take new snapshots from."),
+    input_format: Optional[str] = INPUT_FORMAT_OPT,
+    config: Optional[str] = typer.Option(None, "--config", help="Configuration file."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary on stderr."),
+    cache_dir: Optional[str] = typer.Option(None, "--cache-dir", help="Cache folder."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
+    wayback_url: str = typer.Option("https://web.archive.org", "--wayback-url", help="Wayback endpoint (tests)."),
+    availability_url: str = typer.Option("https://archive.org/wayback/available", "--availability-url",
+                                         help="Availability API endpoint (tests)."),
+) -> None:
+    import difflib
+
+    from platformdirs import user_data_dir
+
+    from . import fix as fixing
+    from .run import check_references
+    from .save import Journal
+    from .sources import read_document
+
+    if file == "-":
+        raise InputError("fix needs a file, not standard input")
+    if in_place and output:
+        raise InputError("--in-place and --output cannot be used together")
+    options = _options([file], config, {"cache_dir": cache_dir, "no_cache": no_cache or None})
+    settings = settings_from(options, wayback_url, availability_url, True, True)
+    doc = read_document(file, input_format)
+    report = check_references(list(doc.references), settings, sources=(file,))
+    jpath = Path(journal) if journal else Path(user_data_dir("citecheck")) / "save-journal.sqlite3"
+    saved: dict[str, str] = {}
+    if jpath.is_file():
+        j = Journal(jpath)
+        saved = j.successes()
+        j.close()
+    plan = fixing.plan(doc, list(report.results), saved)
+    raw = Path(file).read_bytes()
+    encoded = _encode_like(plan.new_text, raw)
+    if output:
+        _write_bytes(output, encoded, [file])
+    elif in_place:
+        backup = Path(file + ".bak")
+        if backup.exists():
+            raise InputError(f"{backup} already exists; move it away first (nothing was changed)")
+        backup.write_bytes(raw)
+        _write_bytes(file, encoded, [])
+    else:
+        sys.stdout.writelines(difflib.unified_diff(doc.text.splitlines(keepends=True),
+                                                   plan.new_text.splitlines(keepends=True),
+                                                   fromfile=f"a/{file}", tofile=f"b/{file}"))
+    if not quiet:
+        for c in plan.applied:
+            _say(f"fixed [{c.key}] (line {c.line}): {c.what}")
+        for c in plan.skipped:
+            _say(f"not fixed [{c.key}] (line {c.line}): {c.what}")
+    raise typer.Exit(EXIT_OK)
+
+
+def _encode_like(text: str, original: bytes) -> bytes:
+    """The corrected text in the original's encoding (a UTF-8 BOM kept; legacy files stay cp1252)."""
+    import codecs
+
+    try:
+        original.decode("utf-8")
+        bom = codecs.BOM_UTF8 if original.startswith(codecs.BOM_UTF8) else b""
+        return bom + text.encode("utf-8")
+    except UnicodeDecodeError:
+        return text.encode("cp1252", errors="replace")
+
+
+def _write_bytes(path: str, data: bytes, inputs: List[str]) -> None:
+    target = Path(path)
+    for f in inputs:
+        if Path(f).exists() and target.exists() and target.resolve() == Path(f).resolve():
+            raise InputError(f"--output {path} is the input file; use --in-place to rewrite it (a .bak is kept)")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else ".")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render_saves(rows, fmt: str) -> str:
+    if fmt == "json":
+        import json
+
+        return json.dumps({"schema": "citecheck/1-save", "saved": [
+            {"number": r.reference.number, "key": r.reference.key, "source": r.reference.source,
+             "line": r.reference.line, "url": o.url, "status": o.status, "snapshot": o.snapshot,
+             "timestamp": o.timestamp, "status_ext": o.status_ext, "message": o.message, "resumed": o.resumed}
+            for r, o in rows]}, ensure_ascii=False, indent=2) + "\n"
+    lines = []
+    for r, o in rows:
+        what = o.snapshot if o.status == "success" else f"{o.status} {o.status_ext or ''} {o.message}".strip()
+        lines.append(f"{label(r)} {o.url}\n    {what}")
+    ok = sum(1 for _, o in rows if o.status == "success")
+    return "\n".join(lines + [f"{ok} of {len(rows)} saved"]) + "\n"
+
+
+def _write_or_print(text: str, output: Optional[str], files: List[str]) -> None:
+    if output:
+        write_atomically(output, text, files)
+    else:
+        sys.stdout.write(text)
 
 
 def _emit(report, output_format: str, output: Optional[str], files: List[str], quiet: bool) -> None:
