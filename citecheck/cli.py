@@ -260,6 +260,7 @@ def save(
 
     _check_choice(output_format, ["table", "json"], "--format")
     refresh = parse_age(refresh_older_than) if refresh_older_than else None
+    creds = None if dry_run else find_credentials()  # before any checking: no keys, no run
     options = _options(files, config, {"cache_dir": cache_dir, "no_cache": no_cache or None})
     settings = settings_from(options, wayback_url, availability_url, True, True)
     refs, _ = _read_all(files, input_format)
@@ -272,7 +273,6 @@ def save(
     if not todo:
         _write_or_print("nothing to save\n", output, files)
         raise typer.Exit(EXIT_OK)
-    creds = find_credentials()
     jpath = Path(journal) if journal else Path(user_data_dir("citecheck")) / "save-journal.sqlite3"
     j = Journal(jpath)
     try:

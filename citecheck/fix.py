@@ -181,10 +181,10 @@ def _fix_bibtex(text: str, start: int, end: int, r: Result, snap: str | None, mo
             edits.append(Edit(pos, pos + len(link.url), snap))
             notes.append(f"archive link replaced with {snap}")
         else:
-            name = "addendum" if re.search(r"^\s*note\s*=", body, re.M | re.I) else "note"
+            name = "addendum" if re.search(r"(?<![\w-])note\s*=", body, re.I) else "note"
             additions.append(f"{name} = {{Archived at \\url{{{snap}}}}}")
             notes.append(f"{name} with the snapshot {snap} added")
-        if not re.search(r"^\s*urldate\s*=", body, re.M | re.I) and r.verdict.live.state is LiveState.OK:
+        if not re.search(r"(?<![\w-])urldate\s*=", body, re.I) and r.verdict.live.state is LiveState.OK:
             additions.append(f"urldate = {{{dt.date.today().isoformat()}}}")
     if moved and r.reference.url:
         m = re.search(r"(^\s*url\s*=\s*[{\"])" + re.escape(r.reference.url), body, re.M | re.I)
@@ -197,7 +197,9 @@ def _fix_bibtex(text: str, start: int, end: int, r: Result, snap: str | None, mo
         before = text[start:close].rstrip()
         insert_at = start + len(before)
         comma = "" if before.endswith(",") else ","
-        edits.append(Edit(insert_at, insert_at, comma + "".join(f"{newline}{indent}{a}," for a in additions)))
+        closing_on_own_line = newline in text[insert_at:close]
+        edits.append(Edit(insert_at, insert_at, comma + "".join(f"{newline}{indent}{a}," for a in additions)
+                          + ("" if closing_on_own_line else newline)))
     return edits, notes
 
 
@@ -233,13 +235,21 @@ def _fix_wikitext(text: str, start: int, end: int, r: Result, snap: str | None, 
     if cites:
         t = cites[0]
 
+        # the template's own separator style (" |name=value", "\n| name = value") lives in the values' tails;
+        # mwparserfromhell copies it onto added parameters, the old last one needs it, the new last one not
+        tails = {str(p.value)[len(str(p.value).rstrip()):] for p in t.params[:-1]}
+        separator = tails.pop() if len(tails) == 1 else ""
+        final_tail = str(t.params[-1].value)[len(str(t.params[-1].value).rstrip()):] if t.params else ""
+
         def put(names, value):
             name = next((n for n in names if t.has(n)), names[0])
             if t.has(name):
                 old = str(t.get(name).value)  # keep the spacing around the old value
                 t.get(name).value = old[:len(old) - len(old.lstrip())] + value + old[len(old.rstrip()):]
-            else:
-                t.add(name, value)
+                return
+            if t.params and separator and str(t.params[-1].value) == str(t.params[-1].value).rstrip():
+                t.params[-1].value = str(t.params[-1].value) + separator
+            t.add(name, value)
 
         if snap:
             put(list(ARCHIVE_URL), snap)
@@ -249,6 +259,8 @@ def _fix_wikitext(text: str, start: int, end: int, r: Result, snap: str | None, 
         if moved:
             put(list(URL), moved)
             notes.append(f"url updated to {moved}")
+        if t.params:
+            t.params[-1].value = str(t.params[-1].value).rstrip() + final_tail
     elif snap:
         links = code.filter_external_links()
         if links:

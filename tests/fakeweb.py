@@ -241,3 +241,63 @@ class Wayback:
         caps = caps[: int(q.get("limit", ["100"])[0])]
         rows = [["timestamp", "original", "statuscode"]] + [[c.ts, q["url"][0], str(c.status)] for c in caps]
         return Reply(200, {"Content-Type": "application/json"}, json.dumps(rows if caps else []).encode())
+
+
+# --- Save Page Now 2 -------------------------------------------------------------------------------------
+
+
+class SaveServer:
+    """SPN2 as the Internet Archive documents it: LOW auth, job ids, status polling, user limits."""
+
+    def __init__(self, keys=("KEY:SECRET",), polls_before_success=1, errors=None, session_limit_first=0,
+                 daily_limit=10**6):
+        self.keys = set(keys)
+        self.polls_before_success = polls_before_success
+        self.errors = errors or {}
+        self.session_limit_first = session_limit_first
+        self.daily_limit = daily_limit
+        self.jobs: dict[str, dict] = {}
+        self.submits: list[str] = []
+        self.auth_seen: list[str] = []
+        self.forms: list[dict] = []
+
+    def __call__(self, method: str, path: str, headers: dict, body: bytes) -> Reply:
+        auth = headers.get("Authorization", "")
+        self.auth_seen.append(auth)
+        js = {"Content-Type": "application/json"}
+        m = re.fullmatch(r"LOW ([^:]+):(.+)", auth)
+        if not m or f"{m.group(1)}:{m.group(2)}" not in self.keys:
+            return Reply(401, js, json.dumps({"status": "error", "status_ext": "error:unauthorized",
+                                              "message": "You need to be logged in"}).encode())
+        if path == "/save/status/user":
+            active = sum(1 for j in self.jobs.values() if j["polls"] < self.polls_before_success)
+            return Reply(200, js, json.dumps({"available": max(0, 5 - active), "processing": active,
+                                              "daily_captures": len(self.submits),
+                                              "daily_captures_limit": self.daily_limit}).encode())
+        if path.startswith("/save/status/"):
+            job = self.jobs.get(path.rsplit("/", 1)[1])
+            if job is None:
+                return Reply(200, js, json.dumps({"status": "error", "status_ext": "error:not-found"}).encode())
+            job["polls"] += 1
+            if job["polls"] <= self.polls_before_success:
+                return Reply(200, js, json.dumps({"status": "pending", "job_id": job["id"]}).encode())
+            if job["url"] in self.errors:
+                return Reply(200, js, json.dumps({"status": "error", "status_ext": self.errors[job["url"]],
+                                                  "message": "Capture failed"}).encode())
+            return Reply(200, js, json.dumps({"status": "success", "job_id": job["id"], "original_url": job["url"],
+                                              "timestamp": "20261124120000"}).encode())
+        if path == "/save" and method == "POST":
+            form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()}
+            self.forms.append(form)
+            if self.session_limit_first > 0:
+                self.session_limit_first -= 1
+                return Reply(200, js, json.dumps({"status": "error", "status_ext": "error:user-session-limit",
+                                                  "message": "You have already reached the limit"}).encode())
+            if len(self.submits) >= self.daily_limit:
+                return Reply(200, js, json.dumps({"status": "error", "status_ext": "error:too-many-daily-captures",
+                                                  "message": "daily limit"}).encode())
+            self.submits.append(form["url"])
+            job_id = f"spn2-{len(self.submits):040x}"
+            self.jobs[job_id] = {"id": job_id, "url": form["url"], "polls": 0}
+            return Reply(200, js, json.dumps({"url": form["url"], "job_id": job_id}).encode())
+        return Reply(404, js, b"{}")
