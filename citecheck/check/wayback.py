@@ -246,6 +246,9 @@ class Wayback:
             "sort": "closest", "closest": ts, "limit": "1",
         })
         f, data = await self.api("cdx", "GET", f"{self.settings.wayback_base}/cdx/search/cdx?{query}")
+        if f.status == 403:
+            # "Blocked Site Error": the archive will not hold this URL, so there is no capture to find
+            return LookupResult(url=url, target=ts, source="cdx")
         if f.error or f.status != 200 or not isinstance(data, list):
             return LookupResult(url=url, target=ts, source="cdx", error=f.error or f"HTTP {f.status}")
         rows = [r for r in data[1:] if isinstance(r, list) and r]

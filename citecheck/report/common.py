@@ -18,7 +18,9 @@ ARCHIVE_STYLE = {
 
 def label(r: Result) -> str:
     ref = r.reference
-    return f"[{ref.number}]" if ref.number is not None else ref.key
+    if ref.number is not None and ref.key == str(ref.number):
+        return f"[{ref.number}]"
+    return ref.key
 
 
 def what_to_do(r: Result) -> str:

@@ -112,6 +112,11 @@ def read_document(path: str, requested: str | None = None, stdin: bytes | None =
     text = decode(data, name)
     parser = choose_parser(text, name if path != "-" else None, requested)
     refs = parser.parse(text, name if path != "-" else "-")
+    if any(r.number is None for r in refs):
+        # keyed formats (BibTeX, CSL-JSON, RIS, named footnotes): the entry's position is its number
+        from dataclasses import replace
+
+        refs = [r if r.number is not None else replace(r, number=i) for i, r in enumerate(refs, 1)]
     if not refs:
         raise InputError(f"{name}: no references found (read as {parser.name}: {parser.description})")
     return Document(name, parser.name, text, tuple(refs))
