@@ -50,7 +50,7 @@ def build_client(settings: Settings, transport: httpx.AsyncBaseTransport | None 
             "User-Agent": settings.user_agent,
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
             "Accept-Encoding": "gzip, deflate",
-            "Accept-Language": "en;q=0.8, *;q=0.5",
+            # no Accept-Language: the page in its default language is what the archive's crawler saw
         },
     )
 
