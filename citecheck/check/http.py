@@ -104,6 +104,10 @@ class HostUnresponsive(Exception):
     """The host timed out again and again and never answered: further requests to it are not sent."""
 
 
+class HostUnresolved(Exception):
+    """The host's name did not resolve a moment ago: further requests to it are not sent."""
+
+
 @dataclass
 class HostGates:
     """Per-host politeness for ordinary sites: a few requests in flight, a minimum gap between starts.
@@ -113,21 +117,32 @@ class HostGates:
     per_host: int
     interval: float
     overall: asyncio.Semaphore
-    hang_limit: int = 2
+    hang_limit: int = 2  # different URLs of a host that timed out
     _hosts: dict[str, _HostState] = field(default_factory=dict)
-    _timeouts: dict[str, int] = field(default_factory=dict)
+    _timeouts: dict[str, set[str]] = field(default_factory=dict)
     _answered: set[str] = field(default_factory=set)
+    _unresolved: set[str] = field(default_factory=set)
 
     def record(self, url: str, result: Fetch) -> None:
         host = host_of(url)
         if result.status is not None:
             self._answered.add(host)
+            self._unresolved.discard(host)
+        elif result.error in ("dns", "unreachable") and not result.hops:
+            self._unresolved.add(host)
         elif result.error == "timeout":
-            self._timeouts[host] = self._timeouts.get(host, 0) + 1
+            self._timeouts.setdefault(host, set()).add(url)
+
+    def has_answered(self, url: str) -> bool:
+        return host_of(url) in self._answered
+
+    def known_unresolved(self, url: str) -> bool:
+        return host_of(url) in self._unresolved
 
     def unresponsive(self, url: str) -> bool:
+        """One hanging page does not condemn a host; several, and not one answer, do."""
         host = host_of(url)
-        return host not in self._answered and self._timeouts.get(host, 0) >= self.hang_limit
+        return host not in self._answered and len(self._timeouts.get(host, ())) >= self.hang_limit
 
     def _state(self, host: str) -> _HostState:
         st = self._hosts.get(host)
@@ -142,6 +157,8 @@ class HostGates:
         async with self.overall, st.semaphore:
             if self.unresponsive(url):
                 raise HostUnresponsive(f"{host_of(url)} timed out on earlier requests and never answered")
+            if self.known_unresolved(url):
+                raise HostUnresolved(f"{host_of(url)} did not resolve on an earlier request")
             await st.pacer.wait()
             yield
 
@@ -171,6 +188,8 @@ def _error_kind(exc: BaseException) -> str:
     low = text.lower()
     if isinstance(exc, (httpx.TimeoutException, asyncio.TimeoutError, TimeoutError, HostUnresponsive)):
         return "timeout"
+    if isinstance(exc, HostUnresolved):
+        return "dns"
     if isinstance(exc, httpx.ProxyError):
         # a proxy's answer to CONNECT: 502 is its "cannot reach that host" (name or connection), 504 its timeout
         if low.startswith("504"):
@@ -442,6 +461,8 @@ async def fetch_with_retries(
         result = await fetch(client, method, url, settings, read_body=read_body, gate=gate, memo=memo)
         attempts += 1
         if gates:
+            if (result.error_detail or "").startswith(("HostUnresolved", "HostUnresponsive")):
+                return replace(result, attempts=attempts - 1)  # settled by an earlier request: nothing was sent
             gates.record(result.final_url or url, result)
             if gates.unresponsive(url):
                 return replace(result, attempts=attempts)

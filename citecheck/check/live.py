@@ -48,8 +48,6 @@ class LiveProber:
         self.settings = settings
         self.gates = gates
         self._siblings: dict[str, asyncio.Task[Fetch]] = {}
-        self._gone: dict[str, tuple[Fetch, str]] = {}  # host -> (the failure that settles it, why)
-        self._answered: set[str] = set()  # hosts that gave at least one HTTP answer
         self._first: dict[str, asyncio.Future[LiveObservation]] = {}
         self._targets: dict[tuple[str, str], asyncio.Future[Fetch]] = {}  # redirect targets fetched this run
 
@@ -60,28 +58,17 @@ class LiveProber:
             # the first URL of a host goes alone: if the name does not resolve, the others need not ask
             first = self._first[host] = asyncio.ensure_future(self._check_once(url))
             return await first
-        # a name that does not resolve fails fast; a first request still busy after a few seconds means the
-        # host is there, so the others need not wait for it
+        # the others wait a moment: a name that does not resolve fails fast, and then they need not ask
         await asyncio.wait([first], timeout=min(3.0, self.settings.connect_timeout))
         return await self._check_once(url)
 
     async def _check_once(self, url: str) -> LiveObservation:
-        host = host_of(url)
-        gone = self._gone.get(host)
-        if gone is not None:
-            # this host already failed in a way that asking again would only repeat
-            failure, why = gone
-            return LiveObservation(url=url, fetch=replace(failure, url=url, final_url=url, hops=(), attempts=0,
-                                                          error_detail=f"{host} {why} earlier in this run"))
         obs = await self._check(url)
-        f = obs.fetch
-        if f.status is not None:
-            self._answered.add(host)
-        elif f.error in ("dns", "unreachable") and not f.hops:
-            self._gone.setdefault(host, (f, "did not resolve"))
-        elif f.error == "timeout" and host not in self._answered:
-            # a host that hangs on one URL and never answered any: its other URLs would hang as long
-            self._gone.setdefault(host, (f, "did not answer"))
+        detail = obs.fetch.error_detail or ""
+        if detail.startswith(("HostUnresolved", "HostUnresponsive")):
+            # settled by an earlier request to the same host: say so rather than show an exception name
+            why = "did not resolve" if detail.startswith("HostUnresolved") else "never answered (it hangs)"
+            obs = replace(obs, fetch=replace(obs.fetch, error_detail=f"{host_of(url)} {why} earlier in this run"))
         return obs
 
     async def _check(self, url: str) -> LiveObservation:

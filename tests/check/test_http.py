@@ -271,4 +271,23 @@ def test_a_host_that_only_hangs_stops_getting_requests():
 
     results = run(go())
     assert all(r.error == "timeout" for r in results)
-    assert len(sent) <= 4  # two in flight time out, the breaker trips, the rest are never sent
+    assert len(sent) <= 4  # two URLs time out, the breaker trips, the rest are never sent
+
+
+def test_one_hanging_page_does_not_condemn_its_host():
+    async def handler(request):
+        if request.url.path == "/hang":
+            await asyncio.sleep(5)
+        return httpx.Response(200, html="<title>fine</title>")
+
+    settings = replace(FAST, attempt_timeout=0.2, read_timeout=0.2, timeout_retries=1)
+
+    async def go():
+        async with build_client(settings, httpx.MockTransport(handler)) as client:
+            gates = HostGates(2, 0.0, asyncio.Semaphore(8))
+            hang = await fetch_with_retries(client, "GET", "https://h.example/hang", settings, gates=gates)
+            fine = await fetch_with_retries(client, "GET", "https://h.example/fine", settings, gates=gates)
+            return hang, fine
+
+    hang, fine = run(go())
+    assert hang.error == "timeout" and fine.status == 200
