@@ -130,10 +130,6 @@ def parse_archive_link(url: str) -> ArchiveLink | None:
     return None
 
 
-def is_archive_url(url: str) -> bool:
-    return parse_archive_link(url) is not None
-
-
 # --- timestamps ------------------------------------------------------------------------------------------
 
 

@@ -372,7 +372,6 @@ def _other_archive(service: str, snap: SnapshotObservation, base: dict) -> Archi
 
 def actions_for(ref: Reference, live: LiveVerdict, archive: ArchiveVerdict) -> tuple[Action, ...]:
     acts: list[Action] = []
-    live_ok = live.state is LiveState.OK
     sugg = archive.suggestion
     if live.state is LiveState.MOVED and live.final_url:
         acts.append(Action(f"Update the URL to {live.final_url}", live.final_url, "replace_url"))

@@ -23,7 +23,6 @@ from .report import format_names, render
 from .report.common import label
 from .settings import Settings
 from .sources import format_names as input_format_names
-from .sources import read_references
 
 EXIT_OK, EXIT_FAILURE, EXIT_ATTENTION, EXIT_USAGE = 0, 1, 2, 3
 EXIT_CODES_HELP = (
@@ -323,6 +322,8 @@ def fix(
         raise InputError("fix needs a file, not standard input")
     if in_place and output:
         raise InputError("--in-place and --output cannot be used together")
+    if diff and (in_place or output):
+        raise InputError("--diff shows the changes; it cannot be combined with --output or --in-place")
     options = _options([file], config, {"cache_dir": cache_dir, "no_cache": no_cache or None})
     settings = settings_from(options, wayback_url, availability_url, True, True)
     doc = read_document(file, input_format)

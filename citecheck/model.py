@@ -42,12 +42,6 @@ class ArchiveState(str, Enum):
     UNCHECKED = "unchecked"  # could not be checked (archive unreachable, rate-limited, unknown service)
 
 
-#: Live states that say the original still serves the cited work.
-LIVE_WORKING = frozenset({LiveState.OK})
-#: Live states where the snapshot carries the citation and nothing needs doing if it is good.
-LIVE_GONE_OR_UNKNOWN = frozenset(
-    {LiveState.DEAD, LiveState.SOFT404, LiveState.BLOCKED, LiveState.TRANSIENT, LiveState.TIMEOUT}
-)
 #: Live states an editor must act on whatever the archive says.
 LIVE_NEEDS_FIX = frozenset({LiveState.MOVED, LiveState.PARKED, LiveState.DRIFT})
 #: Archive states that are a problem with the snapshot (scored as such).

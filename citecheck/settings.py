@@ -48,7 +48,6 @@ class Settings:
     exclude: tuple[str, ...] = ()  # regexes: matching URLs are not checked
     cache_dir: str | None = None  # None: no cache
     max_cache_age: float = 86400.0  # seconds a cached success is trusted (failures: a quarter of it)
-    extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {

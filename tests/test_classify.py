@@ -137,7 +137,7 @@ ARCHIVE_CASES = [
     ("far", snap(ts="20230101000000", says="closest"), GOOD_LOOKUP, ArchiveState.SHIFTED, "archive.shifted"),
     ("captured-404", snap(404, title="Not Found"), GOOD_LOOKUP, ArchiveState.CAPTURED_ERROR, "archive.captured_error.http404"),
     ("captured-archived-429", snap(429), NONE_LOOKUP, ArchiveState.CAPTURED_ERROR, "archive.captured_error.http429"),
-    ("captured-redirect-login", snap(302, location=f"/web/20200101120000id_/https://example.org/login"), GOOD_LOOKUP,
+    ("captured-redirect-login", snap(302, location="/web/20200101120000id_/https://example.org/login"), GOOD_LOOKUP,
      ArchiveState.CAPTURED_REDIRECT, "archive.captured_redirect"),
     ("captured-redirect-to-same-page", snap(301, location=f"/web/20200101120000id_/{URL}/",
                                             landing=snap(200, ts="20200101120005", says="closest")), None,

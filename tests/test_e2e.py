@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 from fakeweb import Capture, Running, Wayback
 
-from citecheck.model import ArchiveState, LiveState
+from citecheck.model import ArchiveState
 from citecheck.run import check_references
 from citecheck.settings import Settings
 from citecheck.sources import parse_text

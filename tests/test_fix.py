@@ -5,7 +5,6 @@ import os
 import subprocess
 import sys
 
-from citecheck.archives import parse_archive_link
 from citecheck.check import Observed
 from citecheck.classify import Rules, judge
 from citecheck.fix import plan

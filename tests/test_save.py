@@ -3,7 +3,6 @@ limits, interruption and resume; keys never shown."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
 import pytest
 from fakeweb import Running, SaveServer

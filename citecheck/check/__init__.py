@@ -10,7 +10,7 @@ import asyncio
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from typing import Callable
 
 import httpx
 
@@ -41,8 +41,6 @@ class Observed:
 class RunStats:
     wayback_requests: dict
     wayback_rate_limited: dict
-    live_urls: int
-    snapshots: int
 
 
 def target_timestamp(ref: Reference, now: dt.datetime) -> str:
@@ -230,6 +228,5 @@ async def observe(
                 t.cancel()
             await asyncio.gather(*everything, return_exceptions=True)
             wayback.close()
-        stats = RunStats(dict(wayback.stats.requests), dict(wayback.stats.rate_limited), len(live_tasks),
-                         len(snapshot_tasks))
+        stats = RunStats(dict(wayback.stats.requests), dict(wayback.stats.rate_limited))
         return [r for r in results if r is not None], stats

@@ -66,7 +66,6 @@ class Pacer:
         self._clock = clock
         self._next = 0.0
         self.paused_until = 0.0
-        self.pauses = 0
 
     async def wait(self) -> None:
         while True:
@@ -85,13 +84,7 @@ class Pacer:
 
     def pause(self, seconds: float) -> None:
         until = self._clock() + seconds
-        if until > self.paused_until:
-            self.paused_until = until
-            self.pauses += 1
-
-    @property
-    def paused(self) -> bool:
-        return self._clock() < self.paused_until
+        self.paused_until = max(self.paused_until, until)
 
 
 @dataclass
@@ -132,9 +125,6 @@ class HostGates:
             self._unresolved.add(host)
         elif result.error == "timeout":
             self._timeouts.setdefault(host, set()).add(url)
-
-    def has_answered(self, url: str) -> bool:
-        return host_of(url) in self._answered
 
     def known_unresolved(self, url: str) -> bool:
         return host_of(url) in self._unresolved
@@ -436,9 +426,6 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
 
 def backoff(attempt: int) -> float:
     return min(8.0, 0.5 * (2 ** attempt)) * (0.75 + random.random() * 0.5)
-
-
-RetryPolicy = Callable[[Fetch, int, int], Awaitable[float | None]]
 
 
 async def fetch_with_retries(

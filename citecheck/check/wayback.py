@@ -26,8 +26,6 @@ CONNECTION_ERRORS = frozenset({"dns", "refused", "connect", "unreachable", "tls"
 class WaybackStats:
     requests: dict[str, int] = field(default_factory=lambda: {"replay": 0, "cdx": 0, "availability": 0})
     rate_limited: dict[str, int] = field(default_factory=lambda: {"replay": 0, "cdx": 0, "availability": 0})
-    unreachable: int = 0
-    answered: int = 0
 
 
 def memento_timestamp(f: Fetch) -> str | None:
@@ -93,10 +91,6 @@ class Wayback:
                 if limited <= 2:
                     continue  # wait out the pause, then try again
                 return f
-            if f.error in CONNECTION_ERRORS:
-                self.stats.unreachable += 1
-            elif f.status is not None:
-                self.stats.answered += 1
             transient = f.error in ("timeout", "reset", "empty", "protocol") or (
                 f.status in (500, 502, 503, 504) and f.header("memento-datetime") is None
             )

@@ -12,7 +12,7 @@ def _cell(text: str) -> str:
 
 def render(report: Report, *, color: bool = False, width: int = 120) -> str:
     n, k = len(report.results), len(report.needing_attention)
-    out = [f"# citecheck report", "", f"{n} references, **{k} need attention**.", ""]
+    out = ["# citecheck report", "", f"{n} references, **{k} need attention**.", ""]
     out += ["| Ref | Attention | Original | Snapshot | What to do |", "|---|---|---|---|---|"]
     ordered = sorted(report.results, key=lambda r: (not r.verdict.attention, r.reference.line))
     for r in ordered:

@@ -6,7 +6,7 @@ import re
 
 from ..archives import parse_archive_link
 from ..dates import find_access_date, find_year
-from ..model import ArchiveLink, Reference
+from ..model import Reference
 from ..urls import absolute, extract_urls
 
 # Opening quote -> closing quotes that may end a quoted title.
@@ -88,13 +88,6 @@ def without_spans(text: str, spans) -> str:
         pos = sp.end
     out.append(text[pos:])
     return "".join(out)
-
-
-def links_in(text: str) -> tuple[tuple[str, ...], tuple[ArchiveLink, ...]]:
-    """Every URL in ``text`` (protocol-relative ones made absolute) and the archive links among them."""
-    urls = unique([absolute(s.url) for s in extract_urls(text)])
-    archives = tuple(a for a in (parse_archive_link(u) for u in urls) if a is not None)
-    return urls, archives
 
 
 def make_reference(

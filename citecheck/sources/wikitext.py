@@ -93,7 +93,7 @@ def _ref_reference(body: str, number: int, key: str, line: int, source: str) -> 
             urls += [u for u in (url, archive_url) if u]
             problems += _cs1_problems(archive_url, archive_date)
         else:
-            archive_url, date_text = _archive_template(template)
+            archive_url, _ = _archive_template(template)
             if archive_url:
                 urls.append(archive_url)
     for link in code.filter_external_links(recursive=True):

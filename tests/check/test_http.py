@@ -13,7 +13,6 @@ from citecheck.check.http import (
     HostGates,
     Pacer,
     build_client,
-    fetch,
     fetch_with_retries,
     proxy_failure,
     retry_after_seconds,
