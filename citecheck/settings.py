@@ -38,6 +38,7 @@ class Settings:
     wayback_pause: float = 61.0  # a Wayback 429 pauses its whole endpoint family this long (>= 60 s)
     availability_batch: int = 100  # URLs per availability POST
     lookup_linger: float = 1.0  # seconds a look-up waits for others to share its availability POST
+    confirm_grace: float = 10.0  # CDX confirmations may outlast the rest of the run by this much
     # judgement
     window_days: float = 180.0  # a capture farther than this from the cited time is "shifted"
     check_live: bool = True

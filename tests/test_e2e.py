@@ -172,3 +172,18 @@ def test_network_down_is_one_line_and_exit_1(tmp_path):
     )
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1 and "no host could be reached" in proc.stderr
+
+
+def test_cdx_confirmations_give_way_when_the_rest_is_done(site):
+    wb = Running(Wayback({}))
+    try:
+        text = "".join(f"[{i}] ‘Never archived {i}’, 2015, {site.url}/nowhere-{i}\n" for i in range(1, 13))
+        settings = replace(fast_settings(wb), cdx_per_min=30, confirm_grace=0.3)
+        report = check_references(parse_text(text, "r.txt"), settings)
+        cdx = [p for _, p, _ in wb.log if p.startswith("/cdx/")]
+        assert 1 <= len(cdx) < 12  # not one slow CDX query per URL at 30 a minute
+        states = {r.verdict.archive.state for r in report.results}
+        assert states == {ArchiveState.UNCITED_NONE}
+        assert any("not confirmed" in r.verdict.archive.detail for r in report.results)
+    finally:
+        wb.close()

@@ -214,9 +214,16 @@ async def observe(
             if progress:
                 progress(done, len(refs))
 
+        async def close_confirmations() -> None:
+            # CDX confirmations may run on while the replays and live checks last, and a little longer
+            await asyncio.gather(*snapshot_tasks.values(), *live_tasks.values(), return_exceptions=True)
+            await asyncio.sleep(settings.confirm_grace)
+            wayback.stop_confirming()
+
+        closer = asyncio.ensure_future(close_confirmations())
         work = asyncio.ensure_future(asyncio.gather(*(tracked(i, r) for i, r in enumerate(refs))))
         down = asyncio.ensure_future(monitor.down.wait())
-        everything = [work, down, *snapshot_tasks.values(), *live_tasks.values(), *lookup_tasks.values()]
+        everything = [work, down, closer, *snapshot_tasks.values(), *live_tasks.values(), *lookup_tasks.values()]
         try:
             await asyncio.wait({work, down}, return_when=asyncio.FIRST_COMPLETED)
             if not work.done() or (monitor.answers == 0 and monitor.wayback_failures > 0):

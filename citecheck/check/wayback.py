@@ -10,7 +10,7 @@ import asyncio
 import email.utils
 import json
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import httpx
 
@@ -69,6 +69,7 @@ class Wayback:
         self._lookups: dict[tuple[str, str, bool], asyncio.Future[LookupResult]] = {}
         self._flusher: asyncio.Task | None = None
         self._confirmations: list[asyncio.Task] = []
+        self._confirm_stop = asyncio.Event()
 
     # --- requests under the family limits ------------------------------------------------------------
 
@@ -212,9 +213,26 @@ class Wayback:
                 elif not fut.done():
                     fut.set_result(result)
 
+    def stop_confirming(self) -> None:
+        """The rest of the run is done: confirmations still queued at the slow CDX pace give way, and keep
+        the availability answer (marked unconfirmed), so a long uncited list does not take 2 s a URL."""
+        self._confirm_stop.set()
+
     async def _confirm(self, url: str, ts: str, first: LookupResult, fut: asyncio.Future[LookupResult]) -> None:
+        unconfirmed = replace(first, source="availability, not confirmed by CDX")
         try:
-            result = await self.cdx_closest(url, ts)
+            if self._confirm_stop.is_set():
+                result = unconfirmed
+            else:
+                cdx = asyncio.ensure_future(self.cdx_closest(url, ts))
+                stop = asyncio.ensure_future(self._confirm_stop.wait())
+                await asyncio.wait({cdx, stop}, return_when=asyncio.FIRST_COMPLETED)
+                stop.cancel()
+                if cdx.done():
+                    result = cdx.result()
+                else:
+                    cdx.cancel()
+                    result = unconfirmed
         except Exception as exc:  # noqa: BLE001
             result = LookupResult(url=url, target=ts, source="cdx", error=str(exc)[:200])
         if result.error and first.error is None:
