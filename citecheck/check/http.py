@@ -444,6 +444,7 @@ async def fetch_with_retries(
     gate: Gate = gates.slot if gates else _no_gate
     attempts = 0
     timeouts = 0
+    waited = 0.0  # seconds slept between attempts: Retry-After waits share one budget per URL
     while True:
         result = await fetch(client, method, url, settings, read_body=read_body, gate=gate, memo=memo)
         attempts += 1
@@ -467,7 +468,7 @@ async def fetch_with_retries(
             limited = result.status == 429
             # a 429 says the page is there: it earns two more tries than an error does
             if attempts <= settings.retries + (2 if limited else 0):
-                if after is not None and after > settings.max_retry_after:
+                if after is not None and waited + after > settings.max_retry_after:
                     delay = None  # the host wants us gone for longer than we wait: report what we saw
                 else:
                     delay = after if after is not None else backoff(attempts - 1)
@@ -475,4 +476,5 @@ async def fetch_with_retries(
                         gates.defer(result.final_url or url, delay, slow_down=limited)
         if delay is None or attempts > settings.retries + settings.timeout_retries + 2:
             return replace(result, attempts=attempts)
+        waited += delay
         await asyncio.sleep(delay)
