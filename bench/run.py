@@ -69,7 +69,7 @@ def main() -> None:
                no_proxy="")
     results = {"refs": a.refs, "hosts": a.hosts, "timeout": a.timeout, "speedup": a.speedup}
     cc = [sys.executable, "-m", "citecheck", "check", str(tmp / "refs.txt"), "--format", "json", "--output",
-          str(tmp / "citecheck.json"), "--quiet", "--timeout", str(a.timeout),
+          str(tmp / "citecheck.json"), "--quiet", "--no-cache", "--timeout", str(a.timeout),
           "--wayback-url", "http://web.archive.org", "--availability-url", "http://archive.org/wayback/available",
           "--replay-per-min", str(590 * a.speedup), "--cdx-per-min", str(29 * a.speedup),
           "--availability-per-min", str(50 * a.speedup)]

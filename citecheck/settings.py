@@ -20,7 +20,7 @@ class Settings:
     retries: int = 2  # extra attempts for 5xx, resets and empty replies
     timeout_retries: int = 1  # extra attempts after a timeout
     max_retry_after: float = 60.0  # longest Retry-After citecheck waits for before giving up on a host
-    max_body_bytes: int = 64 * 1024  # enough for a page's title and the markers citecheck looks for
+    max_body_bytes: int = 32 * 1024  # enough for a page's title and the markers citecheck looks for
     max_api_bytes: int = 8 * 1024 * 1024  # a whole JSON answer from an archive API
     max_redirects: int = 10
     user_agent: str = USER_AGENT

@@ -207,12 +207,17 @@ async def observe(
         results: list[Observed | None] = [None] * len(refs)
         done = 0
 
-        async def tracked(i: int, ref: Reference) -> None:
+        pending = iter(enumerate(refs))
+
+        async def worker() -> None:
+            # a few workers walk the references in order; the requests themselves are already scheduled,
+            # so a task per reference would only cost memory on long lists
             nonlocal done
-            results[i] = await one(ref)
-            done += 1
-            if progress:
-                progress(done, len(refs))
+            for i, ref in pending:
+                results[i] = await one(ref)
+                done += 1
+                if progress:
+                    progress(done, len(refs))
 
         async def close_confirmations() -> None:
             # CDX confirmations may run on while the replays and live checks last, and a little longer
@@ -221,7 +226,7 @@ async def observe(
             wayback.stop_confirming()
 
         closer = asyncio.ensure_future(close_confirmations())
-        work = asyncio.ensure_future(asyncio.gather(*(tracked(i, r) for i, r in enumerate(refs))))
+        work = asyncio.ensure_future(asyncio.gather(*(worker() for _ in range(min(64, len(refs))))))
         down = asyncio.ensure_future(monitor.down.wait())
         everything = [work, down, closer, *snapshot_tasks.values(), *live_tasks.values(), *lookup_tasks.values()]
         try:

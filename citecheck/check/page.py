@@ -87,10 +87,10 @@ def analyse(body: bytes, content_type: str | None) -> PageFacts:
         title = clean(_text(m.group(1), charset))[:500] or None
     h1 = _H1.search(body)
     heading = clean(_text(h1.group(1), charset))[:300] if h1 else ""
-    text = clean(_text(body[:32768], charset)).casefold()
+    raw_lower = _text(body, charset).casefold()
+    text = clean(raw_lower)
     markers: set[str] = set()
     lowered_title = (title or "").casefold()
-    raw_lower = _text(body[:32768], charset).casefold()
     if any(p in raw_lower for p in CHALLENGE):
         markers.add("challenge")
     strong = sum(1 for p in _PARKED_STRONG if p in text)
