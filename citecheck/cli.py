@@ -84,8 +84,8 @@ def _check_choice(value: str | None, choices: list[str], option: str) -> None:
         raise InputError(f"{option}: unknown format {value!r} (choose from {', '.join(choices)})")
 
 
-def write_atomically(path: str, text: str, inputs: list[str]) -> None:
-    """Write ``text`` to ``path`` through a temporary file, never over one of the inputs."""
+def write_atomically(path: str, data: str | bytes, inputs: list[str]) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` through a temporary file, never over one of the inputs."""
     target = Path(path)
     for f in inputs:
         if f != "-" and Path(f).exists() and target.exists() and target.resolve() == Path(f).resolve():
@@ -97,8 +97,8 @@ def write_atomically(path: str, text: str, inputs: list[str]) -> None:
         raise InputError(f"--output {path}: folder {parent} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -338,13 +338,13 @@ def fix(
     raw = Path(file).read_bytes()
     encoded = _encode_like(plan.new_text, raw)
     if output:
-        _write_bytes(output, encoded, [file])
+        write_atomically(output, encoded, [file])
     elif in_place:
         backup = Path(file + ".bak")
         if backup.exists():
             raise InputError(f"{backup} already exists; move it away first (nothing was changed)")
         backup.write_bytes(raw)
-        _write_bytes(file, encoded, [])
+        write_atomically(file, encoded, [])
     else:
         sys.stdout.writelines(difflib.unified_diff(doc.text.splitlines(keepends=True),
                                                    plan.new_text.splitlines(keepends=True),
@@ -367,21 +367,6 @@ def _encode_like(text: str, original: bytes) -> bytes:
         return bom + text.encode("utf-8")
     except UnicodeDecodeError:
         return text.encode("cp1252", errors="replace")
-
-
-def _write_bytes(path: str, data: bytes, inputs: List[str]) -> None:
-    target = Path(path)
-    for f in inputs:
-        if Path(f).exists() and target.exists() and target.resolve() == Path(f).resolve():
-            raise InputError(f"--output {path} is the input file; use --in-place to rewrite it (a .bak is kept)")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def render_saves(rows, fmt: str) -> str:
