@@ -348,7 +348,7 @@ def fix(
     else:
         sys.stdout.writelines(difflib.unified_diff(doc.text.splitlines(keepends=True),
                                                    plan.new_text.splitlines(keepends=True),
-                                                   fromfile=f"a/{file}", tofile=f"b/{file}"))
+                                                   fromfile=f"a/{file.lstrip('/')}", tofile=f"b/{file.lstrip('/')}"))
     if not quiet:
         for c in plan.applied:
             _say(f"fixed [{c.key}] (line {c.line}): {c.what}")

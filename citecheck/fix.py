@@ -98,7 +98,9 @@ def plan(doc: Document, results: list[Result], saved: dict[str, str]) -> FixPlan
         snap, moved = wanted(r, saved)
         if not snap and not moved:
             if r.verdict.attention:
-                skipped.append(Change(r.reference.key, r.reference.line, "nothing citecheck can write in for it"))
+                advice = next((a.text for a in r.verdict.actions), "")
+                skipped.append(Change(r.reference.key, r.reference.line,
+                                      "nothing to write in" + (f"; {advice}" if advice else "")))
             continue
         start, end = _region(text, offsets, mine, i)
         fixer = FIXERS.get(doc.format)
