@@ -6,10 +6,8 @@ Exit codes: 0 nothing needs attention; 2 some reference needs attention; 3 bad i
 from __future__ import annotations
 
 import os
-import re
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional
 
@@ -21,7 +19,7 @@ from .errors import CitecheckError, InputError
 from .model import Reference
 from .report import format_names, render
 from .report.common import label
-from .settings import Settings
+from .config import options_for, settings_from
 from .sources import format_names as input_format_names
 
 EXIT_OK, EXIT_FAILURE, EXIT_ATTENTION, EXIT_USAGE = 0, 1, 2, 3
@@ -151,7 +149,7 @@ def check(
              "replay_per_min": replay_per_min, "cdx_per_min": cdx_per_min, "availability_per_min": availability_per_min,
              "cache_dir": cache_dir, "max_cache_age": max_cache_age, "exclude": exclude or None,
              "no_cache": no_cache or None}
-    options = _options(files, config, flags)
+    options = options_for(files, config, flags)
     output_format = options.get("format", "table")
     _check_choice(output_format, format_names(), "--format")
     _check_choice(input_format, input_format_names(), "--input-format")
@@ -172,58 +170,6 @@ def check(
         report = check_references(refs, settings, sources=tuple(files), crosschecks=crosschecks)
     _emit(report, output_format, output, files, quiet)
     raise typer.Exit(EXIT_ATTENTION if report.needs_attention else EXIT_OK)
-
-
-def _options(files: List[str], config: Optional[str], flags: dict) -> dict:
-    """The configuration file's settings with the flags given on the command line on top."""
-    from .config import find_config, load_config
-
-    path = Path(config) if config else None
-    if path is not None and not path.is_file():
-        raise InputError(f"--config {config}: no such file")
-    if path is None:
-        first = next((f for f in files if f != "-"), None)
-        path = find_config(Path(first) if first else Path.cwd())
-    options = load_config(path) if path else {}
-    options.update({k: v for k, v in flags.items() if v is not None})
-    return options
-
-
-def settings_from(options: dict, wayback_url: str, availability_url: str, live: bool, archive: bool) -> Settings:
-    from platformdirs import user_cache_dir
-
-    from .cache import parse_age
-
-    base = Settings()
-    timeout = float(options.get("timeout", base.read_timeout))
-    connect = float(options.get("connect_timeout", base.connect_timeout))
-    values = {
-        "read_timeout": timeout, "connect_timeout": connect,
-        "retries": int(options.get("retries", base.retries)),
-        "concurrency": int(options.get("concurrency", base.concurrency)),
-        "per_host": int(options.get("per_host", base.per_host)),
-        "window_days": float(options.get("window_days", base.window_days)),
-        "replay_per_min": float(options.get("replay_per_min", base.replay_per_min)),
-        "cdx_per_min": float(options.get("cdx_per_min", base.cdx_per_min)),
-        "availability_per_min": float(options.get("availability_per_min", base.availability_per_min)),
-    }
-    for name in ("read_timeout", "connect_timeout", "concurrency", "per_host", "replay_per_min", "cdx_per_min",
-                 "availability_per_min"):
-        if values[name] <= 0:
-            raise InputError(f"{name.replace('_', '-')} must be positive")
-    if values["retries"] < 0 or values["window_days"] < 0:
-        raise InputError("retries and window-days cannot be negative")
-    exclude = tuple(options.get("exclude", ()))
-    for pattern in exclude:
-        try:
-            re.compile(pattern)
-        except re.error as e:
-            raise InputError(f"--exclude {pattern!r} is not a valid regex ({e})") from None
-    cache_dir = None if options.get("no_cache") else options.get("cache_dir") or user_cache_dir("citecheck")
-    return replace(base, **values, attempt_timeout=max(2 * timeout, timeout + connect), check_live=live,
-                   check_archive=archive, wayback_base=wayback_url.rstrip("/"), availability_url=availability_url,
-                   exclude=exclude, accept={h: tuple(c) for h, c in options.get("accept", {}).items()},
-                   cache_dir=cache_dir, max_cache_age=parse_age(options.get("max_cache_age", "24h")))
 
 
 @app.command(help="Request Save Page Now captures for references whose original works but that have no good "
@@ -260,7 +206,7 @@ def save(
     _check_choice(output_format, ["table", "json"], "--format")
     refresh = parse_age(refresh_older_than) if refresh_older_than else None
     creds = None if dry_run else find_credentials()  # before any checking: no keys, no run
-    options = _options(files, config, {"cache_dir": cache_dir, "no_cache": no_cache or None})
+    options = options_for(files, config, {"cache_dir": cache_dir, "no_cache": no_cache or None})
     settings = settings_from(options, wayback_url, availability_url, True, True)
     refs, _ = _read_all(files, input_format)
     report = check_references(refs, settings, sources=tuple(files))
@@ -324,7 +270,7 @@ def fix(
         raise InputError("--in-place and --output cannot be used together")
     if diff and (in_place or output):
         raise InputError("--diff shows the changes; it cannot be combined with --output or --in-place")
-    options = _options([file], config, {"cache_dir": cache_dir, "no_cache": no_cache or None})
+    options = options_for([file], config, {"cache_dir": cache_dir, "no_cache": no_cache or None})
     settings = settings_from(options, wayback_url, availability_url, True, True)
     doc = read_document(file, input_format)
     report = check_references(list(doc.references), settings, sources=(file,))

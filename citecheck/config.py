@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from platformdirs import user_cache_dir
+
+from .cache import parse_age
 from .errors import InputError
+from .settings import Settings
 
 # key -> (type check, description)
 KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
@@ -73,3 +78,49 @@ def load_config(path: Path) -> dict[str, Any]:
         if not isinstance(codes, list) or not all(isinstance(c, int) for c in codes):
             raise InputError(f"{where}: accept.{host} must be a list of status codes")
     return table
+
+
+def options_for(files: list[str], config: str | None, flags: dict) -> dict:
+    """The configuration file's settings with the flags given on the command line on top."""
+    path = Path(config) if config else None
+    if path is not None and not path.is_file():
+        raise InputError(f"--config {config}: no such file")
+    if path is None:
+        first = next((f for f in files if f != "-"), None)
+        path = find_config(Path(first) if first else Path.cwd())
+    options = load_config(path) if path else {}
+    options.update({k: v for k, v in flags.items() if v is not None})
+    return options
+
+
+def settings_from(options: dict, wayback_url: str, availability_url: str, live: bool, archive: bool) -> Settings:
+    base = Settings()
+    timeout = float(options.get("timeout", base.read_timeout))
+    connect = float(options.get("connect_timeout", base.connect_timeout))
+    values = {
+        "read_timeout": timeout, "connect_timeout": connect,
+        "retries": int(options.get("retries", base.retries)),
+        "concurrency": int(options.get("concurrency", base.concurrency)),
+        "per_host": int(options.get("per_host", base.per_host)),
+        "window_days": float(options.get("window_days", base.window_days)),
+        "replay_per_min": float(options.get("replay_per_min", base.replay_per_min)),
+        "cdx_per_min": float(options.get("cdx_per_min", base.cdx_per_min)),
+        "availability_per_min": float(options.get("availability_per_min", base.availability_per_min)),
+    }
+    for name in ("read_timeout", "connect_timeout", "concurrency", "per_host", "replay_per_min", "cdx_per_min",
+                 "availability_per_min"):
+        if values[name] <= 0:
+            raise InputError(f"{name.replace('_', '-')} must be positive")
+    if values["retries"] < 0 or values["window_days"] < 0:
+        raise InputError("retries and window-days cannot be negative")
+    exclude = tuple(options.get("exclude", ()))
+    for pattern in exclude:
+        try:
+            re.compile(pattern)
+        except re.error as e:
+            raise InputError(f"--exclude {pattern!r} is not a valid regex ({e})") from None
+    cache_dir = None if options.get("no_cache") else options.get("cache_dir") or user_cache_dir("citecheck")
+    return replace(base, **values, attempt_timeout=max(2 * timeout, timeout + connect), check_live=live,
+                   check_archive=archive, wayback_base=wayback_url.rstrip("/"), availability_url=availability_url,
+                   exclude=exclude, accept={h: tuple(c) for h, c in options.get("accept", {}).items()},
+                   cache_dir=cache_dir, max_cache_age=parse_age(options.get("max_cache_age", "24h")))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from citecheck.cli import _options, settings_from
+from citecheck.config import options_for, settings_from
 from citecheck.config import find_config, load_config
 from citecheck.errors import InputError
 
@@ -15,7 +15,7 @@ def test_found_upward_from_the_input(tmp_path):
     deep.mkdir(parents=True)
     (deep / "refs.txt").write_text("[1] https://a.example/\n")
     assert find_config(deep / "refs.txt") == tmp_path / "pyproject.toml"
-    opts = _options([str(deep / "refs.txt")], None, {"window_days": None})
+    opts = options_for([str(deep / "refs.txt")], None, {"window_days": None})
     s = settings_from(opts, "https://web.archive.org", "https://archive.org/wayback/available", True, True)
     assert s.window_days == 30 and s.exclude == ("example\\.com",) and s.accept == {"sagepub.com": (403,)}
 
@@ -25,7 +25,7 @@ def test_citecheck_toml_wins_and_flags_override(tmp_path):
     (tmp_path / "citecheck.toml").write_text("window_days = 60\ntimeout = 5\n")
     refs = tmp_path / "refs.txt"
     refs.write_text("[1] https://a.example/\n")
-    opts = _options([str(refs)], None, {"window_days": 7.0, "timeout": None})
+    opts = options_for([str(refs)], None, {"window_days": 7.0, "timeout": None})
     assert opts["window_days"] == 7.0 and opts["timeout"] == 5
 
 
