@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Awaitable, Callable
 
 import httpx
 
@@ -20,7 +21,7 @@ from ..errors import NetworkDown
 from ..model import LiveObservation, LookupResult, Reference, SnapshotObservation
 from ..settings import Settings
 from ..textsim import titles_disagree
-from .http import HostGates, build_client, fetch_with_retries
+from .http import HostGates, build_client, fetch_with_retries, host_of
 from .live import LiveProber
 from .wayback import CONNECTION_ERRORS, Wayback
 
@@ -73,6 +74,38 @@ def _needs_lookup(obs: SnapshotObservation) -> bool:
     return bool(markers & {"notfound_title", "challenge", "parked"})
 
 
+def _round_robin_by_host(urls: list[str]) -> list[str]:
+    """URLs reordered so that consecutive ones are on different hosts: workers spread over hosts instead of
+    queueing on one host's limit."""
+    by_host: dict[str, list[str]] = {}
+    for u in urls:
+        by_host.setdefault(host_of(u), []).append(u)
+    columns = list(by_host.values())
+    return [c[i] for i in range(max(map(len, columns), default=0)) for c in columns if i < len(c)]
+
+
+def _pool(jobs: dict, size: int) -> tuple[dict, list[asyncio.Task]]:
+    """Run ``jobs`` (key -> coroutine factory) with ``size`` workers, in order; returns a future per key."""
+    loop = asyncio.get_running_loop()
+    futures = {key: loop.create_future() for key in jobs}
+    queue = iter(jobs.items())
+
+    async def worker() -> None:
+        for key, make in queue:
+            fut = futures[key]
+            try:
+                result = await make()
+            except asyncio.CancelledError:
+                fut.cancel()
+                raise
+            except Exception as exc:  # noqa: BLE001 - handed to whoever awaits this job
+                fut.set_exception(exc)
+            else:
+                fut.set_result(result)
+
+    return futures, [asyncio.ensure_future(worker()) for _ in range(min(size, len(jobs)))]
+
+
 def _suspect_drift(ref: Reference, lv: LiveObservation, snap: SnapshotObservation | None) -> bool:
     snapshot_title = snap.fetch.page.title if snap and snap.fetch and snap.capture else None
     return titles_disagree(lv.fetch.page.title, snapshot_title, ref.title) is not None
@@ -119,8 +152,8 @@ async def observe(
         prober = LiveProber(client, settings, gates)
         monitor = _Monitor()
 
-        snapshot_tasks: dict[tuple[str, str], asyncio.Task] = {}
-        live_tasks: dict[str, asyncio.Task] = {}
+        snapshot_jobs: dict[tuple[str, str], Callable[[], Awaitable[SnapshotObservation]]] = {}
+        live_jobs: dict[str, Callable[[], Awaitable[LiveObservation]]] = {}
         lookup_tasks: dict[tuple[str, str], asyncio.Task] = {}
 
         async def snapshot(ref: Reference) -> SnapshotObservation:
@@ -171,12 +204,16 @@ async def observe(
                 if link is None or (link.is_wayback and not link.original):
                     continue  # a Wayback link that names no URL cannot be replayed; classify says so
                 key = (url_key(link.original) if link.original else link.url, link.timestamp or "")
-                if key not in snapshot_tasks:
-                    snapshot_tasks[key] = asyncio.ensure_future(snapshot(ref))
+                if key not in snapshot_jobs:
+                    snapshot_jobs[key] = functools.partial(snapshot, ref)
         if settings.check_live:
-            for ref in refs_to_check:
-                if _is_http(ref.url) and ref.url not in live_tasks:
-                    live_tasks[ref.url] = asyncio.ensure_future(live(ref.url))
+            for url in _round_robin_by_host([r.url for r in refs_to_check if _is_http(r.url)]):
+                if url not in live_jobs:
+                    live_jobs[url] = functools.partial(live, url)
+        # a few workers per kind walk the jobs in order (snapshots at the archive's pace, originals host by
+        # host in turn), so a 10,000-reference list does not hold 20,000 waiting tasks
+        snapshot_tasks, snapshot_workers = _pool(snapshot_jobs, settings.wayback_concurrency + 8)
+        live_tasks, live_workers = _pool(live_jobs, settings.concurrency * 2)
         if settings.check_archive and settings.lookup_uncited:
             for ref in refs_to_check:
                 if ref.archive_link is None and _is_http(ref.url):
@@ -221,14 +258,14 @@ async def observe(
 
         async def close_confirmations() -> None:
             # CDX confirmations may run on while the replays and live checks last, and a little longer
-            await asyncio.gather(*snapshot_tasks.values(), *live_tasks.values(), return_exceptions=True)
+            await asyncio.gather(*snapshot_workers, *live_workers, return_exceptions=True)
             await asyncio.sleep(settings.confirm_grace)
             wayback.stop_confirming()
 
         closer = asyncio.ensure_future(close_confirmations())
         work = asyncio.ensure_future(asyncio.gather(*(worker() for _ in range(min(64, len(refs))))))
         down = asyncio.ensure_future(monitor.down.wait())
-        everything = [work, down, closer, *snapshot_tasks.values(), *live_tasks.values(), *lookup_tasks.values()]
+        everything = [work, down, closer, *snapshot_workers, *live_workers, *lookup_tasks.values()]
         try:
             await asyncio.wait({work, down}, return_when=asyncio.FIRST_COMPLETED)
             if not work.done() or (monitor.answers == 0 and monitor.wayback_failures > 0):
@@ -239,6 +276,9 @@ async def observe(
             for t in everything:
                 t.cancel()
             await asyncio.gather(*everything, return_exceptions=True)
+            for fut in [*snapshot_tasks.values(), *live_tasks.values()]:
+                if not fut.done():
+                    fut.cancel()
             wayback.close()
         stats = RunStats(dict(wayback.stats.requests), dict(wayback.stats.rate_limited))
         return [r for r in results if r is not None], stats
