@@ -270,6 +270,12 @@ def fix(
         raise InputError("--in-place and --output cannot be used together")
     if diff and (in_place or output):
         raise InputError("--diff shows the changes; it cannot be combined with --output or --in-place")
+    # everything that can refuse the job is checked before any request is made
+    backup = Path(file + ".bak")
+    if in_place and backup.exists():
+        raise InputError(f"{backup} already exists; move it away first (nothing was changed)")
+    if output and Path(output).exists() and Path(file).exists() and Path(output).resolve() == Path(file).resolve():
+        raise InputError(f"--output {output} is the input file; use --in-place to rewrite it (a .bak is kept)")
     options = options_for([file], config, {"cache_dir": cache_dir, "no_cache": no_cache or None})
     settings = settings_from(options, wayback_url, availability_url, True, True)
     doc = read_document(file, input_format)
@@ -286,9 +292,6 @@ def fix(
     if output:
         write_atomically(output, encoded, [file])
     elif in_place:
-        backup = Path(file + ".bak")
-        if backup.exists():
-            raise InputError(f"{backup} already exists; move it away first (nothing was changed)")
         backup.write_bytes(raw)
         write_atomically(file, encoded, [])
     else:
