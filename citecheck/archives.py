@@ -186,6 +186,29 @@ def parse_replay_location(location: str) -> tuple[str | None, str, str | None]:
     return (ts if ts and ts != "*" else None), (m.group("mod") or ""), recover_original(m.group("orig"))
 
 
+_ROOT_PATHS = ("", "/index.html", "/index.htm", "/index.php", "/home", "/default.aspx", "/en", "/ru", "/kk")
+_LOGIN_WORDS = ("login", "signin", "sign-in", "sign_in", "logon", "/auth", "/sso", "/account/login", "/session")
+
+
+def is_root(url: str) -> bool:
+    """A site's home page (where dead deep links are often bounced)."""
+    try:
+        p = urllib.parse.urlsplit(url)
+    except ValueError:
+        return False
+    return p.path.rstrip("/").lower() in _ROOT_PATHS and not p.query
+
+
+def is_login(url: str) -> bool:
+    """A login page (where walled deep links are bounced)."""
+    try:
+        p = urllib.parse.urlsplit(url)
+    except ValueError:
+        return False
+    low = p.path.lower() + "?" + p.query.lower()
+    return any(w in low for w in _LOGIN_WORDS)
+
+
 def same_resource(a: str, b: str) -> bool:
     """True when two URLs differ only in ways servers treat as the same page (scheme, www., :port, trailing /)."""
     return url_key(a) == url_key(b)

@@ -10,7 +10,14 @@ import urllib.parse
 import re
 from dataclasses import dataclass, field
 
-from .archives import datetime_to_timestamp, parse_replay_location, same_resource, timestamp_to_datetime
+from .archives import (
+    datetime_to_timestamp,
+    is_login,
+    is_root,
+    parse_replay_location,
+    same_resource,
+    timestamp_to_datetime,
+)
 from .check import Observed
 from .check.page import is_not_found_title
 from .model import (
@@ -33,7 +40,6 @@ from .textsim import titles_disagree
 
 BLOCKING_STATUSES = frozenset({401, 402, 403, 407, 429, 451, 999})
 DEAD_STATUSES = frozenset({404, 410})
-LOGIN_WORDS = ("login", "signin", "sign-in", "sign_in", "logon", "/auth", "/sso", "/account/login", "/session")
 
 
 @dataclass(frozen=True)
@@ -56,28 +62,6 @@ class Rules:
 
 
 # --- small facts ---------------------------------------------------------------------------------------
-
-
-def _path(url: str) -> str:
-    try:
-        return urllib.parse.urlsplit(url).path
-    except ValueError:
-        return ""
-
-
-def is_root(url: str) -> bool:
-    p = urllib.parse.urlsplit(url)
-    return p.path.rstrip("/").lower() in ("", "/index.html", "/index.htm", "/index.php", "/home", "/default.aspx",
-                                           "/en", "/ru", "/kk") and not p.query
-
-
-def is_login(url: str) -> bool:
-    low = _path(url).lower() + "?" + urllib.parse.urlsplit(url).query.lower()
-    return any(w in low for w in LOGIN_WORDS)
-
-
-def is_deep(url: str) -> bool:
-    return not is_root(url)
 
 
 def _permanent(f: Fetch) -> bool:
@@ -174,7 +158,7 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
     redirected = not same_resource(final, url)
     if "parked" in markers:
         return v(LiveState.PARKED, "live.parked", "the domain shows a parking / for-sale page")
-    if redirected and is_deep(url) and is_root(final):
+    if redirected and not is_root(url) and is_root(final):
         return v(LiveState.SOFT404, "live.soft404.to_root", f"a deep link now redirects to the home page {final}")
     if redirected and is_login(final) and not is_login(url):
         return v(LiveState.SOFT404, "live.soft404.to_login", f"redirects to a login page {final}")

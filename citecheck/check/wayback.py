@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import httpx
 
-from ..archives import WAYBACK_HOSTS, parse_replay_location, same_resource, replay_url, snapshot_url, url_key
+from ..archives import WAYBACK_HOSTS, is_login, is_root, parse_replay_location, same_resource, replay_url, snapshot_url, url_key
 from ..model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
 from ..settings import Settings
 from .http import Pacer, backoff, fetch
@@ -42,16 +42,6 @@ def memento_timestamp(f: Fetch) -> str | None:
 def is_wayback_429(f: Fetch) -> bool:
     """Wayback's own rate limit, not a captured 429 page (which carries Memento-Datetime)."""
     return f.status == 429 and f.header("memento-datetime") is None
-
-
-def _is_root_or_login(original: str | None) -> bool:
-    if not original:
-        return False
-    p = urllib.parse.urlsplit(original)
-    path = p.path.lower().rstrip("/")
-    if path in ("", "/index.html", "/index.php", "/index.htm", "/home", "/default.aspx") and not p.query:
-        return True
-    return any(w in path for w in ("login", "signin", "sign-in", "sign_in", "logon", "/auth", "/sso", "/account"))
 
 
 class Wayback:
@@ -137,7 +127,7 @@ class Wayback:
             capture = Capture(memento, f.status, snapshot_url(link.original or "", memento))
             if f.status and 300 <= f.status < 400 and location and hops_left > 0:
                 target_ts, _, target_original = parse_replay_location(urllib.parse.urljoin(f.final_url or f.url, location))
-                if _is_root_or_login(target_original) or not target_original or same_resource(
+                if not target_original or is_root(target_original) or is_login(target_original) or same_resource(
                         target_original, link.original or ""):
                     # a bounce to a home or login page says enough; one to the same URL (http -> https) is
                     # replayed by Wayback from another capture, which the closest-good look-up finds
