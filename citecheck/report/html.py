@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 import json
 
-from ..model import Report, Result
+from ..model import ArchiveState, LiveState, Report, Result
 from . import Formatter, register
-from .common import crosscheck_lines, label
+from .common import ARCHIVE_STYLE, LIVE_STYLE, crosscheck_lines, label
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1.5rem;color:#1f2328;background:#fff}
@@ -68,21 +68,13 @@ JS = """
 })();
 """
 
-GOOD = {"ok"}
-BAD = {"dead", "soft404", "parked", "captured_error", "captured_redirect", "missing", "excluded", "uncited_none"}
-INFO = {"blocked", "uncited_available", "moved", "drift", "shifted"}
+# the page's colours are the terminal table's (report/common.py), as CSS classes
+_CSS_FOR_COLOUR = {"green": "ok", "red": "bad", "yellow": "warn", "magenta": "warn", "cyan": "info", "dim": "muted"}
 
 
-def _css(state: str) -> str:
-    if state in GOOD:
-        return "ok"
-    if state in BAD:
-        return "bad"
-    if state in ("moved", "drift", "shifted", "uncited_available", "transient", "timeout", "unchecked"):
-        return "warn"
-    if state in INFO:
-        return "info"
-    return "muted"
+def _css(state: LiveState | ArchiveState) -> str:
+    style = LIVE_STYLE.get(state) if isinstance(state, LiveState) else ARCHIVE_STYLE.get(state)
+    return _CSS_FOR_COLOUR.get(style or "dim", "muted")
 
 
 def _e(s: object) -> str:
@@ -109,9 +101,9 @@ def _row(r: Result) -> str:
         f'data-live="{_e(v.live.state.value)}" data-archive="{_e(v.archive.state.value)}">'
         f'<td data-sort="{ref.number if ref.number is not None else ref.line}">{_e(label(r))}</td>'
         f'<td>{_e(ref.title or "")}<div class="url">{_e(ref.url or "")}</div></td>'
-        f'<td data-sort="{_e(v.live.state.value)}"><span class="state {_css(v.live.state.value)}">'
+        f'<td data-sort="{_e(v.live.state.value)}"><span class="state {_css(v.live.state)}">'
         f'{_e(v.live.state.value)}</span><div class="detail">{_e(v.live.detail)}</div></td>'
-        f'<td data-sort="{_e(v.archive.state.value)}"><span class="state {_css(v.archive.state.value)}">'
+        f'<td data-sort="{_e(v.archive.state.value)}"><span class="state {_css(v.archive.state)}">'
         f'{_e(v.archive.state.value)}</span><div class="detail">{_e(v.archive.detail)}</div></td>'
         f'<td data-sort="{int(not v.attention)}">{fixes}<details><summary>evidence</summary>'
         f'<pre>{_e(json.dumps(evidence, ensure_ascii=False, indent=1))}</pre></details></td></tr>'
