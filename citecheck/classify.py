@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import urllib.parse
-import re
 from dataclasses import dataclass, field
 
 from .archives import (
@@ -36,6 +35,7 @@ from .model import (
     SnapshotObservation,
     Verdict,
 )
+from .settings import url_excluded
 from .textsim import titles_disagree
 
 BLOCKING_STATUSES = frozenset({401, 402, 403, 407, 429, 451, 999})
@@ -51,7 +51,7 @@ class Rules:
     exclude: tuple[str, ...] = ()  # regexes of URLs the user does not want checked
 
     def excluded(self, url: str | None) -> bool:
-        return bool(url) and any(re.search(p, url) for p in self.exclude)
+        return url_excluded(url, self.exclude)
 
     def accepted(self, url: str, status: int | None) -> bool:
         host = (urllib.parse.urlsplit(url).hostname or "").lower()

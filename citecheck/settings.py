@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from . import __version__
@@ -9,6 +10,11 @@ from . import __version__
 # The crawler convention ("Mozilla/5.0 (compatible; Name/version; +url)"): names citecheck and its version,
 # and is not turned away by filters that only admit browser-like agents.
 USER_AGENT = f"Mozilla/5.0 (compatible; citecheck/{__version__}; +https://pypi.org/project/citecheck/)"
+
+
+def url_excluded(url: str | None, patterns: tuple[str, ...]) -> bool:
+    """The user's exclusion rule, one definition for the checking and the judging stages."""
+    return bool(url) and any(re.search(p, url) for p in patterns)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
-import re
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
@@ -18,8 +17,8 @@ import httpx
 from ..archives import datetime_to_timestamp, url_key
 from ..cache import Cache
 from ..errors import NetworkDown
-from ..model import LiveObservation, LookupResult, Reference, SnapshotObservation
-from ..settings import Settings
+from ..model import ArchiveLink, LiveObservation, LookupResult, Reference, SnapshotObservation
+from ..settings import Settings, url_excluded
 from ..textsim import titles_disagree
 from .http import HostGates, build_client, fetch_with_retries, host_of
 from .live import LiveProber
@@ -59,6 +58,11 @@ def target_timestamp(ref: Reference, now: dt.datetime) -> str:
 
 def _is_http(url: str | None) -> bool:
     return bool(url) and url.lower().startswith(("http://", "https://"))
+
+
+def _snapshot_key(link: ArchiveLink) -> tuple[str, str]:
+    """References citing the same capture of the same page share one replay."""
+    return (url_key(link.original) if link.original else link.url, link.timestamp or "")
 
 
 def _needs_lookup(obs: SnapshotObservation) -> bool:
@@ -140,10 +144,8 @@ async def observe(
     cache: Cache | None = None,
 ) -> tuple[list[Observed], RunStats]:
     now = settings.now or dt.datetime.now(dt.timezone.utc)
-    excluded = [re.compile(p) for p in settings.exclude]
-
     def skip(url: str | None) -> bool:
-        return bool(url) and any(p.search(url) for p in excluded)
+        return url_excluded(url, settings.exclude)
 
     refs_to_check = [r for r in refs if not (skip(r.url) or (r.archive_link and skip(r.archive_link.url)))]
     async with build_client(settings, transport) as client:
@@ -203,7 +205,7 @@ async def observe(
                 link = ref.archive_link
                 if link is None or (link.is_wayback and not link.original):
                     continue  # a Wayback link that names no URL cannot be replayed; classify says so
-                key = (url_key(link.original) if link.original else link.url, link.timestamp or "")
+                key = _snapshot_key(link)
                 if key not in snapshot_jobs:
                     snapshot_jobs[key] = functools.partial(snapshot, ref)
         if settings.check_live:
@@ -228,8 +230,7 @@ async def observe(
             snap = None
             look = None
             if link is not None and settings.check_archive and not (link.is_wayback and not link.original):
-                key = (url_key(link.original) if link.original else link.url, link.timestamp or "")
-                snap = await snapshot_tasks[key]
+                snap = await snapshot_tasks[_snapshot_key(link)]
                 if link.is_wayback and link.original and _needs_lookup(snap):
                     look = await lookup(link.original, target_timestamp(ref, now), False)
             elif ref.url and settings.check_archive and settings.lookup_uncited and _is_http(ref.url):
