@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import mwparserfromhell
 
-from .archives import snapshot_url, timestamp_to_datetime
+from .archives import parse_archive_link, snapshot_url
 from .model import ArchiveState, LiveState, Result
 from .sources import Document
 
@@ -83,8 +83,10 @@ def _find(text: str, needle: str, start: int, end: int, *, outside: str | None =
 
 
 def _ts_date(snapshot: str) -> str:
-    m = re.search(r"/web/(\d{8,14})", snapshot)
-    return timestamp_to_datetime(m.group(1)).date().isoformat() if m else dt.date.today().isoformat()
+    """The capture date of a snapshot link (for archive-date), read by the one archive-link grammar."""
+    link = parse_archive_link(snapshot)
+    when = link.captured_at if link else None
+    return when.date().isoformat() if when else dt.date.today().isoformat()
 
 
 def plan(doc: Document, results: list[Result], saved: dict[str, str]) -> FixPlan:
