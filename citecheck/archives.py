@@ -6,26 +6,24 @@ citecheck fetches.
 """
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 import urllib.parse
 
 from .model import ArchiveLink
+from .vocab import WAYBACK, WAYBACK_BASE
 
 WAYBACK_HOSTS = frozenset(
     {"web.archive.org", "wayback.archive.org", "web-beta.archive.org", "archive.org", "www.archive.org"}
 )
-WAYBACK_BASE = "https://web.archive.org"
 
 # /web/{ts}{modifier}/{original}; the timestamp may be partial, "*" or absent.
-_WAYBACK_PATH = re.compile(r"^/web/(?:(?P<ts>\d{1,14}|\*)(?P<mod>[a-z]{2}_|\*)?/)?(?P<orig>.*)$", re.S | re.I)
+_WAYBACK_PATH = re.compile(r"^/web/(?:(?P<ts>\d{1,14}|\*)(?P<mod>[a-z]{2}_|\*)?/)?(?P<orig>.*)$", re.DOTALL | re.IGNORECASE)
 # Archives that use the same /{ts}/{original} grammar as Wayback under some prefix.
 _WAYBACK_LIKE = (
-    ("arquivo.pt", re.compile(r"^/wayback/(?P<ts>\d{1,14})(?P<mod>[a-z]{2}_)?/(?P<orig>.+)$", re.S)),
-    ("webarchive.loc.gov", re.compile(r"^/(?:all|legacy|[a-z0-9-]+)/(?P<ts>\d{1,14})(?P<mod>[a-z]{2}_)?/(?P<orig>.+)$", re.S)),
-    ("webarchive.nationalarchives.gov.uk", re.compile(r"^/(?:ukgwa/)?(?P<ts>\d{1,14})(?P<mod>[a-z]{2}_)?/(?P<orig>.+)$", re.S)),
-    ("webarchive.org.uk", re.compile(r"^/wayback/(?:[a-z]{2}/)?archive/(?P<ts>\d{1,14})(?P<mod>[a-z]{2}_)?/(?P<orig>.+)$", re.S)),
+    ("arquivo.pt", re.compile(r"^/wayback/(?P<ts>\d{1,14})(?P<mod>[a-z]{2}_)?/(?P<orig>.+)$", re.DOTALL)),
+    ("webarchive.loc.gov", re.compile(r"^/(?:all|legacy|[a-z0-9-]+)/(?P<ts>\d{1,14})(?P<mod>[a-z]{2}_)?/(?P<orig>.+)$", re.DOTALL)),
+    ("webarchive.nationalarchives.gov.uk", re.compile(r"^/(?:ukgwa/)?(?P<ts>\d{1,14})(?P<mod>[a-z]{2}_)?/(?P<orig>.+)$", re.DOTALL)),
+    ("webarchive.org.uk", re.compile(r"^/wayback/(?:[a-z]{2}/)?archive/(?P<ts>\d{1,14})(?P<mod>[a-z]{2}_)?/(?P<orig>.+)$", re.DOTALL)),
 )
 _ARCHIVE_TODAY = frozenset(
     {"archive.today", "archive.ph", "archive.is", "archive.li", "archive.vn", "archive.fo", "archive.md"}
@@ -41,12 +39,12 @@ def _host_of(url: str) -> str:
 
 
 def _strip_www(host: str) -> str:
-    return host[4:] if host.startswith("www.") else host
+    return host.removeprefix("www.")
 
 
 def _after_netloc(url: str) -> str:
     """Everything after scheme://host[:port], as written (keeps the embedded URL's ? and #)."""
-    m = re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//[^/?#]*", url, re.I)
+    m = re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//[^/?#]*", url, re.IGNORECASE)
     return url[m.end():] if m else url
 
 
@@ -56,13 +54,13 @@ def recover_original(raw: str) -> str | None:
     if not orig:
         return None
     # percent-encoded scheme separator (arquivo.pt, some Wayback links): http%3A//host/...
-    if re.match(r"^https?%3A", orig, re.I):
+    if re.match(r"^https?%3A", orig, re.IGNORECASE):
         orig = urllib.parse.unquote(orig[: orig.lower().index("%3a") + 3]) + orig[orig.lower().index("%3a") + 3:]
     # collapsed slashes (http:/host) left by servers and editors
-    orig = re.sub(r"^(https?):/+(?=[^/])", lambda m: m.group(1).lower() + "://", orig, flags=re.I)
+    orig = re.sub(r"^(https?):/+(?=[^/])", lambda m: m.group(1).lower() + "://", orig, flags=re.IGNORECASE)
     if orig.startswith("//"):
         orig = "http:" + orig
-    if not re.match(r"^[a-z][a-z0-9+.-]*://", orig, re.I):
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", orig, re.IGNORECASE):
         # no scheme: Wayback treats it as http
         if not re.match(r"^[^/\s?#]+\.[^/\s?#]+", orig):
             return None
@@ -95,7 +93,7 @@ def parse_archive_link(url: str) -> ArchiveLink | None:
         mod = m.group("mod") or ""
         return ArchiveLink(
             url=url,
-            service="wayback",
+            service=WAYBACK,
             original=recover_original(m.group("orig")),
             timestamp=ts if ts and ts != "*" else None,
             modifier="" if mod == "*" else mod.lower(),
@@ -113,7 +111,7 @@ def parse_archive_link(url: str) -> ArchiveLink | None:
             )
     if bare in _ARCHIVE_TODAY:
         # archive.today: /{ts}/{original}, /newest/{original}, or a short id /AbCd1
-        m = re.match(r"^/(?P<ts>\d{4,14}|newest|oldest)/(?P<orig>.+)$", rest, re.S)
+        m = re.match(r"^/(?P<ts>\d{4,14}|newest|oldest)/(?P<orig>.+)$", rest, re.DOTALL)
         return ArchiveLink(
             url=url,
             service="archive.today",
@@ -128,35 +126,6 @@ def parse_archive_link(url: str) -> ArchiveLink | None:
             original = recover_original(q["url"][0]) if q.get("url") else None
         return ArchiveLink(url=url, service=service, original=original, timestamp=None)
     return None
-
-
-# --- timestamps ------------------------------------------------------------------------------------------
-
-
-def timestamp_to_datetime(ts: str) -> dt.datetime:
-    """A 1-14 digit Wayback timestamp as a UTC datetime; missing parts are the earliest valid value."""
-    digits = re.sub(r"\D", "", ts)[:14]
-    if len(digits) < 4:
-        digits = digits.ljust(4, "0")
-    year = max(1, int(digits[0:4]))
-    padded = digits.ljust(14, "0")
-    month = min(max(int(padded[4:6]), 1), 12)
-    day = min(max(int(padded[6:8]), 1), calendar.monthrange(year, month)[1])
-    hour, minute, second = min(int(padded[8:10]), 23), min(int(padded[10:12]), 59), min(int(padded[12:14]), 59)
-    return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.timezone.utc)
-
-
-def datetime_to_timestamp(when: dt.datetime | dt.date) -> str:
-    if not isinstance(when, dt.datetime):
-        when = dt.datetime(when.year, when.month, when.day, 12, tzinfo=dt.timezone.utc)
-    if when.tzinfo is not None:
-        when = when.astimezone(dt.timezone.utc)
-    return when.strftime("%Y%m%d%H%M%S")
-
-
-def full_timestamp(ts: str) -> str:
-    """Any partial timestamp as 14 digits (as Wayback reads it)."""
-    return datetime_to_timestamp(timestamp_to_datetime(ts))
 
 
 # --- URLs citecheck builds -----------------------------------------------------------------------------
@@ -184,45 +153,3 @@ def parse_replay_location(location: str) -> tuple[str | None, str, str | None]:
         return None, "", None
     ts = m.group("ts")
     return (ts if ts and ts != "*" else None), (m.group("mod") or ""), recover_original(m.group("orig"))
-
-
-_ROOT_PATHS = ("", "/index.html", "/index.htm", "/index.php", "/home", "/default.aspx", "/en", "/ru", "/kk")
-_LOGIN_WORDS = ("login", "signin", "sign-in", "sign_in", "logon", "/auth", "/sso", "/account/login", "/session")
-
-
-def is_root(url: str) -> bool:
-    """A site's home page (where dead deep links are often bounced)."""
-    try:
-        p = urllib.parse.urlsplit(url)
-    except ValueError:
-        return False
-    return p.path.rstrip("/").lower() in _ROOT_PATHS and not p.query
-
-
-def is_login(url: str) -> bool:
-    """A login page (where walled deep links are bounced)."""
-    try:
-        p = urllib.parse.urlsplit(url)
-    except ValueError:
-        return False
-    low = p.path.lower() + "?" + p.query.lower()
-    return any(w in low for w in _LOGIN_WORDS)
-
-
-def same_resource(a: str, b: str) -> bool:
-    """True when two URLs differ only in ways servers treat as the same page (scheme, www., :port, trailing /)."""
-    return url_key(a) == url_key(b)
-
-
-def url_key(url: str) -> str:
-    """A comparison key close to Wayback's SURT canonicalisation."""
-    try:
-        p = urllib.parse.urlsplit(url.strip())
-    except ValueError:
-        return url
-    host = re.sub(r"^www\d*\.", "", (p.hostname or "").lower())
-    path = urllib.parse.unquote(p.path or "/")
-    if path != "/" and path.endswith("/"):
-        path = path[:-1]
-    query = "&".join(sorted(p.query.split("&"))) if p.query else ""
-    return host + path + ("?" + query if query else "")

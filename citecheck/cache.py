@@ -9,28 +9,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import json
-import re
 import sqlite3
 import time
+import types
 import typing
 from pathlib import Path
 from typing import Any
 
-from . import model
+from . import model, vocab
 from .errors import InputError
 
-SCHEMA_VERSION = 1
-_TYPES = {c.__name__: c for c in (model.Fetch, model.Hop, model.PageFacts, model.LiveObservation, model.Capture,
-                                 model.SnapshotObservation, model.LookupResult, model.ArchiveLink)}
-
-
-def parse_age(text: str) -> float:
-    """'90s', '30m', '12h', '7d', '2w' (or plain seconds) as seconds."""
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", str(text))
-    if not m:
-        raise InputError(f"cannot read the duration {text!r} (use e.g. 90s, 30m, 12h, 7d)")
-    return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}[m.group(2)]
+SCHEMA_VERSION = 2
+_TYPES: dict[str, type] = {c.__name__: c for c in (
+    model.Fetch, model.Hop, model.PageFacts, model.LiveObservation, model.Capture, model.SnapshotObservation,
+    model.LookupResult, model.ArchiveLink)}
+_HINTS: dict[type, dict[str, Any]] = {}
 
 
 # --- dataclasses <-> JSON -----------------------------------------------------------------------------------
@@ -54,21 +49,40 @@ def encode(obj: Any) -> Any:
 def decode(data: Any) -> Any:
     if isinstance(data, dict) and "__t" in data:
         cls = _TYPES[data["__t"]]
-        hints = typing.get_type_hints(cls, vars(model))
-        kwargs = {}
-        for f in dataclasses.fields(cls):
-            if f.name not in data:
-                continue
-            value = decode(data[f.name])
-            if isinstance(value, list):
-                hint = str(hints.get(f.name, ""))
-                value = frozenset(value) if "frozenset" in hint else tuple(
-                    tuple(v) if isinstance(v, list) else v for v in value)
-            kwargs[f.name] = value
+        hints = _HINTS.get(cls)
+        if hints is None:
+            hints = _HINTS[cls] = typing.get_type_hints(cls, {**vars(vocab), **vars(model)})
+        kwargs = {f.name: _coerce(decode(data[f.name]), hints.get(f.name)) for f in dataclasses.fields(cls)
+                  if f.name in data}
         return cls(**kwargs)
     if isinstance(data, list):
         return [decode(x) for x in data]
     return data
+
+
+def _coerce(value: Any, hint: Any) -> Any:
+    """A decoded JSON value as the field's declared type: tuples, frozensets and enums come back as such."""
+    if value is None or hint is None:
+        return value
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        for arg in args:
+            if arg is not type(None):
+                try:
+                    return _coerce(value, arg)
+                except (ValueError, TypeError):
+                    continue
+        return value
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint(value)
+    if origin is tuple and isinstance(value, list):
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_coerce(v, args[0]) for v in value)
+        return tuple(_coerce(v, a) for v, a in zip(value, args, strict=False))
+    if origin is frozenset and isinstance(value, list):
+        return frozenset(_coerce(v, args[0]) if args else v for v in value)
+    return value
 
 
 def is_failure(obj: Any) -> bool:
@@ -125,18 +139,18 @@ class Cache:
         self.db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
                         (key, self.now, int(is_failure(obj)), json.dumps(encode(obj), ensure_ascii=False)))
 
-    def record_run(self, url: str, state: str, failing: bool) -> dict:
+    def record_run(self, url: str, state: vocab.LiveState) -> dict[str, Any]:
         """Update a URL's history with this run's outcome; returns the history to show as evidence."""
         row = self.db.execute("SELECT first_failed, last_checked, failing_runs FROM history WHERE url = ?",
                               (url,)).fetchone()
         first_failed, runs = (row[0], row[2]) if row else (None, 0)
         previous = row[1] if row else None
-        if failing:
+        if state.policy.failing:
             first_failed = first_failed or self.now
             runs += 1
         else:
             first_failed, runs = None, 0
-        self.db.execute("INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?, ?)", (url, first_failed, self.now, runs, state))
+        self.db.execute("INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?, ?)", (url, first_failed, self.now, runs, state.value))
         return {
             "first_seen_failing": _iso(first_failed),
             "previously_checked": _iso(previous),
@@ -149,4 +163,4 @@ class Cache:
 
 
 def _iso(t: float | None) -> str | None:
-    return dt.datetime.fromtimestamp(t, dt.timezone.utc).isoformat(timespec="seconds") if t else None
+    return dt.datetime.fromtimestamp(t, dt.UTC).isoformat(timespec="seconds") if t else None

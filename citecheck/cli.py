@@ -1,28 +1,33 @@
-"""The command line: a thin Typer layer. The only place that prints and exits.
+"""The command line: a thin Typer client of the library API (api.py). The only place that prints and exits.
+
+The options that tune a run are not written here: they are generated from the settings' own metadata
+(settings.py), so a new option is one field there.
 
 Exit codes: 0 nothing needs attention; 2 some reference needs attention; 3 bad input or usage;
-1 unexpected failure (or the network is down).
+1 unexpected failure (or the network is down); 130 interrupted.
 """
-from __future__ import annotations
-
+import functools
+import inspect
 import os
 import sys
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import List, Optional
+from typing import Any
 
 import typer
 from rich.console import Console
 
-from . import __version__
+from . import __version__, api
+from .config import load_settings
 from .errors import CitecheckError, InputError
-from .model import Reference
+from .model import Reference, Report
+from .output import write_atomically
 from .report import format_names, render
-from .report.common import label
-from .config import options_for, settings_from
+from .settings import OPTIONS, Settings, default_text, parse_duration
 from .sources import format_names as input_format_names
+from .vocab import SaveStatus
 
-EXIT_OK, EXIT_FAILURE, EXIT_ATTENTION, EXIT_USAGE = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILURE, EXIT_ATTENTION, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_CODES_HELP = (
     "Exit codes: 0 nothing needs attention; 2 some reference needs attention; "
     "3 bad input or usage; 1 unexpected failure or no network."
@@ -34,10 +39,13 @@ app = typer.Typer(
     "one verdict per reference. " + EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # help texts are plain: "[default: 15]" is not markup
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 err = Console(stderr=True, highlight=False)
+#: settings whose values must be one of a registry's names
+CHOICES: dict[str, Callable[[], list[str]]] = {"format": format_names}
 
 
 def _say(message: str) -> None:
@@ -59,22 +67,67 @@ def _main(
     """citecheck: verify references' original URLs and archive snapshots together."""
 
 
-def _read_all(files: List[str], input_format: Optional[str]) -> tuple[list[Reference], tuple]:
-    """Every input's references, and the in-text citation cross-check of those that have markers."""
-    from .crosscheck import FORMATS, crosscheck
-    from .sources import read_document
+# --- options generated from the settings ---------------------------------------------------------------------
 
-    refs: list[Reference] = []
-    checks = []
-    stdin_data: bytes | None = None
-    for f in files:
-        if f == "-" and stdin_data is None:
-            stdin_data = sys.stdin.buffer.read()
-        doc = read_document(f, input_format, stdin=stdin_data if f == "-" else None)
-        refs.extend(doc.references)
-        if doc.format in FORMATS:
-            checks.append(crosscheck(doc.text, list(doc.references), doc.name))
-    return refs, tuple(c for c in checks if c.markers or c.duplicates or c.gaps)
+
+def _setting_parameters(command: str) -> list[inspect.Parameter]:
+    params = []
+    for name, opt in OPTIONS.items():
+        if command not in opt.commands or not opt.flag:
+            continue
+        names = [opt.flag] + ([opt.short] if opt.short else [])
+        help_text = opt.help
+        if name in CHOICES:
+            help_text = f"{help_text.rstrip('.')}: {', '.join(CHOICES[name]())}."
+        shown = default_text(name)
+        if shown:
+            help_text += f" [default: {shown}]"
+        annotation: Any
+        if not opt.metavar:
+            annotation, info = bool | None, typer.Option(None, *names, help=help_text, show_default=False)
+        else:
+            annotation = list[str] | None if opt.repeat else str | None
+            info = typer.Option(None, *names, help=help_text, metavar=opt.metavar, show_default=False)
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=info, annotation=annotation))
+    return params
+
+
+def command(name: str, help: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """A Typer command taking the run settings' options for ``name`` on top of its own; the function gets them,
+    as given, in ``given`` (field name -> value, None when not given)."""
+
+    def decorate(fn: Callable[..., None]) -> Callable[..., None]:
+        own = [p for p in inspect.signature(fn).parameters.values() if p.name != "given"]
+        extra = _setting_parameters(name)
+
+        @functools.wraps(fn)
+        def wrapper(**kwargs: Any) -> None:
+            given = {p.name: kwargs.pop(p.name) for p in extra}
+            fn(**kwargs, given=given)
+
+        del wrapper.__wrapped__  # Typer must read the signature below, not the function's own
+        wrapper.__signature__ = inspect.Signature(own + extra)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in own + extra}
+        app.command(name=name, help=help)(wrapper)
+        return fn
+
+    return decorate
+
+
+def _settings(command: str, files: list[str], config: str | None, given: dict[str, Any]) -> Settings:
+    settings = load_settings(files, config, given)
+    for name, names in CHOICES.items():
+        value = getattr(settings, name)
+        if command in OPTIONS[name].commands and value not in names():
+            raise InputError(f"{OPTIONS[name].flag}: unknown {name} {value!r} (choose from {', '.join(names())})")
+    return settings
+
+
+def _duration(option: str, value: str | None) -> float | None:
+    try:
+        return parse_duration(value) if value else None
+    except ValueError as e:
+        raise InputError(f"{option} {e}") from None
 
 
 def _check_choice(value: str | None, choices: list[str], option: str) -> None:
@@ -82,186 +135,139 @@ def _check_choice(value: str | None, choices: list[str], option: str) -> None:
         raise InputError(f"{option}: unknown format {value!r} (choose from {', '.join(choices)})")
 
 
-def write_atomically(path: str, data: str | bytes, inputs: list[str]) -> None:
-    """Write ``data`` (text as UTF-8) to ``path`` through a temporary file, never over one of the inputs."""
-    target = Path(path)
-    for f in inputs:
-        if f != "-" and Path(f).exists() and target.exists() and target.resolve() == Path(f).resolve():
-            raise InputError(f"--output {path} is one of the input files; refusing to overwrite it")
-    if target.is_dir():
-        raise InputError(f"--output {path} is a directory")
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.exists():
-        raise InputError(f"--output {path}: folder {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-FILES_ARG = typer.Argument(..., help="Reference list files; '-' reads standard input.", show_default=False)
-INPUT_FORMAT_OPT = typer.Option(None, "--input-format", "-i", help="Input format (default: by extension and content).",
-                                show_default=False)
-
-
-@app.command(help="Check every reference's original URL and archive snapshot. " + EXIT_CODES_HELP)
-def check(
-    files: List[str] = FILES_ARG,
-    output_format: Optional[str] = typer.Option(None, "--format", "-f", help="Report format: table (default), json, "
-                                                "csv, markdown, junit, sarif, github, html."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically)."),
-    input_format: Optional[str] = INPUT_FORMAT_OPT,
-    config: Optional[str] = typer.Option(None, "--config", help="Configuration file (default: citecheck.toml or "
-                                         "pyproject.toml [tool.citecheck], found upward from the first input)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary on stderr."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help="Read timeout per request, seconds [15]."),
-    connect_timeout: Optional[float] = typer.Option(None, "--connect-timeout", help="Connect timeout, seconds [10]."),
-    retries: Optional[int] = typer.Option(None, "--retries", help="Extra attempts after 5xx, resets, empty replies [2]."),
-    concurrency: Optional[int] = typer.Option(None, "--concurrency", help="Requests in flight to ordinary hosts [32]."),
-    per_host: Optional[int] = typer.Option(None, "--per-host", help="Requests in flight to one host [2]."),
-    window_days: Optional[float] = typer.Option(None, "--window-days",
-                                                help="A capture farther than this from the cited time is 'shifted' [180]."),
-    exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Regex of URLs not to check (repeatable)."),
-    no_live: bool = typer.Option(False, "--no-live", help="Do not check the original URLs."),
-    no_archive: bool = typer.Option(False, "--no-archive", help="Do not check snapshots or look up captures."),
-    replay_per_min: Optional[float] = typer.Option(None, "--replay-per-min",
-                                                   help="Wayback replay requests per minute [590; the archive allows 600]."),
-    cdx_per_min: Optional[float] = typer.Option(None, "--cdx-per-min",
-                                                help="CDX + timemap requests per minute [29; the archive allows 30]."),
-    availability_per_min: Optional[float] = typer.Option(None, "--availability-per-min",
-                                                         help="Availability API requests per minute [50]."),
-    cache_dir: Optional[str] = typer.Option(None, "--cache-dir", help="Cache folder [the platform cache directory]."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
-    max_cache_age: Optional[str] = typer.Option(None, "--max-cache-age",
-                                                help="Trust cached successes this long, e.g. 12h, 7d [24h]; "
-                                                     "failures a quarter of it."),
-    wayback_url: str = typer.Option("https://web.archive.org", "--wayback-url",
-                                    help="Wayback Machine endpoint (for mirrors and tests)."),
-    availability_url: str = typer.Option("https://archive.org/wayback/available", "--availability-url",
-                                         help="Availability API endpoint (for mirrors and tests)."),
-) -> None:
-    flags = {"format": output_format, "timeout": timeout, "connect_timeout": connect_timeout, "retries": retries,
-             "concurrency": concurrency, "per_host": per_host, "window_days": window_days,
-             "replay_per_min": replay_per_min, "cdx_per_min": cdx_per_min, "availability_per_min": availability_per_min,
-             "cache_dir": cache_dir, "max_cache_age": max_cache_age, "exclude": exclude or None,
-             "no_cache": no_cache or None}
-    options = options_for(files, config, flags)
-    output_format = options.get("format", "table")
-    _check_choice(output_format, format_names(), "--format")
+def _read(files: list[str], input_format: str | None) -> tuple[list[Reference], tuple[Any, ...]]:
     _check_choice(input_format, input_format_names(), "--input-format")
-    settings = settings_from(options, wayback_url, availability_url, not no_live, not no_archive)
-    refs, crosschecks = _read_all(files, input_format)
-    from .run import check_references
+    stdin = sys.stdin.buffer.read() if "-" in files else None
+    documents, crosschecks = api.read_inputs(files, input_format, stdin)
+    return [r for d in documents for r in d.references], crosschecks
 
-    show_progress = not quiet and err.is_terminal
-    if show_progress:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err, transient=True) as bar:
-            task = bar.add_task("refs", total=len(refs))
-            report = check_references(refs, settings, sources=tuple(files), crosschecks=crosschecks,
-                                      progress=lambda done, total: bar.update(task, completed=done))
+def _check(refs: list[Reference], settings: Settings, files: list[str], quiet: bool,
+           crosschecks: tuple[Any, ...] = ()) -> Report:
+    """The library's check, with a progress bar when stderr is a terminal."""
+    if quiet or not err.is_terminal:
+        return api.check(refs, settings, sources=tuple(files), crosschecks=crosschecks)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("refs", total=len(refs))
+        return api.check(refs, settings, sources=tuple(files), crosschecks=crosschecks,
+                         progress=lambda done, total: bar.update(task, completed=done))
+
+
+def _write_or_print(text: str, output: str | None, files: list[str]) -> None:
+    if output:
+        write_atomically(output, text, files)
     else:
-        report = check_references(refs, settings, sources=tuple(files), crosschecks=crosschecks)
-    _emit(report, output_format, output, files, quiet)
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+FILES_ARG = typer.Argument(..., metavar="FILE", help="Reference list files; '-' reads standard input.",
+                           show_default=False)
+INPUT_FORMAT_OPT = typer.Option(None, "--input-format", "-i", metavar="FORMAT", show_default=False,
+                                help="Input format (default: by extension and content).")
+CONFIG_OPT = typer.Option(None, "--config", metavar="FILE", help="Configuration file (default: citecheck.toml or "
+                          "pyproject.toml [tool.citecheck], found upward from the first input).")
+QUIET_OPT = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr.")
+
+
+# --- the commands -----------------------------------------------------------------------------------------------
+
+
+@command("check", "Check every reference's original URL and archive snapshot. " + EXIT_CODES_HELP)
+def check(
+    files: list[str] = FILES_ARG,
+    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                         help="Write the report to FILE (atomically)."),
+    input_format: str | None = INPUT_FORMAT_OPT,
+    config: str | None = CONFIG_OPT,
+    quiet: bool = QUIET_OPT,
+    *,
+    given: dict[str, Any],
+) -> None:
+    settings = _settings("check", files, config, given)
+    refs, crosschecks = _read(files, input_format)
+    report = _check(refs, settings, files, quiet, crosschecks)
+    if output:
+        write_atomically(output, render(report, settings.format, color=False, width=120), files)
+        if not quiet:
+            err.print(f"wrote {output}: {len(report.results)} references, "
+                      f"{len(report.needing_attention)} need attention")
+    else:
+        console = Console(highlight=False)
+        color = console.is_terminal and settings.format == "table"
+        width = console.width if console.is_terminal else 160
+        _write_or_print(render(report, settings.format, color=color, width=width), None, files)
     raise typer.Exit(EXIT_ATTENTION if report.needs_attention else EXIT_OK)
 
 
-@app.command(help="Request Save Page Now captures for references whose original works but that have no good "
-                  "snapshot. Needs Internet Archive keys (IA_ACCESS_KEY_ID / IA_SECRET_ACCESS_KEY, or ia.ini). "
-                  "Resumable: a journal remembers submitted jobs. Exit codes: 0 all saved (or nothing to save); "
-                  "2 some could not be saved yet; 3 bad input, usage or no keys; 1 unexpected failure.")
+@command("save", "Request Save Page Now captures for references whose original works but that have no good "
+                 "snapshot. Needs Internet Archive keys (IA_ACCESS_KEY_ID / IA_SECRET_ACCESS_KEY, or ia.ini). "
+                 "Resumable: a journal remembers submitted jobs. Exit codes: 0 all saved (or nothing to save); "
+                 "2 some could not be saved yet; 3 bad input, usage or no keys; 1 unexpected failure.")
 def save(
-    files: List[str] = FILES_ARG,
+    files: list[str] = FILES_ARG,
     dry_run: bool = typer.Option(False, "--dry-run", help="List what would be saved; submit nothing."),
-    refresh_older_than: Optional[str] = typer.Option(None, "--refresh-older-than",
+    refresh_older_than: str | None = typer.Option(None, "--refresh-older-than", metavar="DURATION",
                                                      help="Also re-capture references whose newest good capture is "
                                                           "older than this (e.g. 365d)."),
-    journal: Optional[str] = typer.Option(None, "--journal", help="Journal file [the platform data folder]."),
-    output_format: str = typer.Option("table", "--format", "-f", help="table or json."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the save report to FILE."),
-    input_format: Optional[str] = INPUT_FORMAT_OPT,
-    config: Optional[str] = typer.Option(None, "--config", help="Configuration file."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
-    cache_dir: Optional[str] = typer.Option(None, "--cache-dir", help="Cache folder."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
-    wayback_url: str = typer.Option("https://web.archive.org", "--wayback-url",
-                                    help="Wayback Machine and Save Page Now endpoint (for mirrors and tests)."),
-    availability_url: str = typer.Option("https://archive.org/wayback/available", "--availability-url",
-                                         help="Availability API endpoint (for mirrors and tests)."),
+    output_format: str = typer.Option("table", "--format", "-f", metavar="FORMAT", help="table or json."),
+    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the save report to FILE."),
+    input_format: str | None = INPUT_FORMAT_OPT,
+    config: str | None = CONFIG_OPT,
+    quiet: bool = QUIET_OPT,
+    *,
+    given: dict[str, Any],
 ) -> None:
-    import asyncio
+    from .report.saves import SAVE_FORMATS, render_candidates, render_saves
+    from .rules import save_candidates
+    from .save import find_credentials
 
-    from platformdirs import user_data_dir
-
-    from .cache import parse_age
-    from .run import check_references
-    from .save import Journal, SaveSettings, eligible, find_credentials, save_all
-
-    _check_choice(output_format, ["table", "json"], "--format")
-    refresh = parse_age(refresh_older_than) if refresh_older_than else None
-    creds = None if dry_run else find_credentials()  # before any checking: no keys, no run
-    options = options_for(files, config, {"cache_dir": cache_dir, "no_cache": no_cache or None})
-    settings = settings_from(options, wayback_url, availability_url, True, True)
-    refs, _ = _read_all(files, input_format)
-    report = check_references(refs, settings, sources=tuple(files))
-    todo = eligible(report.results, refresh)
-    if dry_run:
-        lines = [f"{label(r)} {r.reference.url} (snapshot: {r.verdict.archive.state.value})" for r in todo]
-        _write_or_print("\n".join(["would save:"] + lines if lines else ["nothing to save"]) + "\n", output, files)
+    _check_choice(output_format, list(SAVE_FORMATS), "--format")
+    refresh = _duration("--refresh-older-than", refresh_older_than)
+    credentials = None if dry_run else find_credentials()  # before any checking: no keys, no run
+    settings = _settings("save", files, config, given)
+    refs, _ = _read(files, input_format)
+    report = _check(refs, settings, files, quiet=True)
+    if credentials is None:
+        _write_or_print(render_candidates(save_candidates(report.results, settings, refresh)), output, files)
         raise typer.Exit(EXIT_OK)
-    if not todo:
-        _write_or_print("nothing to save\n", output, files)
-        raise typer.Exit(EXIT_OK)
-    jpath = Path(journal) if journal else Path(user_data_dir("citecheck")) / "save-journal.sqlite3"
-    j = Journal(jpath)
-    try:
-        if not quiet:
-            _say(f"citecheck: saving {len(todo)} URL(s) with Save Page Now (about 12 a minute); journal {jpath}")
-        outcomes = asyncio.run(save_all([r.reference.url for r in todo], creds, j, settings,
-                                        SaveSettings(base=settings.wayback_base)))
-    finally:
-        j.close()
-    by_url = {o.url: o for o in outcomes}
-    rows = [(r, by_url[r.reference.url]) for r in todo]
-    _write_or_print(render_saves(rows, output_format), output, files)
-    stopped = next((o.message for o in outcomes if o.status == "skipped"), None)
+    if not quiet:
+        _say(f"citecheck: saving with Save Page Now (about 12 a minute); journal {settings.journal_file}")
+    rows = api.save_snapshots(report, settings, credentials, refresh_older_than=refresh)
+    _write_or_print(render_saves(rows, output_format) if rows else "nothing to save\n", output, files)
+    stopped = next((o.message for _, o in rows if o.status is SaveStatus.SKIPPED), None)
     if stopped and not quiet:
         _say(f"citecheck: {stopped}")
-    raise typer.Exit(EXIT_OK if all(o.status == "success" for o in outcomes) else EXIT_ATTENTION)
+    raise typer.Exit(EXIT_OK if all(o.status is SaveStatus.SUCCESS for _, o in rows) else EXIT_ATTENTION)
 
 
-@app.command(help="Write the fixes into a corrected copy of a reference list: the best snapshot link for broken, "
-                  "missing or uncited snapshots (found by check or made by save), the new URL for moved originals. "
-                  "Shows a unified diff by default. Exit codes: 0 done; 3 bad input or usage; 1 unexpected failure.")
+@command("fix", "Write the fixes into a corrected copy of a reference list: the best snapshot link for broken, "
+                "missing or uncited snapshots (found by check or made by save), the new URL for moved originals. "
+                "Shows a unified diff by default. Exit codes: 0 done; 3 bad input or usage; 1 unexpected failure.")
 def fix(
     file: str = typer.Argument(..., help="The reference list to fix.", show_default=False),
     diff: bool = typer.Option(False, "--diff", help="Show a unified diff (the default when neither --output nor "
                               "--in-place is given)."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the corrected copy to FILE."),
+    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                         help="Write the corrected copy to FILE."),
     in_place: bool = typer.Option(False, "--in-place", help="Rewrite the file, keeping the original as FILE.bak."),
-    journal: Optional[str] = typer.Option(None, "--journal", help="Save Page Now journal to take new snapshots from."),
-    input_format: Optional[str] = INPUT_FORMAT_OPT,
-    config: Optional[str] = typer.Option(None, "--config", help="Configuration file."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary on stderr."),
-    cache_dir: Optional[str] = typer.Option(None, "--cache-dir", help="Cache folder."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
-    wayback_url: str = typer.Option("https://web.archive.org", "--wayback-url", help="Wayback endpoint (tests)."),
-    availability_url: str = typer.Option("https://archive.org/wayback/available", "--availability-url",
-                                         help="Availability API endpoint (tests)."),
+    input_format: str | None = INPUT_FORMAT_OPT,
+    config: str | None = CONFIG_OPT,
+    quiet: bool = QUIET_OPT,
+    *,
+    given: dict[str, Any],
 ) -> None:
-    import difflib
-
-    from platformdirs import user_data_dir
-
-    from . import fix as fixing
-    from .run import check_references
-    from .save import Journal
+    from .fix import unified_diff
+    from .output import write_fixed
     from .sources import read_document
 
     if file == "-":
@@ -276,28 +282,14 @@ def fix(
         raise InputError(f"{backup} already exists; move it away first (nothing was changed)")
     if output and Path(output).exists() and Path(file).exists() and Path(output).resolve() == Path(file).resolve():
         raise InputError(f"--output {output} is the input file; use --in-place to rewrite it (a .bak is kept)")
-    options = options_for([file], config, {"cache_dir": cache_dir, "no_cache": no_cache or None})
-    settings = settings_from(options, wayback_url, availability_url, True, True)
+    settings = _settings("fix", [file], config, given)
+    _check_choice(input_format, input_format_names(), "--input-format")
     doc = read_document(file, input_format)
-    report = check_references(list(doc.references), settings, sources=(file,))
-    jpath = Path(journal) if journal else Path(user_data_dir("citecheck")) / "save-journal.sqlite3"
-    saved: dict[str, str] = {}
-    if jpath.is_file():
-        j = Journal(jpath)
-        saved = j.successes()
-        j.close()
-    plan = fixing.plan(doc, list(report.results), saved)
-    raw = Path(file).read_bytes()
-    encoded = _encode_like(plan.new_text, raw)
-    if output:
-        write_atomically(output, encoded, [file])
-    elif in_place:
-        backup.write_bytes(raw)
-        write_atomically(file, encoded, [])
+    plan = api.fix_document(doc, _check(list(doc.references), settings, [file], quiet=True), settings)
+    if output or in_place:
+        write_fixed(file, plan.new_text, output=output, backup=backup if in_place else None)
     else:
-        sys.stdout.writelines(difflib.unified_diff(doc.text.splitlines(keepends=True),
-                                                   plan.new_text.splitlines(keepends=True),
-                                                   fromfile=f"a/{file.lstrip('/')}", tofile=f"b/{file.lstrip('/')}"))
+        sys.stdout.writelines(unified_diff(doc, plan))
     if not quiet:
         for c in plan.applied:
             _say(f"fixed [{c.key}] (line {c.line}): {c.what}")
@@ -306,72 +298,18 @@ def fix(
     raise typer.Exit(EXIT_OK)
 
 
-def _encode_like(text: str, original: bytes) -> bytes:
-    """The corrected text in the original's encoding (a UTF-8 BOM kept; legacy files stay cp1252)."""
-    import codecs
-
-    try:
-        original.decode("utf-8")
-        bom = codecs.BOM_UTF8 if original.startswith(codecs.BOM_UTF8) else b""
-        return bom + text.encode("utf-8")
-    except UnicodeDecodeError:
-        return text.encode("cp1252", errors="replace")
-
-
-def render_saves(rows, fmt: str) -> str:
-    if fmt == "json":
-        import json
-
-        return json.dumps({"schema": "citecheck/1-save", "saved": [
-            {"number": r.reference.number, "key": r.reference.key, "source": r.reference.source,
-             "line": r.reference.line, "url": o.url, "status": o.status, "snapshot": o.snapshot,
-             "timestamp": o.timestamp, "status_ext": o.status_ext, "message": o.message, "resumed": o.resumed}
-            for r, o in rows]}, ensure_ascii=False, indent=2) + "\n"
-    lines = []
-    for r, o in rows:
-        what = o.snapshot if o.status == "success" else f"{o.status} {o.status_ext or ''} {o.message}".strip()
-        lines.append(f"{label(r)} {o.url}\n    {what}")
-    ok = sum(1 for _, o in rows if o.status == "success")
-    return "\n".join(lines + [f"{ok} of {len(rows)} saved"]) + "\n"
-
-
-def _write_or_print(text: str, output: Optional[str], files: List[str]) -> None:
-    if output:
-        write_atomically(output, text, files)
-    else:
-        sys.stdout.write(text)
-
-
-def _emit(report, output_format: str, output: Optional[str], files: List[str], quiet: bool) -> None:
-    if output:
-        write_atomically(output, render(output_format, report, color=False, width=120), files)
-        if not quiet:
-            err.print(f"wrote {output}: {len(report.results)} references, "
-                      f"{len(report.needing_attention)} need attention")
-        return
-    console = Console(highlight=False)
-    color = console.is_terminal and output_format == "table"
-    sys.stdout.write(render(output_format, report, color=color, width=console.width if console.is_terminal else 160))
-    sys.stdout.flush()
-
-
 @app.command(help="List the parsed references without any network access. Exit codes: 0 ok; 3 bad input.")
 def parse(
-    files: List[str] = FILES_ARG,
-    output_format: str = typer.Option("table", "--format", "-f", help="table or json."),
-    input_format: Optional[str] = INPUT_FORMAT_OPT,
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write to FILE (atomically)."),
+    files: list[str] = FILES_ARG,
+    output_format: str = typer.Option("table", "--format", "-f", metavar="FORMAT", help="table or json."),
+    input_format: str | None = INPUT_FORMAT_OPT,
+    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE (atomically)."),
 ) -> None:
-    _check_choice(output_format, ["table", "json"], "--format")
-    _check_choice(input_format, input_format_names(), "--input-format")
-    refs, crosschecks = _read_all(files, input_format)
     from .report.parsed import render_parsed
 
-    text = render_parsed(refs, output_format, crosschecks)
-    if output:
-        write_atomically(output, text, files)
-    else:
-        sys.stdout.write(text)
+    _check_choice(output_format, ["table", "json"], "--format")
+    refs, crosschecks = _read(files, input_format)
+    _write_or_print(render_parsed(refs, output_format, crosschecks), output, files)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -382,14 +320,15 @@ def main(argv: list[str] | None = None) -> None:
         code = e.exit_code
     except (typer.Abort, KeyboardInterrupt):
         _say("citecheck: interrupted")
-        code = 130
+        code = EXIT_INTERRUPTED
     except CitecheckError as e:
         _say(f"citecheck: error: {e}")
         code = e.exit_code
-    except Exception as e:  # noqa: BLE001 - last resort: one line, not a traceback
-        if callable(getattr(e, "format_message", None)) and getattr(e, "exit_code", None) == 2:
+    except Exception as e:
+        format_message = getattr(e, "format_message", None)
+        if callable(format_message) and getattr(e, "exit_code", None) == 2:
             # the command-line parser's usage errors (exit 2 there) are our exit 3: 2 means "attention"
-            message = e.format_message()
+            message = format_message()
             if message:  # (no message: the help was shown for a bare `citecheck`)
                 _say(f"citecheck: error: {message}")
             code = EXIT_USAGE

@@ -3,9 +3,8 @@ duplicate numbers, gaps. Plain text, Markdown and reStructuredText. Pure: text a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from .model import Reference
+from .model import CrossCheck, Reference
 
 # [3], [1-4], [1–4], [2, 5], [2,5; 7] but not Markdown links [3](…) or definitions at a line start
 _NUMERIC = re.compile(r"\[(\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*[,;]\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?)*)\](?![(\]]|_)")
@@ -13,20 +12,6 @@ _FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _RST = re.compile(r"\[(#?[\w.-]*)\]_")
 _DEFINITION = re.compile(r"^\s*(?:\.\.\s+\[[^\]]+\]|\[\^[^\]]+\]:|\[[^\]^]+\]:\s|\[\d{1,4}\](?=\s)|\d{1,4}[.)]\s)")
 FORMATS = ("text", "markdown", "rst")
-
-
-@dataclass(frozen=True)
-class CrossCheck:
-    source: str
-    cited_missing: tuple[str, ...] = ()  # markers in the text with no entry in the list
-    never_cited: tuple[str, ...] = ()  # entries no marker points to
-    duplicates: tuple[str, ...] = ()  # numbers or labels defined more than once
-    gaps: tuple[int, ...] = ()  # numbers skipped in a numbered list
-    markers: int = 0  # how many markers the text has
-
-    @property
-    def needs_attention(self) -> bool:
-        return bool(self.cited_missing or self.duplicates)
 
 
 def _expand(group: str) -> list[int]:
@@ -73,5 +58,5 @@ def crosscheck(text: str, refs: list[Reference], source: str) -> CrossCheck:
     return CrossCheck(source, missing, never, duplicates, gaps, len(markers))
 
 
-def _sort_key(k: str):
+def _sort_key(k: str) -> tuple[int, int, str]:
     return (0, int(k), "") if k.isdigit() else (1, 0, k)

@@ -29,14 +29,14 @@ _ACCESS_WORDS = re.compile(
     r"(?:retrieved|accessed|access(?:ed)?[ -]date|last accessed|viewed|consulted|visited|abgerufen(?: am)?|"
     r"consultado(?: el)?|consulté le|consultato il|дата обращения|обращено|проверено|erişim tarihi|"
     r"閲覧|访问|訪問|查阅|存取)",
-    re.I,
+    re.IGNORECASE,
 )
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _SLASHED = re.compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b")
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 _CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\.?\s+([^\W\d_]{3,12})\.?,?\s+(\d{4})\b", re.U)
-_MONTH_DAY_YEAR = re.compile(r"\b([^\W\d_]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.U)
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\.?\s+([^\W\d_]{3,12})\.?,?\s+(\d{4})\b", re.UNICODE)
+_MONTH_DAY_YEAR = re.compile(r"\b([^\W\d_]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.UNICODE)
 _YEAR = re.compile(r"(?<![\d/.-])(19[5-9]\d|20[0-4]\d)(?![\d/-])")
 
 
@@ -52,7 +52,7 @@ def parse_date(text: str) -> dt.date | None:
     found: list[tuple[int, dt.date]] = []
     for rx, order in ((_ISO, "ymd"), (_SLASHED, "ymd"), (_CJK, "ymd"), (_DOTTED, "dmy")):
         for m in rx.finditer(text):
-            g = dict(zip(order, (int(x) for x in m.groups())))
+            g = dict(zip(order, (int(x) for x in m.groups()), strict=True))
             d = _make(g["y"], g["m"], g["d"])
             if d:
                 found.append((m.start(), d))

@@ -11,16 +11,17 @@ by save); for a moved original, the new URL. Each format keeps its conventions:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass
 
 import mwparserfromhell
 
 from .archives import parse_archive_link, snapshot_url
-from .model import ArchiveState, LiveState, Result
+from .model import Result
 from .sources import Document
-
-APPLY_SNAPSHOT_KINDS = ("replace_snapshot", "add_snapshot")
+from .sources.wikitext import ARCHIVE_DATE, ARCHIVE_URL, URL, URL_STATUS, is_citation
+from .vocab import ArchiveState, LiveState
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def wanted(r: Result, saved: dict[str, str]) -> tuple[str | None, str | None]:
     if url and url in saved and v.archive.state is not ArchiveState.OK:
         snap = snapshot_url(url, saved[url])
     elif v.archive.state is not ArchiveState.SHIFTED:  # a far capture needs a human look before it is cited
-        snap = next((a.url for a in v.actions if a.kind in APPLY_SNAPSHOT_KINDS and a.url), None)
+        snap = next((a.url for a in v.actions if a.kind.writes_snapshot and a.url), None)
     moved = v.live.final_url if v.live.state is LiveState.MOVED else None
     return snap, moved
 
@@ -125,15 +126,19 @@ def plan(doc: Document, results: list[Result], saved: dict[str, str]) -> FixPlan
 # --- per format --------------------------------------------------------------------------------------------
 
 
-def _fix_text(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None, markdown=False,
-              rst=False):
-    edits, notes = [], []
+Edits = tuple[list[Edit], list[str]]  # the edits, and what they do in words
+
+
+def _fix_text(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None,
+              markdown: bool = False, rst: bool = False) -> Edits:
+    edits: list[Edit] = []
+    notes: list[str] = []
     ref = r.reference
     link = ref.archive_link
     if snap:
         old = link.url if link else None
         pos = _find(text, old, start, end) if old else -1
-        if pos != -1:
+        if old and pos != -1:
             edits.append(Edit(pos, pos + len(old), snap))
             notes.append(f"snapshot link replaced with {snap}")
         elif ref.url:
@@ -163,20 +168,22 @@ def _fix_text(text: str, start: int, end: int, r: Result, snap: str | None, move
     return edits, notes
 
 
-def _fix_markdown(text, start, end, r, snap, moved):
+def _fix_markdown(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None) -> Edits:
     return _fix_text(text, start, end, r, snap, moved, markdown=True)
 
 
-def _fix_rst(text, start, end, r, snap, moved):
+def _fix_rst(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None) -> Edits:
     return _fix_text(text, start, end, r, snap, moved, rst=True)
 
 
-def _fix_bibtex(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None):
+def _fix_bibtex(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None) -> Edits:
     entry_end = _entry_end(text, start, end)
     body = text[start:entry_end]
-    edits, notes = [], []
+    edits: list[Edit] = []
+    notes: list[str] = []
     newline = "\r\n" if "\r\n" in body else "\n"
-    indent = (re.search(r"\n([ \t]+)\w", body) or re.search(r"(\s*)", "  ")).group(1)
+    indented = re.search(r"\n([ \t]+)\w", body)
+    indent = indented.group(1) if indented else "  "
     link = r.reference.archive_link
     additions: list[str] = []
     if snap:
@@ -185,13 +192,13 @@ def _fix_bibtex(text: str, start: int, end: int, r: Result, snap: str | None, mo
             edits.append(Edit(pos, pos + len(link.url), snap))
             notes.append(f"archive link replaced with {snap}")
         else:
-            name = "addendum" if re.search(r"(?<![\w-])note\s*=", body, re.I) else "note"
+            name = "addendum" if re.search(r"(?<![\w-])note\s*=", body, re.IGNORECASE) else "note"
             additions.append(f"{name} = {{Archived at \\url{{{snap}}}}}")
             notes.append(f"{name} with the snapshot {snap} added")
-        if not re.search(r"(?<![\w-])urldate\s*=", body, re.I) and r.verdict.live.state is LiveState.OK:
+        if not re.search(r"(?<![\w-])urldate\s*=", body, re.IGNORECASE) and r.verdict.live.state is LiveState.OK:
             additions.append(f"urldate = {{{dt.date.today().isoformat()}}}")
     if moved and r.reference.url:
-        m = re.search(r"(^\s*url\s*=\s*[{\"])" + re.escape(r.reference.url), body, re.M | re.I)
+        m = re.search(r"(^\s*url\s*=\s*[{\"])" + re.escape(r.reference.url), body, re.MULTILINE | re.IGNORECASE)
         if m:
             pos = start + m.end(1)
             edits.append(Edit(pos, pos + len(r.reference.url), moved))
@@ -222,18 +229,16 @@ def _entry_end(text: str, start: int, limit: int) -> int:
     return limit
 
 
-def _fix_wikitext(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None):
-    refs = re.compile(r"<ref(?:\s[^>]*?)?(?<!/)>(?P<body>.*?)</ref\s*>", re.S | re.I)
+def _fix_wikitext(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None) -> Edits:
+    refs = re.compile(r"<ref(?:\s[^>]*?)?(?<!/)>(?P<body>.*?)</ref\s*>", re.DOTALL | re.IGNORECASE)
     # several <ref>s can share a line: take the one whose body is this reference's
     m = next((x for x in refs.finditer(text, start, len(text)) if x.group("body").strip() == r.reference.raw), None)
     if not m:
         return [], ["could not find the <ref> in the text"]
     body = m.group("body")
     code = mwparserfromhell.parse(body)
-    notes = []
-    from .sources.wikitext import ARCHIVE_DATE, ARCHIVE_URL, URL, URL_STATUS, _is_citation
-
-    cites = [t for t in code.filter_templates(recursive=True) if _is_citation(str(t.name))]
+    notes: list[str] = []
+    cites = [t for t in code.filter_templates(recursive=True) if is_citation(str(t.name))]
     live = r.verdict.live.state
     status = {LiveState.OK: "live", LiveState.PARKED: "usurped", LiveState.MOVED: "live"}.get(live, "dead")
     if cites:
@@ -245,7 +250,7 @@ def _fix_wikitext(text: str, start: int, end: int, r: Result, snap: str | None, 
         separator = tails.pop() if len(tails) == 1 else ""
         final_tail = str(t.params[-1].value)[len(str(t.params[-1].value).rstrip()):] if t.params else ""
 
-        def put(names, value):
+        def put(names: tuple[str, ...], value: str) -> None:
             name = next((n for n in names if t.has(n)), names[0])
             if t.has(name):
                 old = str(t.get(name).value)  # keep the spacing around the old value
@@ -256,12 +261,12 @@ def _fix_wikitext(text: str, start: int, end: int, r: Result, snap: str | None, 
             t.add(name, value)
 
         if snap:
-            put(list(ARCHIVE_URL), snap)
-            put(list(ARCHIVE_DATE), _ts_date(snap))
-            put(list(URL_STATUS), status)
+            put(ARCHIVE_URL, snap)
+            put(ARCHIVE_DATE, _ts_date(snap))
+            put(URL_STATUS, status)
             notes.append(f"archive-url {snap} set")
         if moved:
-            put(list(URL), moved)
+            put(URL, moved)
             notes.append(f"url updated to {moved}")
         if t.params:
             t.params[-1].value = str(t.params[-1].value).rstrip() + final_tail
@@ -278,3 +283,10 @@ def _fix_wikitext(text: str, start: int, end: int, r: Result, snap: str | None, 
 
 FIXERS = {"text": _fix_text, "markdown": _fix_markdown, "rst": _fix_rst, "bibtex": _fix_bibtex,
           "wikitext": _fix_wikitext}
+
+
+def unified_diff(document: Document, fixed: FixPlan) -> list[str]:
+    """The changes as a unified diff, paths as git shows them."""
+    name = document.name.lstrip("/")
+    return list(difflib.unified_diff(document.text.splitlines(keepends=True), fixed.new_text.splitlines(keepends=True),
+                                     fromfile=f"a/{name}", tofile=f"b/{name}"))

@@ -1,61 +1,26 @@
 """The data citecheck passes between its stages: references in, observations, verdicts out.
 
-Everything here is a frozen dataclass or an enum, so a stage can never change what an earlier stage saw.
-The enum values are the JSON contract (schema ``citecheck/1``); renaming one is a breaking change.
+Everything here is a frozen dataclass, so a stage can never change what an earlier stage saw. The words
+they carry (states, error kinds, signals, answers) are the enums of vocab.py.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from typing import Any
 
-
-class LiveState(str, Enum):
-    """What became of the original URL."""
-
-    OK = "ok"
-    MOVED = "moved"  # permanent redirect to a different working URL
-    DEAD = "dead"  # 404/410, name does not resolve, connection refused
-    SOFT404 = "soft404"  # answers, but with a "not found" page or a bounce to the home page
-    PARKED = "parked"  # domain parked or for sale (usurped)
-    BLOCKED = "blocked"  # bot wall, login, 401/403/429...: alive but will not talk to us
-    TRANSIENT = "transient"  # 5xx, resets: failing now, not known dead
-    TIMEOUT = "timeout"  # no answer in time: inconclusive
-    DRIFT = "drift"  # answers, but no longer with what was cited
-    NONE = "none"  # the reference has no URL
-    SKIPPED = "skipped"  # excluded by the user, or not an http(s) URL
-
-
-class ArchiveState(str, Enum):
-    """What the archive holds for the reference."""
-
-    OK = "ok"  # a good capture at (or near) the cited time
-    SHIFTED = "shifted"  # nothing at the cited time; the nearest capture is far from it
-    CAPTURED_ERROR = "captured_error"  # the capture is of a 4xx/5xx page
-    CAPTURED_REDIRECT = "captured_redirect"  # the capture is of a redirect to a root, login or error page
-    MISSING = "missing"  # the cited snapshot does not exist (never archived)
-    EXCLUDED = "excluded"  # the archive refuses to show the URL
-    SOFT404 = "soft404"  # the capture is itself a not-found, challenge or parked page
-    UNCITED_AVAILABLE = "uncited_available"  # no snapshot cited; a good capture exists
-    UNCITED_NONE = "uncited_none"  # no snapshot cited; none exists
-    NONE = "none"  # the reference has no URL at all
-    UNCHECKED = "unchecked"  # could not be checked (archive unreachable, rate-limited, unknown service)
-
-
-#: Live states an editor must act on whatever the archive says.
-LIVE_NEEDS_FIX = frozenset({LiveState.MOVED, LiveState.PARKED, LiveState.DRIFT})
-#: Archive states that are a problem with the snapshot (scored as such).
-ARCHIVE_PROBLEMS = frozenset(
-    {
-        ArchiveState.SHIFTED,
-        ArchiveState.CAPTURED_ERROR,
-        ArchiveState.CAPTURED_REDIRECT,
-        ArchiveState.MISSING,
-        ArchiveState.EXCLUDED,
-        ArchiveState.SOFT404,
-    }
+from .timestamps import timestamp_to_datetime
+from .vocab import (
+    WAYBACK,
+    ActionKind,
+    ArchiveAnswer,
+    ArchiveState,
+    ErrorKind,
+    LiveState,
+    LookupSource,
+    PageSignal,
+    SaveStatus,
 )
-ARCHIVE_NEEDS_FIX = ARCHIVE_PROBLEMS | {ArchiveState.UNCITED_AVAILABLE, ArchiveState.UNCITED_NONE}
 
 
 @dataclass(frozen=True)
@@ -63,19 +28,13 @@ class ArchiveLink:
     """A link into a web archive, with what it says about the page it preserves."""
 
     url: str  # as written in the reference
-    service: str  # "wayback", "archive.today", "arquivo.pt", ...
+    service: str  # "wayback", "archive.today", "arquivo.pt", ... (archives.py)
     original: str | None  # the archived URL, when the link names it
     timestamp: str | None  # 1-14 digits as written, None for "latest"/"*"/unknown
     modifier: str = ""  # e.g. "id_", "im_"
 
     @property
-    def is_wayback(self) -> bool:
-        return self.service == "wayback"
-
-    @property
     def captured_at(self) -> dt.datetime | None:
-        from .archives import timestamp_to_datetime
-
         return timestamp_to_datetime(self.timestamp) if self.timestamp else None
 
 
@@ -105,7 +64,7 @@ class Reference:
     def archive_link(self) -> ArchiveLink | None:
         """The snapshot link the reference relies on: a Wayback one first, then any other archive."""
         for a in self.archive_links:
-            if a.is_wayback and a.original:
+            if a.service == WAYBACK and a.original:
                 return a
         return self.archive_links[0] if self.archive_links else None
 
@@ -135,7 +94,7 @@ class PageFacts:
     """What a capped read of a response body tells us."""
 
     title: str | None = None
-    markers: frozenset[str] = frozenset()  # e.g. "challenge", "parked", "notfound", "excluded", "notarchived"
+    signals: frozenset[PageSignal] = frozenset()
     bytes_read: int = 0
 
 
@@ -150,7 +109,7 @@ class Fetch:
     headers: tuple[tuple[str, str], ...] = ()  # selected response headers, lower-case names
     content_type: str | None = None
     page: PageFacts = PageFacts()
-    error: str | None = None  # "dns", "refused", "connect", "timeout", "reset", "protocol", "tls", "proxy"
+    error: ErrorKind | None = None
     error_detail: str | None = None
     attempts: int = 1
     elapsed: float = 0.0
@@ -162,6 +121,11 @@ class Fetch:
             if k == name:
                 return v
         return None
+
+    @property
+    def answered_ok(self) -> bool:
+        """A 2xx answer, as opposed to an error, a failure or no answer."""
+        return self.error is None and self.status is not None and 200 <= self.status < 300
 
 
 @dataclass(frozen=True)
@@ -182,8 +146,6 @@ class Capture:
 
     @property
     def when(self) -> dt.datetime:
-        from .archives import timestamp_to_datetime
-
         return timestamp_to_datetime(self.timestamp)
 
 
@@ -195,7 +157,7 @@ class SnapshotObservation:
     fetch: Fetch | None = None  # the replay of the cited snapshot (raw mode)
     capture: Capture | None = None  # what the link actually lands on, when it lands on a capture
     landing: SnapshotObservation | None = None  # for a captured redirect: what the redirect leads to
-    wayback_says: str | None = None  # Wayback's own answer: "notarchived", "excluded", "closest", "ratelimited"
+    answer: ArchiveAnswer | None = None  # the archive's own answer, apart from any capture
 
 
 @dataclass(frozen=True)
@@ -205,8 +167,18 @@ class LookupResult:
     url: str
     target: str  # 14-digit timestamp the lookup aimed at
     capture: Capture | None = None
-    source: str = ""  # "availability", "cdx"
+    source: LookupSource = LookupSource.AVAILABILITY
     error: str | None = None  # the lookup could not be made
+
+
+@dataclass(frozen=True)
+class Observed:
+    """Everything the checking stage learned about one reference: what the rules judge."""
+
+    reference: Reference
+    live: LiveObservation | None = None
+    snapshot: SnapshotObservation | None = None
+    lookup: LookupResult | None = None
 
 
 # --- verdicts ----------------------------------------------------------------------------------------
@@ -218,7 +190,7 @@ class Action:
 
     text: str
     url: str | None = None
-    kind: str = ""  # "replace_snapshot", "add_snapshot", "replace_url", "request_snapshot", "review"
+    kind: ActionKind = ActionKind.REVIEW
 
 
 @dataclass(frozen=True)
@@ -230,7 +202,7 @@ class LiveVerdict:
     final_url: str | None = None
     chain: tuple[Hop, ...] = ()
     title: str | None = None
-    error: str | None = None
+    error: ErrorKind | None = None
 
 
 @dataclass(frozen=True)
@@ -266,7 +238,21 @@ class Result:
     live: LiveObservation | None = None
     snapshot: SnapshotObservation | None = None
     lookup: LookupResult | None = None
-    history: dict | None = None  # the original URL's record across runs (from the cache), when kept
+    history: dict[str, Any] | None = None  # the original URL's record across runs (from the cache), when kept
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    source: str
+    cited_missing: tuple[str, ...] = ()  # markers in the text with no entry in the list
+    never_cited: tuple[str, ...] = ()  # entries no marker points to
+    duplicates: tuple[str, ...] = ()  # numbers or labels defined more than once
+    gaps: tuple[int, ...] = ()  # numbers skipped in a numbered list
+    markers: int = 0  # how many markers the text has
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.cited_missing or self.duplicates)
 
 
 @dataclass(frozen=True)
@@ -276,8 +262,8 @@ class Report:
     started: dt.datetime
     finished: dt.datetime
     version: str
-    settings: dict = field(default_factory=dict)
-    crosschecks: tuple = ()  # crosscheck.CrossCheck per input that has in-text markers to compare
+    settings: dict[str, Any] = field(default_factory=dict)
+    crosschecks: tuple[CrossCheck, ...] = ()  # per input that has in-text markers to compare
 
     @property
     def needing_attention(self) -> tuple[Result, ...]:
@@ -286,3 +272,16 @@ class Report:
     @property
     def needs_attention(self) -> bool:
         return bool(self.needing_attention) or any(c.needs_attention for c in self.crosschecks)
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """How a Save Page Now request for one URL ended."""
+
+    url: str
+    status: SaveStatus
+    timestamp: str | None = None  # the capture's, on success
+    status_ext: str | None = None  # Save Page Now's error code, on error
+    message: str = ""
+    resumed: bool = False  # settled by an earlier run (from the journal)
+    snapshot: str | None = None  # the new capture's URL, on success

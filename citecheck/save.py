@@ -15,15 +15,20 @@ import datetime as dt
 import os
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from .archives import snapshot_url
-from .check.http import Pacer, build_client
+from .check.client import build_client
+from .check.politeness import Pacer, loop_time
 from .errors import InputError
+from .model import SaveOutcome
 from .settings import Settings
+from .vocab import SaveStatus
 
 KEYS_HELP = ("Save Page Now needs Internet Archive API keys: create them at https://archive.org/account/s3.php, then "
              "set IA_ACCESS_KEY_ID and IA_SECRET_ACCESS_KEY (or run `ia configure` from the internetarchive tool)")
@@ -70,8 +75,10 @@ def find_credentials(env: dict[str, str] | None = None, home: Path | None = None
                 parser.read(path, encoding="utf-8")
             except configparser.Error:
                 continue
-            if parser.has_section("s3") and parser.get("s3", "access", fallback="") and parser.get("s3", "secret", fallback=""):
-                return Credentials(parser.get("s3", "access").strip(), parser.get("s3", "secret").strip())
+            access = parser.get("s3", "access", fallback="").strip() if parser.has_section("s3") else ""
+            secret = parser.get("s3", "secret", fallback="").strip() if parser.has_section("s3") else ""
+            if access and secret:
+                return Credentials(access, secret)
     raise InputError(KEYS_HELP)
 
 
@@ -89,13 +96,13 @@ class Journal:
                         "status TEXT, timestamp TEXT, status_ext TEXT, message TEXT)")
         self.db.commit()
 
-    def get(self, url: str) -> dict | None:
+    def get(self, url: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT url, job_id, submitted, status, timestamp, status_ext, message FROM jobs "
                               "WHERE url = ?", (url,)).fetchone()
         return None if row is None else dict(zip(("url", "job_id", "submitted", "status", "timestamp", "status_ext",
-                                                  "message"), row))
+                                                  "message"), row, strict=True))
 
-    def record(self, url: str, **values) -> None:
+    def record(self, url: str, **values: object) -> None:
         current = self.get(url) or {"url": url, "job_id": None, "submitted": None, "status": None, "timestamp": None,
                                      "status_ext": None, "message": None}
         current.update(values)
@@ -105,7 +112,8 @@ class Journal:
 
     def successes(self) -> dict[str, str]:
         """URL -> capture timestamp of every successful job."""
-        return {u: ts for u, ts in self.db.execute("SELECT url, timestamp FROM jobs WHERE status = 'success'")}
+        rows = self.db.execute("SELECT url, timestamp FROM jobs WHERE status = ?", (SaveStatus.SUCCESS.value,))
+        return {u: ts for u, ts in rows}
 
     def close(self) -> None:
         self.db.close()
@@ -114,50 +122,23 @@ class Journal:
 # --- Save Page Now 2 ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class SaveOutcome:
-    url: str
-    status: str  # "success", "error", "pending", "skipped"
-    timestamp: str | None = None
-    status_ext: str | None = None
-    message: str = ""
-    resumed: bool = False
-
-    @property
-    def snapshot(self) -> str | None:
-        return snapshot_url(self.url, self.timestamp) if self.timestamp else None
-
-
-@dataclass
-class SaveSettings:
-    base: str = "https://web.archive.org"
-    captures_per_min: float = 11.0  # Save Page Now allows about 12 a minute
-    max_sessions: int = 4  # never more jobs in flight than this, nor than the account has free
-    if_not_archived_within: str = "30d"
-    poll_first: float = 3.0
-    poll_max: float = 20.0
-    job_timeout: float = 600.0
-    session_wait: float = 30.0  # after error:user-session-limit
-    max_session_retries: int = 20
-
-
 class SavePageNow:
-    def __init__(self, client: httpx.AsyncClient, creds: Credentials, journal: Journal, settings: SaveSettings):
+    def __init__(self, client: httpx.AsyncClient, creds: Credentials, journal: Journal, settings: Settings):
         self.client = client
         self.creds = creds
         self.journal = journal
         self.s = settings
         self.pacer = Pacer(settings.captures_per_min)
-        self.sessions = asyncio.Semaphore(settings.max_sessions)
+        self.sessions = asyncio.Semaphore(settings.save_sessions)
         self.stop: str | None = None  # set when the daily limit (or bad keys) ends the run
 
     @property
     def _headers(self) -> dict[str, str]:
         return {"Authorization": self.creds.header, "Accept": "application/json"}
 
-    async def _json(self, method: str, path: str, data: dict | None = None) -> dict:
+    async def _json(self, method: str, path: str, data: dict[str, str] | None = None) -> dict[str, Any]:
         try:
-            r = await self.client.request(method, f"{self.s.base}{path}", headers=self._headers, data=data)
+            r = await self.client.request(method, f"{self.s.wayback_base}{path}", headers=self._headers, data=data)
         except httpx.HTTPError as e:
             return {"status": "error", "status_ext": "error:network", "message": type(e).__name__}
         if r.status_code == 401:
@@ -170,23 +151,22 @@ class SavePageNow:
             return {"status": "error", "status_ext": f"error:http-{r.status_code}", "message": f"HTTP {r.status_code}"}
         return body if isinstance(body, dict) else {"status": "error", "status_ext": "error:unreadable"}
 
-    async def user_status(self) -> dict:
+    async def user_status(self) -> dict[str, Any]:
         return await self._json("GET", "/save/status/user")
 
     async def save(self, url: str) -> SaveOutcome:
         known = self.journal.get(url)
-        if known and known["status"] == "success":
-            return SaveOutcome(url, "success", known["timestamp"], message="saved in an earlier run", resumed=True)
-        if known and known["status"] == "error" and known["status_ext"] in PERMANENT:
-            return SaveOutcome(url, "error", None, known["status_ext"], known["message"] or "", resumed=True)
+        if known and known["status"] == SaveStatus.SUCCESS:
+            return _saved(url, known["timestamp"], "saved in an earlier run", resumed=True)
+        if known and known["status"] == SaveStatus.ERROR and known["status_ext"] in PERMANENT:
+            return SaveOutcome(url, SaveStatus.ERROR, None, known["status_ext"], known["message"] or "", resumed=True)
         async with self.sessions:
-            if known and known["status"] == "pending" and known["job_id"]:
+            if known and known["status"] == SaveStatus.PENDING and known["job_id"]:
                 outcome = await self._poll(url, known["job_id"])
-                outcome.resumed = True
-                return outcome
+                return replace(outcome, resumed=True)
             for _ in range(self.s.max_session_retries):
                 if self.stop:
-                    return SaveOutcome(url, "skipped", message=self.stop)
+                    return SaveOutcome(url, SaveStatus.SKIPPED, message=self.stop)
                 await self._wait_for_free_session()
                 await self.pacer.wait()
                 answer = await self._json("POST", "/save", data={
@@ -195,20 +175,20 @@ class SavePageNow:
                 })
                 job = answer.get("job_id")
                 if job:
-                    self.journal.record(url, job_id=job, submitted=time.time(), status="pending")
+                    self.journal.record(url, job_id=job, submitted=time.time(), status=SaveStatus.PENDING)
                     return await self._poll(url, job)
                 ext = str(answer.get("status_ext") or "error:unknown")
                 message = str(answer.get("message") or "")
                 if ext in STOPPERS:
                     self.stop = _stop_message(ext)
-                    self.journal.record(url, status="skipped", status_ext=ext, message=message)
-                    return SaveOutcome(url, "skipped", None, ext, self.stop)
+                    self.journal.record(url, status=SaveStatus.SKIPPED, status_ext=ext, message=message)
+                    return SaveOutcome(url, SaveStatus.SKIPPED, None, ext, self.stop)
                 if ext in RETRYABLE:
                     await asyncio.sleep(self.s.session_wait if ext == "error:user-session-limit" else 10.0)
                     continue
-                self.journal.record(url, status="error", status_ext=ext, message=message)
-                return SaveOutcome(url, "error", None, ext, message)
-            return SaveOutcome(url, "error", None, "error:user-session-limit", "still at the session limit; try later")
+                self.journal.record(url, status=SaveStatus.ERROR, status_ext=ext, message=message)
+                return SaveOutcome(url, SaveStatus.ERROR, None, ext, message)
+            return SaveOutcome(url, SaveStatus.ERROR, None, "error:user-session-limit", "still at the session limit; try later")
 
     async def _wait_for_free_session(self) -> None:
         for _ in range(60):
@@ -224,72 +204,41 @@ class SavePageNow:
 
     async def _poll(self, url: str, job_id: str) -> SaveOutcome:
         delay = self.s.poll_first
-        deadline = time.monotonic() + self.s.job_timeout
-        while time.monotonic() < deadline:
+        deadline = loop_time() + self.s.job_timeout
+        while loop_time() < deadline:
             await asyncio.sleep(delay)
             answer = await self._json("GET", f"/save/status/{job_id}")
             status = answer.get("status")
             if status == "success":
                 ts = str(answer.get("timestamp") or "")
-                self.journal.record(url, status="success", timestamp=ts, message=str(answer.get("message") or ""))
-                return SaveOutcome(url, "success", ts, message=str(answer.get("message") or ""))
+                self.journal.record(url, status=SaveStatus.SUCCESS, timestamp=ts, message=str(answer.get("message") or ""))
+                return _saved(url, ts, str(answer.get("message") or ""))
             if status == "error" and answer.get("status_ext") != "error:network":
                 ext = str(answer.get("status_ext") or "error:unknown")
-                self.journal.record(url, status="error", status_ext=ext, message=str(answer.get("message") or ""))
-                return SaveOutcome(url, "error", None, ext, str(answer.get("message") or ""))
+                self.journal.record(url, status=SaveStatus.ERROR, status_ext=ext, message=str(answer.get("message") or ""))
+                return SaveOutcome(url, SaveStatus.ERROR, None, ext, str(answer.get("message") or ""))
             delay = min(delay * 1.5, self.s.poll_max)
-        return SaveOutcome(url, "pending", message=f"job {job_id} still pending; run again to pick it up")
+        return SaveOutcome(url, SaveStatus.PENDING, message=f"job {job_id} still pending; run again to pick it up")
+
+
+def _saved(url: str, timestamp: str, message: str, resumed: bool = False) -> SaveOutcome:
+    return SaveOutcome(url, SaveStatus.SUCCESS, timestamp, message=message, resumed=resumed,
+                       snapshot=snapshot_url(url, timestamp))
 
 
 def _stop_message(ext: str) -> str:
     if ext == "error:unauthorized":
         return "the Internet Archive refused the keys; check IA_ACCESS_KEY_ID / IA_SECRET_ACCESS_KEY"
-    tomorrow = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0)
+    tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0)
     return (f"daily capture limit reached: run the same command again after {tomorrow:%Y-%m-%d %H:%M} UTC; "
             "the journal remembers what was done")
 
 
-SAVE_WHEN_BROKEN = ("missing", "captured_error", "captured_redirect", "soft404")
-
-
-def eligible(results, refresh_older_than: float | None = None, now: dt.datetime | None = None) -> list:
-    """Results whose original is alive and that have no good snapshot: none cited and none found, or the cited
-    one broken with no good capture near it; with ``refresh_older_than`` (seconds) also those whose newest
-    good capture we know of is older than that. One per URL."""
-    now = now or dt.datetime.now(dt.timezone.utc)
-    chosen: dict[str, object] = {}
-    for r in results:
-        v, url = r.verdict, r.reference.url
-        if not url or v.live.state.value != "ok" or url in chosen:
-            continue
-        state = v.archive.state.value
-        good = v.archive.suggestion
-        near = good is not None and v.archive.requested_timestamp and _days_between(
-            good.timestamp, v.archive.requested_timestamp) <= 180
-        if state == "uncited_none" or (state in SAVE_WHEN_BROKEN and not near):
-            chosen[url] = r
-        elif refresh_older_than is not None:
-            newest = good.timestamp if good else v.archive.capture_timestamp
-            if newest and (now - _when(newest)).total_seconds() > refresh_older_than:
-                chosen[url] = r
-    return list(chosen.values())
-
-
-def _when(ts: str) -> dt.datetime:
-    from .archives import timestamp_to_datetime
-
-    return timestamp_to_datetime(ts)
-
-
-def _days_between(a: str, b: str) -> float:
-    return abs((_when(a) - _when(b)).total_seconds()) / 86400
-
-
 async def save_all(urls: list[str], creds: Credentials, journal: Journal, settings: Settings,
-                   save_settings: SaveSettings, transport: httpx.AsyncBaseTransport | None = None,
-                   progress=None) -> list[SaveOutcome]:
+                   transport: httpx.AsyncBaseTransport | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> list[SaveOutcome]:
     async with build_client(settings, transport) as client:
-        spn = SavePageNow(client, creds, journal, save_settings)
+        spn = SavePageNow(client, creds, journal, settings)
         done = 0
 
         async def one(u: str) -> SaveOutcome:

@@ -1,62 +1,267 @@
-"""Run settings: every knob with its default, in one frozen object passed down the pipeline."""
+"""Every knob of a run, with its default, in one frozen object passed down the pipeline.
+
+Each field's metadata (:class:`Option`) says how a user sets it: the command-line flag, the key in
+``citecheck.toml``, which commands take it, how a value is read and checked. The CLI's options and the
+configuration file's validation are both generated from it, so a new option is one field here.
+"""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import math
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from . import __version__
+from ._version import __version__
+from .errors import InputError
+from .vocab import WAYBACK_BASE
 
 # The crawler convention ("Mozilla/5.0 (compatible; Name/version; +url)"): names citecheck and its version,
 # and is not turned away by filters that only admit browser-like agents.
 USER_AGENT = f"Mozilla/5.0 (compatible; citecheck/{__version__}; +https://pypi.org/project/citecheck/)"
 
+CHECK, SAVE, FIX = "check", "save", "fix"
+NETWORK_COMMANDS = frozenset({CHECK, SAVE, FIX})
 
-def url_excluded(url: str | None, patterns: tuple[str, ...]) -> bool:
-    """The user's exclusion rule, one definition for the checking and the judging stages."""
-    return bool(url) and any(re.search(p, url) for p in patterns)
+
+# --- reading values ------------------------------------------------------------------------------------------
+
+
+def parse_duration(text: object) -> float:
+    """'90s', '30m', '12h', '7d', '2w' (or plain seconds) as seconds."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return _finite(float(text))
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", str(text))
+    if not m:
+        raise ValueError(f"cannot read the duration {text!r} (use e.g. 90s, 30m, 12h, 7d)")
+    return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}[m.group(2)]
+
+
+def format_duration(seconds: float) -> str:
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0 and not (unit == "d" and seconds < 2 * 86400):
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
+def _finite(value: float) -> float:
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"must be a number, not {type(value).__name__}")
+    try:
+        return _finite(float(value))
+    except ValueError as e:
+        raise ValueError(str(e) if "finite" in str(e) else f"must be a number, not {value!r}") from None
+
+
+def positive(value: object) -> float:
+    n = _number(value)
+    if n <= 0:
+        raise ValueError("must be positive")
+    return n
+
+
+def not_negative(value: object) -> float:
+    n = _number(value)
+    if n < 0:
+        raise ValueError("cannot be negative")
+    return n
+
+
+def count(value: object) -> int:
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"must be a whole number, not {value!r}")
+    if value < 0:
+        raise ValueError("cannot be negative")
+    return value
+
+
+def at_least_one(value: object) -> int:
+    n = count(value)
+    if n < 1:
+        raise ValueError("must be at least 1")
+    return n
+
+
+def regexes(value: object) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(p, str) for p in items):
+        raise ValueError("must be a list of regular expressions")
+    for pattern in items:
+        try:
+            re.compile(pattern)
+        except re.error as e:
+            raise ValueError(f"{pattern!r} is not a valid regex ({e})") from None
+    return tuple(items)
+
+
+def accept_table(value: object) -> dict[str, tuple[int, ...]]:
+    if not isinstance(value, Mapping):
+        raise ValueError("must be a table of host = [status codes]")
+    out: dict[str, tuple[int, ...]] = {}
+    for host, codes in value.items():
+        if not isinstance(codes, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in codes):
+            raise ValueError(f"{host} must be a list of status codes")
+        out[str(host)] = tuple(codes)
+    return out
+
+
+def text(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a string, not {type(value).__name__}")
+    return value
+
+
+def flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, not {value!r}")
+    return value
+
+
+def url_base(value: object) -> str:
+    return text(value).rstrip("/")
+
+
+# --- the metadata of a setting -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    """How a user sets one field. ``flag`` None: not on the command line; ``config`` None: not in the file.
+    ``read`` turns a given value into the field's value and raises ValueError with a reason when it cannot.
+    ``negate``: the flag (``--no-live``) sets the field to False. ``metavar`` "" marks a flag without a value;
+    ``repeat``: the flag may be given several times."""
+
+    help: str
+    read: Callable[[Any], Any]
+    flag: str | None = None
+    short: str | None = None
+    config: str | None = None
+    commands: frozenset[str] = frozenset({CHECK})
+    metavar: str = ""
+    negate: bool = False
+    repeat: bool = False
+    show_default: Callable[[Any], str] | None = lambda value: f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def option(default: Any = dataclasses.MISSING, *, default_factory: Any = dataclasses.MISSING, **meta: Any) -> Any:
+    """A dataclass field with its :class:`Option` in the metadata."""
+    if "commands" in meta:
+        meta["commands"] = frozenset(meta["commands"])
+    kwargs: dict[str, Any] = {"metadata": {"option": Option(**meta)}}
+    if default_factory is not dataclasses.MISSING:
+        kwargs["default_factory"] = default_factory
+    else:
+        kwargs["default"] = default
+    return field(**kwargs)
+
+
+_NET = NETWORK_COMMANDS
 
 
 @dataclass(frozen=True)
 class Settings:
-    # HTTP
-    connect_timeout: float = 10.0
-    read_timeout: float = 15.0
-    attempt_timeout: float = 30.0  # whole request, body included: a trickling server costs no more
-    retries: int = 2  # extra attempts for 5xx, resets and empty replies
+    # --- HTTP ---------------------------------------------------------------------------------------------
+    read_timeout: float = option(15.0, flag="--timeout", config="timeout", read=positive, metavar="SECONDS",
+                                 commands=_NET, help="Read timeout per request, seconds.")
+    connect_timeout: float = option(10.0, flag="--connect-timeout", config="connect_timeout", read=positive,
+                                    metavar="SECONDS", commands=_NET, help="Connect timeout, seconds.")
+    attempt_timeout: float | None = None  # a whole request, body included; None: derived from the two above
+    retries: int = option(2, flag="--retries", config="retries", read=count, metavar="N",
+                          help="Extra attempts after 5xx, resets, empty replies.")
     timeout_retries: int = 1  # extra attempts after a timeout
     max_retry_after: float = 60.0  # longest Retry-After citecheck waits for before giving up on a host
     max_body_bytes: int = 32 * 1024  # enough for a page's title and the markers citecheck looks for
     max_api_bytes: int = 8 * 1024 * 1024  # a whole JSON answer from an archive API
     max_redirects: int = 10
     user_agent: str = USER_AGENT
-    concurrency: int = 32  # requests in flight to ordinary hosts
-    per_host: int = 2  # requests in flight to one host
+    concurrency: int = option(32, flag="--concurrency", config="concurrency", read=at_least_one, metavar="N",
+                              help="Requests in flight to ordinary hosts.")
+    per_host: int = option(2, flag="--per-host", config="per_host", read=at_least_one, metavar="N",
+                           help="Requests in flight to one host.")
     host_interval: float = 0.1  # seconds between request starts to one host
-    # where the Wayback Machine's endpoints are (tests and mirrors point these elsewhere)
-    wayback_base: str = "https://web.archive.org"
-    availability_url: str = "https://archive.org/wayback/available"
-    # the Wayback Machine: defaults just under the Internet Archive's published limits (per minute)
-    replay_per_min: float = 590.0
-    cdx_per_min: float = 29.0
-    availability_per_min: float = 50.0
+    # --- the Wayback Machine: where it is (tests and mirrors point these elsewhere), and its pace -------------
+    wayback_base: str = option(WAYBACK_BASE, flag="--wayback-url", config="wayback_url", read=url_base,
+                               metavar="URL", commands=_NET,
+                               help="Wayback Machine endpoint, Save Page Now included (for mirrors and tests).")
+    availability_url: str = option("https://archive.org/wayback/available", flag="--availability-url",
+                                   config="availability_url", read=url_base, metavar="URL", commands=_NET,
+                                   help="Availability API endpoint (for mirrors and tests).")
+    # defaults just under the Internet Archive's published per-IP limits (per minute)
+    replay_per_min: float = option(590.0, flag="--replay-per-min", config="replay_per_min", read=positive,
+                                   metavar="N", commands=_NET,
+                                   help="Wayback replay requests per minute (the archive allows 600).")
+    cdx_per_min: float = option(29.0, flag="--cdx-per-min", config="cdx_per_min", read=positive, metavar="N",
+                                commands=_NET, help="CDX + timemap requests per minute (the archive allows 30).")
+    availability_per_min: float = option(50.0, flag="--availability-per-min", config="availability_per_min",
+                                         read=positive, metavar="N", commands=_NET,
+                                         help="Availability API requests per minute.")
     wayback_concurrency: int = 24
     wayback_pause: float = 61.0  # a Wayback 429 pauses its whole endpoint family this long (>= 60 s)
     availability_batch: int = 100  # URLs per availability POST
     lookup_linger: float = 1.0  # seconds a look-up waits for others to share its availability POST
     confirm_grace: float = 10.0  # CDX confirmations may outlast the rest of the run by this much
-    # judgement
-    window_days: float = 180.0  # a capture farther than this from the cited time is "shifted"
-    check_live: bool = True
-    check_archive: bool = True
-    lookup_uncited: bool = True
+    # --- what to check, and judgement ------------------------------------------------------------------------
+    window_days: float = option(180.0, flag="--window-days", config="window_days", read=not_negative, metavar="DAYS",
+                                help="A capture farther than this from the cited time is 'shifted'.")
+    check_live: bool = option(True, flag="--no-live", negate=True, read=flag, show_default=None,
+                              help="Do not check the original URLs.")
+    check_archive: bool = option(True, flag="--no-archive", negate=True, read=flag, show_default=None,
+                                 help="Do not check snapshots or look up captures.")
+    lookup_uncited: bool = True  # look for captures of references that cite none
     now: dt.datetime | None = None  # the run's notion of "now" (tests pin it)
-    accept: dict = field(default_factory=dict)  # host -> status codes that count as working there
-    exclude: tuple[str, ...] = ()  # regexes: matching URLs are not checked
-    cache_dir: str | None = None  # None: no cache
-    max_cache_age: float = 86400.0  # seconds a cached success is trusted (failures: a quarter of it)
+    accept: dict[str, tuple[int, ...]] = option(default_factory=dict, config="accept", read=accept_table,
+                                                help="host -> status codes that count as working there")
+    exclude: tuple[str, ...] = option((), flag="--exclude", config="exclude", read=regexes, metavar="REGEX",
+                                      repeat=True, commands=_NET, show_default=None,
+                                      help="Regex of URLs not to check (repeatable).")
+    # --- cache ---------------------------------------------------------------------------------------------------
+    use_cache: bool = option(True, flag="--no-cache", config="no_cache", negate=True, read=flag, commands=_NET,
+                             show_default=None, help="Neither read nor write the cache.")
+    cache_dir: str | None = option(None, flag="--cache-dir", config="cache_dir", read=text, metavar="DIR",
+                                   commands=_NET, show_default=lambda _: "the platform cache folder",
+                                   help="Cache folder.")
+    max_cache_age: float = option(86400.0, flag="--max-cache-age", config="max_cache_age", read=parse_duration,
+                                  metavar="DURATION", show_default=format_duration,
+                                  help="Trust cached successes this long, e.g. 12h, 7d; failures a quarter of it.")
+    # --- output ----------------------------------------------------------------------------------------------------
+    format: str = option("table", flag="--format", short="-f", config="format", read=text, metavar="FORMAT",
+                         help="Report format.")
+    # --- Save Page Now 2 ---------------------------------------------------------------------------------------------
+    journal: str | None = option(None, flag="--journal", read=text, metavar="FILE", commands={SAVE, FIX},
+                                 show_default=lambda _: "the platform data folder",
+                                 help="Save Page Now journal (what was submitted and saved).")
+    captures_per_min: float = 11.0  # Save Page Now allows about 12 a minute
+    save_sessions: int = 4  # never more jobs in flight than this, nor than the account has free
+    if_not_archived_within: str = "30d"  # a capture this recent is reused instead of repeated
+    poll_first: float = 3.0  # first wait before asking for a job's status
+    poll_max: float = 20.0
+    job_timeout: float = 600.0  # a job still pending after this is left for the next run
+    session_wait: float = 30.0  # wait after error:user-session-limit
+    max_session_retries: int = 20
 
-    def as_dict(self) -> dict:
+    @property
+    def request_timeout(self) -> float:
+        """A whole request, body included: a trickling server costs no more than this."""
+        if self.attempt_timeout is not None:
+            return self.attempt_timeout
+        return max(2 * self.read_timeout, self.read_timeout + self.connect_timeout)
+
+    def excludes(self, url: str | None) -> bool:
+        """The user's exclusion rule, one definition for the checking and the judging stages."""
+        return bool(url) and any(re.search(p, url or "") for p in self.exclude)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The settings a report records."""
         return {
             "connect_timeout": self.connect_timeout,
             "read_timeout": self.read_timeout,
@@ -68,3 +273,60 @@ class Settings:
             "availability_per_min": self.availability_per_min,
             "window_days": self.window_days,
         }
+
+    # --- building from what a user gave -----------------------------------------------------------------------
+
+    @property
+    def cache_folder(self) -> str | None:
+        """Where the cache lives, or None when it is off."""
+        if not self.use_cache:
+            return None
+        if self.cache_dir:
+            return self.cache_dir
+        from platformdirs import user_cache_dir
+
+        return user_cache_dir("citecheck")
+
+    @property
+    def journal_file(self) -> str:
+        if self.journal:
+            return self.journal
+        from platformdirs import user_data_dir
+
+        return f"{user_data_dir('citecheck')}/save-journal.sqlite3"
+
+    @classmethod
+    def from_given(cls, given: Mapping[str, Any], *, where: str = "", base: Settings | None = None,
+                   in_file: bool = False) -> Settings:
+        """Settings from values as a user gave them, keyed by field name: each read and checked by its
+        Option, in the flag's sense (``check_live: True`` means ``--no-live`` was given); InputError names
+        the bad one (by its config key when ``in_file``, else by its flag)."""
+        changes: dict[str, Any] = {}
+        for name, value in given.items():
+            opt = OPTIONS.get(name)
+            if opt is None:
+                raise InputError(f"{where}unknown setting {name!r}")
+            try:
+                read = opt.read(value)
+            except ValueError as e:
+                raise InputError(f"{where}{describe(name, in_file)} {e}") from None
+            changes[name] = (not read) if opt.negate else read
+        return dataclasses.replace(base or cls(), **changes)
+
+
+def describe(name: str, in_file: bool = False) -> str:
+    """How a user names a setting in messages: its flag (its config key in a file's messages)."""
+    opt = OPTIONS[name]
+    return (opt.config if in_file else opt.flag) or opt.flag or opt.config or name
+
+
+OPTIONS: dict[str, Option] = {f.name: f.metadata["option"] for f in dataclasses.fields(Settings)
+                              if "option" in f.metadata}
+CONFIG_KEYS: dict[str, str] = {o.config: name for name, o in OPTIONS.items() if o.config}
+DEFAULTS = Settings()
+
+
+def default_text(name: str) -> str | None:
+    """A field's default as the help shows it, or None for no default to show."""
+    opt = OPTIONS[name]
+    return opt.show_default(getattr(DEFAULTS, name)) if opt.show_default else None

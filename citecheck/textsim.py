@@ -11,7 +11,7 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
-_WORD = re.compile(r"\w+", re.U)
+_WORD = re.compile(r"\w+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -40,7 +40,7 @@ def script_of(text: str) -> str | None:
             if name in ("HIRAGANA", "KATAKANA", "CJK"):
                 name = "CJK"
             counts[name] = counts.get(name, 0) + 1
-    return max(counts, key=counts.get) if counts else None
+    return max(counts, key=lambda name: counts[name]) if counts else None
 
 
 def comparable(a: str | None, b: str | None) -> bool:

@@ -7,12 +7,13 @@ and keeps percent-encoding and non-ASCII paths exactly as written.
 from __future__ import annotations
 
 import re
+import urllib.parse
 from dataclasses import dataclass
 
 # Where a URL may start: a scheme, or // right after an opening delimiter (protocol-relative).
 _START = re.compile(
     r"""(?:(?<![A-Za-z0-9+.-])(?:https?|ftp)://)|(?:(?<=[\s(<\[{"'=|«“‘])//(?=[\w-]+(?:\.[\w-]+)+(?::\d+)?/))""",
-    re.I
+    re.IGNORECASE
 )
 # Characters that can never be inside a URL as written in prose.
 _STOP = set(' \t\r\n<>"`|\u00a0\u3000') | set("，。、；：！？）（「」『』【】〈〉《》｛｝［］＜＞　")
@@ -65,11 +66,9 @@ def _prose_end(text: str, i: int) -> int:
 def _trim(url: str) -> str:
     while url:
         last = url[-1]
-        if last in _TRAILING:
+        if last in _TRAILING or (last in _PAIRS and url.count(_PAIRS[last]) < url.count(last)):
             url = url[:-1]
-        elif last in _PAIRS and url.count(_PAIRS[last]) < url.count(last):
-            url = url[:-1]
-        elif url.endswith("&quot;") or url.endswith("&gt;") or url.endswith("&lt;"):
+        elif url.endswith(("&quot;", "&gt;", "&lt;")):
             url = url[: url.rindex("&")]
         else:
             break
@@ -110,7 +109,7 @@ def extract_urls(text: str) -> list[UrlSpan]:
 
 
 def _looks_like_url(url: str) -> bool:
-    m = re.match(r"^(?:[a-z]+:)?//([^/?#\s]+)", url, re.I)
+    m = re.match(r"^(?:[a-z]+:)?//([^/?#\s]+)", url, re.IGNORECASE)
     if not m:
         return False
     host = m.group(1).rsplit("@", 1)[-1].split(":", 1)[0]
@@ -120,3 +119,55 @@ def _looks_like_url(url: str) -> bool:
 def absolute(url: str) -> str:
     """A protocol-relative URL made absolute (https, as browsers would for a modern page)."""
     return "https:" + url if url.startswith("//") else url
+
+
+# --- comparing URLs --------------------------------------------------------------------------------------
+
+_ROOT_PATHS = ("", "/index.html", "/index.htm", "/index.php", "/home", "/default.aspx", "/en", "/ru", "/kk")
+_LOGIN_WORDS = ("login", "signin", "sign-in", "sign_in", "logon", "/auth", "/sso", "/account/login", "/session")
+
+
+def is_root(url: str) -> bool:
+    """A site's home page (where dead deep links are often bounced)."""
+    try:
+        p = urllib.parse.urlsplit(url)
+    except ValueError:
+        return False
+    return p.path.rstrip("/").lower() in _ROOT_PATHS and not p.query
+
+
+def is_login(url: str) -> bool:
+    """A login page (where walled deep links are bounced)."""
+    try:
+        p = urllib.parse.urlsplit(url)
+    except ValueError:
+        return False
+    low = p.path.lower() + "?" + p.query.lower()
+    return any(w in low for w in _LOGIN_WORDS)
+
+
+def same_resource(a: str, b: str) -> bool:
+    """True when two URLs differ only in ways servers treat as the same page (scheme, www., :port, trailing /)."""
+    return url_key(a) == url_key(b)
+
+
+def url_key(url: str) -> str:
+    """A comparison key close to Wayback's SURT canonicalisation."""
+    try:
+        p = urllib.parse.urlsplit(url.strip())
+    except ValueError:
+        return url
+    host = re.sub(r"^www\d*\.", "", (p.hostname or "").lower())
+    path = urllib.parse.unquote(p.path or "/")
+    if path != "/" and path.endswith("/"):
+        path = path[:-1]
+    query = "&".join(sorted(p.query.split("&"))) if p.query else ""
+    return host + path + ("?" + query if query else "")
+
+
+def host_of(url: str) -> str:
+    """The URL's host name, lower-case ("" when it has none or cannot be read)."""
+    try:
+        return (urllib.parse.urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""

@@ -5,7 +5,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from fakeweb import Running, Site  # noqa: E402
+from fakeweb import Running, Site
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -31,7 +31,7 @@ class Reply:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "_Server"
+    server: _Server
 
     def log_message(self, *args) -> None:  # keep test output clean
         pass
@@ -71,7 +71,8 @@ class Running:
 
     def __init__(self, app):
         self.server = _Server(app)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # a short poll: shutdown() waits for it, and the tests stop many servers
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self.thread.start()
         host, port = self.server.server_address[:2]
         self.url = f"http://{host}:{port}"

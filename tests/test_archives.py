@@ -1,15 +1,9 @@
 """The archive-link grammar, case by case."""
 import pytest
 
-from citecheck.archives import (
-    full_timestamp,
-    parse_archive_link,
-    parse_replay_location,
-    recover_original,
-    replay_url,
-    same_resource,
-    timestamp_to_datetime,
-)
+from citecheck.archives import parse_archive_link, parse_replay_location, recover_original, replay_url
+from citecheck.timestamps import full_timestamp, timestamp_to_datetime
+from citecheck.urls import same_resource
 
 WAYBACK_CASES = [
     # (link, original, timestamp, modifier)

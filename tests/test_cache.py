@@ -6,23 +6,25 @@ from dataclasses import replace
 from fakeweb import Capture, Running, Wayback
 from test_e2e import fast_settings
 
-from citecheck.cache import Cache, decode, encode, parse_age
+from citecheck.api import check as check_references
+from citecheck.cache import Cache, decode, encode
 from citecheck.model import Fetch, Hop, LiveObservation, PageFacts
-from citecheck.run import check_references
+from citecheck.settings import parse_duration
 from citecheck.sources import parse_text
+from citecheck.vocab import ErrorKind, PageSignal
 
 
 def test_roundtrip():
     obs = LiveObservation("https://a.example/", Fetch("https://a.example/", (Hop("GET", "https://a.example/", 200),), 200,
-                                                      page=PageFacts("T", frozenset({"pdf"}))))
+                                                      page=PageFacts("T", frozenset({PageSignal.PDF}))))
     assert decode(encode(obs)) == obs
 
 
 def test_ages(tmp_path):
-    assert parse_age("12h") == 43200 and parse_age("7d") == 604800 and parse_age(90) == 90
+    assert parse_duration("12h") == 43200 and parse_duration("7d") == 604800 and parse_duration(90) == 90
     c = Cache(tmp_path / "c.sqlite3", max_age=100, now=1000.0)
     ok = LiveObservation("u", Fetch("u", status=200))
-    bad = LiveObservation("v", Fetch("v", error="timeout"))
+    bad = LiveObservation("v", Fetch("v", error=ErrorKind.TIMEOUT))
     c.put("ok", ok)
     c.put("bad", bad)
     c.now = 1030.0  # past the failure age (25 s), within the success age
@@ -40,7 +42,7 @@ def test_second_run_makes_no_requests_and_keeps_history(site, tmp_path):
                 f"[2] ‘A page that was’, https://web.archive.org/web/20200101000000/{site.url}/gone\n"
                 f"[3] ‘Uncited’, 2020, {site.url}/article\n")
         refs = parse_text(text, "r.txt")
-        settings = replace(fast_settings(wb), cache_dir=str(tmp_path / "cache"), max_cache_age=3600)
+        settings = replace(fast_settings(wb), use_cache=True, cache_dir=str(tmp_path / "cache"), max_cache_age=3600)
         first = check_references(refs, settings)
         requests_before = len(site.log) + len(wb.log)
         second = check_references(refs, settings)

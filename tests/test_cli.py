@@ -3,35 +3,29 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
+from clirun import one_line_error, run, run_process
 
 SEED = os.path.join(os.path.dirname(__file__), "fixtures", "seed-refs.txt")
 
 
-def run(*args, stdin: bytes | None = None):
-    return subprocess.run([sys.executable, "-m", "citecheck", *args], input=stdin, capture_output=True, timeout=60,
-                          env=dict(os.environ, NO_PROXY="*"))
+def test_version_through_the_real_entry_point():
+    proc = run_process("--version")
+    assert proc.returncode == 0 and proc.out.startswith("citecheck ")
 
 
-def one_line_error(proc) -> str:
-    err = proc.stderr.decode()
-    assert "Traceback" not in err
-    assert err.count("\n") == 1, err
-    return err
-
-
-def test_version():
-    proc = run("--version")
-    assert proc.returncode == 0 and proc.stdout.decode().startswith("citecheck ")
+def test_a_usage_error_through_the_real_entry_point_is_one_line_and_exit_3():
+    proc = run_process("check", SEED, "--bogus")
+    assert proc.returncode == 3
+    one_line_error(proc)
 
 
 def test_help_documents_exit_codes():
     proc = run("check", "--help")
     assert proc.returncode == 0
-    assert "Exit codes" in proc.stdout.decode()
+    assert "Exit codes" in proc.out
+    assert "--window-days DAYS" in proc.out and "[default: 180]" in proc.out  # generated from the settings
 
 
 @pytest.mark.parametrize("content,needle", [

@@ -3,21 +3,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import socket
-import subprocess
-import sys
 from dataclasses import replace
 
 import pytest
+from clirun import one_line_error, run, run_process
 from fakeweb import Capture, Running, Wayback
 
+from citecheck.api import check as check_references
 from citecheck.model import ArchiveState
-from citecheck.run import check_references
 from citecheck.settings import Settings
 from citecheck.sources import parse_text
 
-NOW = dt.datetime(2026, 11, 24, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 24, tzinfo=dt.UTC)
 
 
 def closed_port() -> int:
@@ -29,9 +27,9 @@ def closed_port() -> int:
 
 
 def fast_settings(wayback: Running) -> Settings:
-    return replace(Settings(), wayback_base=wayback.url, availability_url=f"{wayback.url}/wayback/available",
+    return replace(Settings(), use_cache=False, wayback_base=wayback.url, availability_url=f"{wayback.url}/wayback/available",
                    replay_per_min=6000, cdx_per_min=6000, availability_per_min=6000, lookup_linger=0.05,
-                   read_timeout=1.5, connect_timeout=1.0, attempt_timeout=2.0, host_interval=0.0, now=NOW,
+                   read_timeout=1.5, connect_timeout=1.0, attempt_timeout=2.0, host_interval=0.0, now=NOW, retries=1,
                    wayback_pause=0.3)
 
 
@@ -60,7 +58,7 @@ def world(site):
         f"{s}/report.pdf": [Capture("20200101000000", title="")],
     }
     wb = Running(Wayback(archive, excluded={f"{s}/excluded"}))
-    w = lambda ts, path: f"https://web.archive.org/web/{ts}/{path if path.startswith('http') else s + path}"  # noqa: E731
+    w = lambda ts, path: f"https://web.archive.org/web/{ts}/{path if path.startswith('http') else s + path}"
     text = "\n".join([
         "References",
         "",
@@ -144,20 +142,17 @@ def test_cli_end_to_end_json_and_exit_code(world, tmp_path):
     src = tmp_path / "refs.txt"
     src.write_text(text, encoding="utf-8")
     out = tmp_path / "report.json"
-    env = dict(os.environ, NO_PROXY="*")
-    proc = subprocess.run(
-        [sys.executable, "-m", "citecheck", "check", str(src), "--format", "json", "--output", str(out),
-         "--wayback-url", wb.url, "--availability-url", f"{wb.url}/wayback/available", "--timeout", "1.5",
-         "--connect-timeout", "1", "--quiet"],
-        capture_output=True, text=True, env=env, timeout=120,
-    )
-    assert proc.returncode == 2, proc.stderr
+    proc = run("check", str(src), "--format", "json", "--output", str(out), "--wayback-url", wb.url,
+               "--availability-url", f"{wb.url}/wayback/available", "--timeout", "1.5", "--connect-timeout", "1", "--retries", "1",
+               "--replay-per-min", "60000", "--cdx-per-min", "60000", "--availability-per-min", "60000", "--quiet",
+               "--no-cache")
+    assert proc.returncode == 2, proc.err
     data = json.loads(out.read_text())
     assert data["schema"] == "citecheck/1"
     assert data["summary"]["references"] == 22
     states = {r["number"]: (r["live"]["state"], r["archive"]["state"]) for r in data["references"]}
     assert states[3] == ("moved", "ok") and states[6] == ("dead", "captured_error")
-    assert "Traceback" not in proc.stderr
+    assert "Traceback" not in proc.err
 
 
 def test_network_down_is_one_line_and_exit_1(tmp_path):
@@ -165,13 +160,10 @@ def test_network_down_is_one_line_and_exit_1(tmp_path):
     port = closed_port()
     src.write_text("".join(f"[{i}] ‘t’, https://web.archive.org/web/2020/http://127.0.0.1:{port}/p{i}\n"
                            for i in range(1, 4)), encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "citecheck", "check", str(src), "--wayback-url", f"http://127.0.0.1:{port}",
-         "--availability-url", f"http://127.0.0.1:{port}/wayback/available", "--retries", "0", "--quiet"],
-        capture_output=True, text=True, env=dict(os.environ, NO_PROXY="*"), timeout=120,
-    )
+    proc = run_process("check", str(src), "--wayback-url", f"http://127.0.0.1:{port}", "--availability-url",
+                       f"http://127.0.0.1:{port}/wayback/available", "--retries", "0", "--quiet")
     assert proc.returncode == 1
-    assert proc.stderr.count("\n") == 1 and "no host could be reached" in proc.stderr
+    assert "no host could be reached" in one_line_error(proc)
 
 
 def test_cdx_confirmations_give_way_when_the_rest_is_done(site):

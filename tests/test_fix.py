@@ -1,14 +1,12 @@
 """fix: the corrected copy changes only the fixed links, byte for byte, in each format's conventions."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from clirun import run
 
-from citecheck.check import Observed
-from citecheck.classify import Rules, judge
 from citecheck.fix import plan
-from citecheck.model import Capture, Fetch, Hop, LiveObservation, LookupResult, PageFacts, Result, SnapshotObservation
+from citecheck.model import Capture, Fetch, Hop, LiveObservation, LookupResult, Observed, PageFacts, Result, SnapshotObservation
+from citecheck.rules import judge
+from citecheck.settings import Settings
 from citecheck.sources import Document, parse_text
 
 SNAP = "https://web.archive.org/web/20200101000000/{}"
@@ -33,7 +31,7 @@ def results_for(refs, *, found=None, broken=(), moved=None):
                                        Capture(r.archive_link.timestamp, status))
         look = LookupResult(url, "2020", Capture("20200101000000", 200, SNAP.format(url)) if url in found else None)
         o = Observed(r, LiveObservation(url, f), snap, look)
-        out.append(Result(r, judge(o, Rules()), o.live, o.snapshot, o.lookup))
+        out.append(Result(r, judge(o, Settings()), o.live, o.snapshot, o.lookup))
     return out
 
 
@@ -86,7 +84,6 @@ def test_in_place_keeps_a_backup_and_refuses_to_overwrite_it(tmp_path):
     src = tmp_path / "refs.txt"
     src.write_text("[1] https://a.example/x\n")
     (tmp_path / "refs.txt.bak").write_text("older backup")
-    proc = subprocess.run([sys.executable, "-m", "citecheck", "fix", str(src), "--in-place", "--no-cache"],
-                          capture_output=True, text=True, env=dict(os.environ, NO_PROXY="*"), timeout=60)
-    assert proc.returncode == 3 and "already exists" in proc.stderr
+    proc = run("fix", str(src), "--in-place", "--no-cache")
+    assert proc.returncode == 3 and "already exists" in proc.err
     assert src.read_text() == "[1] https://a.example/x\n" and (tmp_path / "refs.txt.bak").read_text() == "older backup"

@@ -3,22 +3,24 @@ limits, interruption and resume; keys never shown."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 from fakeweb import Running, SaveServer
 
 from citecheck.errors import InputError
-from citecheck.save import Credentials, Journal, SaveSettings, find_credentials, save_all
+from citecheck.save import Credentials, Journal, find_credentials, save_all
 from citecheck.settings import Settings
 
 CREDS = Credentials("KEY", "SECRET")
 
 
 def run_save(server: Running, urls, journal_path, creds=CREDS, **kw):
-    spn = SaveSettings(base=server.url, captures_per_min=6000, poll_first=0.02, poll_max=0.05, session_wait=0.02, **kw)
+    settings = replace(Settings(), wayback_base=server.url, captures_per_min=6000, poll_first=0.02, poll_max=0.05,
+                       session_wait=0.02, **kw)
     j = Journal(journal_path)
     try:
-        return asyncio.run(save_all(urls, creds, j, Settings(), spn))
+        return asyncio.run(save_all(urls, creds, j, settings))
     finally:
         j.close()
 

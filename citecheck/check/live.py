@@ -1,4 +1,4 @@
-"""The live probe: what the original URL answers today. Observations only; classify.py judges them."""
+"""The live probe: what the original URL answers today. Observations only; the rules judge them."""
 from __future__ import annotations
 
 import asyncio
@@ -10,7 +10,10 @@ import httpx
 
 from ..model import Fetch, LiveObservation
 from ..settings import Settings
-from .http import HostGates, fetch_with_retries, host_of
+from ..urls import host_of
+from ..vocab import ErrorKind, PageSignal
+from .fetch import Memo
+from .politeness import HostGates, RetryPolicy, fetch_politely
 
 # Paths whose body tells us nothing a HEAD does not: ask HEAD first and spare the download.
 BINARY_SUFFIXES = (
@@ -27,7 +30,7 @@ def prefers_head(url: str) -> bool:
 
 def head_is_enough(head: Fetch) -> bool:
     """A HEAD answer we can judge on: a success for a non-HTML resource. Anything else is confirmed by GET."""
-    if head.error or head.status is None or not (200 <= head.status < 300):
+    if not head.answered_ok:
         return False
     ctype = (head.content_type or "").lower()
     return bool(ctype) and "html" not in ctype
@@ -43,13 +46,19 @@ def sibling_url(url: str) -> str:
 class LiveProber:
     """Checks originals; one instance per run so per-host probes are shared."""
 
-    def __init__(self, client: httpx.AsyncClient, settings: Settings, gates: HostGates):
+    def __init__(self, client: httpx.AsyncClient, settings: Settings, gates: HostGates,
+                 policy: RetryPolicy | None = None):
         self.client = client
         self.settings = settings
         self.gates = gates
+        self.policy = policy or RetryPolicy(settings)
         self._siblings: dict[str, asyncio.Task[Fetch]] = {}
         self._first: dict[str, asyncio.Future[LiveObservation]] = {}
-        self._targets: dict[tuple[str, str], asyncio.Future[Fetch]] = {}  # redirect targets fetched this run
+        self._targets: Memo = {}  # redirect targets fetched this run
+
+    async def _get(self, method: str, url: str, *, read_body: bool = True, memo: Memo | None = None) -> Fetch:
+        return await fetch_politely(self.client, method, url, self.settings, gates=self.gates, policy=self.policy,
+                                    read_body=read_body, memo=memo)
 
     async def check(self, url: str) -> LiveObservation:
         host = host_of(url)
@@ -74,14 +83,13 @@ class LiveProber:
     async def _check(self, url: str) -> LiveObservation:
         head: Fetch | None = None
         if prefers_head(url):
-            head = await fetch_with_retries(self.client, "HEAD", url, self.settings, gates=self.gates, read_body=False,
-                                            memo=self._targets)
+            head = await self._get("HEAD", url, read_body=False, memo=self._targets)
             if head_is_enough(head):
                 return LiveObservation(url=url, fetch=head)
-            if head.error in ("dns", "unreachable", "timeout"):
+            if head.error in (ErrorKind.DNS, ErrorKind.UNREACHABLE, ErrorKind.TIMEOUT):
                 # the host is gone or hangs: a GET would only repeat that
                 return LiveObservation(url=url, fetch=head)
-        got = await fetch_with_retries(self.client, "GET", url, self.settings, gates=self.gates, memo=self._targets)
+        got = await self._get("GET", url, memo=self._targets)
         sibling = None
         if self._needs_sibling(got):
             sibling = await self._sibling(got.final_url or url)
@@ -89,15 +97,15 @@ class LiveProber:
 
     @staticmethod
     def _needs_sibling(got: Fetch) -> bool:
-        if got.error or got.status is None or not (200 <= got.status < 300):
+        if not got.answered_ok:
             return False
-        return "notfound_text" in got.page.markers or "notfound_title" in got.page.markers
+        return bool(got.page.signals & {PageSignal.NOTFOUND_TEXT, PageSignal.NOTFOUND_TITLE})
 
     async def confirm_with_sibling(self, obs: LiveObservation) -> LiveObservation:
         """Add the sibling probe to an observation whose page looks wrong for the citation (its title no
         longer matches): if a made-up path gets the same page, it is a soft 404, not drift."""
         f = obs.fetch
-        if obs.sibling is not None or f.error or f.status is None or not (200 <= f.status < 300):
+        if obs.sibling is not None or not f.answered_ok:
             return obs
         if urllib.parse.urlsplit(f.final_url or obs.url).path in ("", "/"):
             return obs  # a bounce to the home page says enough by itself
@@ -108,7 +116,5 @@ class LiveProber:
         key = f"{p.scheme}://{p.netloc}{p.path.rsplit('/', 1)[0]}"
         task = self._siblings.get(key)
         if task is None:
-            task = self._siblings[key] = asyncio.ensure_future(
-                fetch_with_retries(self.client, "GET", sibling_url(url), self.settings, gates=self.gates)
-            )
+            task = self._siblings[key] = asyncio.ensure_future(self._get("GET", sibling_url(url)))
         return await task

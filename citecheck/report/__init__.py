@@ -5,10 +5,11 @@ writes it anywhere.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..model import Report
+from ..registry import Registry
 
 
 @dataclass(frozen=True)
@@ -19,23 +20,20 @@ class Formatter:
     extension: str
 
 
-FORMATTERS: dict[str, Formatter] = {}
+FORMATTERS: Registry[Formatter] = Registry(__name__, __path__)
 
 
 def register(formatter: Formatter) -> Formatter:
-    FORMATTERS[formatter.name] = formatter
-    return formatter
-
-
-def _load() -> None:
-    from . import csv_, github, html, json_, junit, markdown, sarif, table  # noqa: F401  (registration)
+    return FORMATTERS.register(formatter.name, formatter)
 
 
 def format_names() -> list[str]:
-    _load()
-    return list(FORMATTERS)
+    return sorted(FORMATTERS.names())
 
 
-def render(name: str, report: Report, *, color: bool = False, width: int = 120) -> str:
-    _load()
-    return FORMATTERS[name].render(report, color=color, width=width)
+def render(report: Report, format: str = "table", *, color: bool = False, width: int = 120) -> str:
+    """The report as text in one of the registered formats (:func:`format_names`)."""
+    formatter = FORMATTERS.get(format)
+    if formatter is None:
+        raise ValueError(f"unknown report format {format!r} (choose from {', '.join(format_names())})")
+    return formatter.render(report, color=color, width=width)

@@ -1,19 +1,16 @@
 """Wording and colours the human-facing formats share."""
 from __future__ import annotations
 
-from ..model import ArchiveState, LiveState, Result
+from collections.abc import Iterable
 
-LIVE_STYLE = {
-    LiveState.OK: "green", LiveState.MOVED: "yellow", LiveState.DEAD: "red", LiveState.SOFT404: "red",
-    LiveState.PARKED: "magenta", LiveState.BLOCKED: "cyan", LiveState.TRANSIENT: "yellow", LiveState.TIMEOUT: "yellow",
-    LiveState.DRIFT: "magenta", LiveState.NONE: "dim", LiveState.SKIPPED: "dim",
-}
-ARCHIVE_STYLE = {
-    ArchiveState.OK: "green", ArchiveState.SHIFTED: "yellow", ArchiveState.CAPTURED_ERROR: "red",
-    ArchiveState.CAPTURED_REDIRECT: "red", ArchiveState.MISSING: "red", ArchiveState.EXCLUDED: "red",
-    ArchiveState.SOFT404: "red", ArchiveState.UNCITED_AVAILABLE: "yellow", ArchiveState.UNCITED_NONE: "red",
-    ArchiveState.NONE: "dim", ArchiveState.UNCHECKED: "yellow",
-}
+from ..model import CrossCheck, Result
+from ..vocab import ActionKind, ArchiveState, LiveState, Severity, Tone
+
+#: each tone as a rich style (the terminal table) and as the HTML report's CSS class
+TONE_STYLE: dict[Tone, str] = {Tone.GOOD: "green", Tone.NOTICE: "yellow", Tone.BAD: "red", Tone.NOTABLE: "magenta",
+                               Tone.INFO: "cyan", Tone.MUTED: "dim"}
+TONE_CLASS: dict[Tone, str] = {Tone.GOOD: "ok", Tone.NOTICE: "warn", Tone.BAD: "bad", Tone.NOTABLE: "warn",
+                               Tone.INFO: "info", Tone.MUTED: "muted"}
 
 
 def label(r: Result) -> str:
@@ -26,11 +23,22 @@ def label(r: Result) -> str:
 def what_to_do(r: Result) -> str:
     """The suggested fixes, one per line, with the URL to paste."""
     if not r.verdict.attention:
-        return "\n".join(a.text for a in r.verdict.actions if a.kind == "fix_citation")
+        return "\n".join(a.text for a in r.verdict.actions if a.kind is ActionKind.FIX_CITATION)
     lines = []
     for a in r.verdict.actions:
         lines.append(a.text + (f": {a.url}" if a.url and a.url not in a.text else ""))
     return "\n".join(lines) or "Review this reference"
+
+
+def problem_state(r: Result) -> LiveState | ArchiveState:
+    """The state that makes a reference need attention: the snapshot's when it needs a fix, else the original's."""
+    a = r.verdict.archive.state
+    return a if a.needs_fix else r.verdict.live.state
+
+
+def severity(r: Result) -> Severity:
+    """How loudly a CI report raises a reference that needs attention."""
+    return max(r.verdict.archive.state.severity, r.verdict.live.state.severity)
 
 
 def history_words(r: Result) -> str:
@@ -45,15 +53,15 @@ def history_words(r: Result) -> str:
 def live_words(r: Result) -> str:
     v = r.verdict.live
     detail = "; ".join(x for x in (v.detail, history_words(r)) if x)
-    return v.state.value + (f" ({detail})" if detail and v.state is not LiveState.NONE else "")
+    return str(v.state) + (f" ({detail})" if detail and v.state is not LiveState.NONE else "")
 
 
 def archive_words(r: Result) -> str:
     v = r.verdict.archive
-    return v.state.value + (f" ({v.detail})" if v.detail and v.state is not ArchiveState.NONE else "")
+    return str(v.state) + (f" ({v.detail})" if v.detail and v.state is not ArchiveState.NONE else "")
 
 
-def crosscheck_lines(crosschecks) -> list[str]:
+def crosscheck_lines(crosschecks: Iterable[CrossCheck]) -> list[str]:
     """The cross-check findings in words, one line each (nothing when all is well)."""
     lines = []
     for c in crosschecks:

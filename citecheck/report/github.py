@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..model import Report
 from . import Formatter, register
-from .common import crosscheck_lines, label, what_to_do
-from .sarif import _level, rule_id
+from .common import crosscheck_lines, label, severity, what_to_do
+from .sarif import rule_id
 
 
 def _escape_data(s: str) -> str:
@@ -22,7 +22,7 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
         title = f"citecheck {label(r)}: {rule_id(r)}"
         message = f"original {v.live.state.value} ({v.live.detail}); snapshot {v.archive.state.value} " \
                   f"({v.archive.detail})\n{what_to_do(r)}"
-        lines.append(f"::{_level(r)} file={_escape_property(ref.source)},line={ref.line},"
+        lines.append(f"::{severity(r).level} file={_escape_property(ref.source)},line={ref.line},"
                      f"title={_escape_property(title)}::{_escape_data(message.strip())}")
     for c in report.crosschecks:
         if c.needs_attention:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 import json
 
-from ..model import ArchiveState, LiveState, Report, Result
+from ..model import Report, Result
+from ..vocab import ArchiveState, LiveState
 from . import Formatter, register
-from .common import ARCHIVE_STYLE, LIVE_STYLE, crosscheck_lines, label
+from .common import TONE_CLASS, crosscheck_lines, label
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1.5rem;color:#1f2328;background:#fff}
@@ -68,13 +69,8 @@ JS = """
 })();
 """
 
-# the page's colours are the terminal table's (report/common.py), as CSS classes
-_CSS_FOR_COLOUR = {"green": "ok", "red": "bad", "yellow": "warn", "magenta": "warn", "cyan": "info", "dim": "muted"}
-
-
 def _css(state: LiveState | ArchiveState) -> str:
-    style = LIVE_STYLE.get(state) if isinstance(state, LiveState) else ARCHIVE_STYLE.get(state)
-    return _CSS_FOR_COLOUR.get(style or "dim", "muted")
+    return TONE_CLASS[state.tone]
 
 
 def _e(s: object) -> str:

@@ -5,17 +5,17 @@ import json
 from collections import Counter
 from typing import Any
 
-from ..model import Action, ArchiveVerdict, Capture, Hop, LiveVerdict, Report, Result
+from ..model import Action, ArchiveVerdict, Capture, CrossCheck, Hop, LiveVerdict, Report, Result
 from . import Formatter, register
 
 SCHEMA = "citecheck/1"
 
 
-def _chain(hops: tuple[Hop, ...]) -> list[dict]:
+def _chain(hops: tuple[Hop, ...]) -> list[dict[str, Any]]:
     return [{"method": h.method, "url": h.url, "status": h.status} for h in hops]
 
 
-def _capture(c: Capture | None) -> dict | None:
+def _capture(c: Capture | None) -> dict[str, Any] | None:
     return None if c is None else {"timestamp": c.timestamp, "status": c.status, "url": c.url}
 
 
@@ -64,7 +64,7 @@ def result_dict(r: Result) -> dict[str, Any]:
     }
 
 
-def crosscheck_dict(c) -> dict[str, Any]:
+def crosscheck_dict(c: CrossCheck) -> dict[str, Any]:
     return {"source": c.source, "markers": c.markers, "cited_missing": list(c.cited_missing),
             "never_cited": list(c.never_cited), "duplicates": list(c.duplicates), "gaps": list(c.gaps),
             "attention": c.needs_attention}

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..model import Report
+from ..model import Report, Result
+from ..vocab import ArchiveState
 from . import Formatter, register
 from .common import archive_words, label, live_words, what_to_do
 
@@ -12,7 +13,7 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
     failures = len(report.needing_attention)
     duration = (report.finished - report.started).total_seconds()
     suites = ET.Element("testsuites", name="citecheck", tests=str(len(report.results)), failures=str(failures))
-    by_source: dict[str, list] = {}
+    by_source: dict[str, list[Result]] = {}
     for r in report.results:
         by_source.setdefault(r.reference.source or "-", []).append(r)
     for source, results in by_source.items():
@@ -25,7 +26,7 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
                                  file=source, line=str(r.reference.line))
             details = f"original: {live_words(r)}\nsnapshot: {archive_words(r)}"
             if r.verdict.attention:
-                failure = ET.SubElement(case, "failure", type=r.verdict.archive.rule if r.verdict.archive.state.value != "ok"
+                failure = ET.SubElement(case, "failure", type=r.verdict.archive.rule if r.verdict.archive.state is not ArchiveState.OK
                                         else r.verdict.live.rule, message=(what_to_do(r).splitlines() or ["review"])[0])
                 failure.text = details + "\n" + what_to_do(r)
             else:

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from ..model import Reference
+from ..model import CrossCheck, Reference
 
 
-def reference_dict(ref: Reference) -> dict:
+def reference_dict(ref: Reference) -> dict[str, Any]:
     return {
         "number": ref.number,
         "key": ref.key,
@@ -32,7 +33,7 @@ def reference_dict(ref: Reference) -> dict:
     }
 
 
-def render_parsed(refs: list[Reference], fmt: str, crosschecks: tuple = ()) -> str:
+def render_parsed(refs: list[Reference], fmt: str, crosschecks: tuple[CrossCheck, ...] = ()) -> str:
     if fmt == "json":
         from .json_ import crosscheck_dict
 

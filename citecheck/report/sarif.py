@@ -2,57 +2,42 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from ..model import ARCHIVE_NEEDS_FIX, ArchiveState, LiveState, Report, Result
+from ..model import Report, Result
+from ..vocab import ArchiveState, LiveState
 from . import Formatter, register
-from .common import label, what_to_do
+from .common import label, problem_state, severity, what_to_do
 
 INFO_URI = "https://pypi.org/project/citecheck/"
-ERRORS = {ArchiveState.MISSING, ArchiveState.CAPTURED_ERROR, ArchiveState.CAPTURED_REDIRECT, ArchiveState.SOFT404,
-          ArchiveState.EXCLUDED, ArchiveState.UNCITED_NONE}
-RULE_TEXT = {
-    "archive/shifted": "The snapshot is far from the cited time",
-    "archive/captured_error": "The snapshot captured an error page",
-    "archive/captured_redirect": "The snapshot captured a redirect to a home, login or error page",
-    "archive/missing": "The cited snapshot does not exist",
-    "archive/excluded": "The archive excludes the URL",
-    "archive/soft404": "The snapshot shows a not-found, challenge or parked page",
-    "archive/uncited_available": "No snapshot is cited, but a good capture exists",
-    "archive/uncited_none": "No snapshot is cited and none exists",
-    "live/moved": "The original moved permanently",
-    "live/parked": "The original's domain is parked or usurped",
-    "live/drift": "The original no longer shows the cited work",
+CITATION_RULES = {
     "citation/missing": "Cited in the text but missing from the reference list",
     "citation/duplicate": "Defined more than once in the reference list",
 }
+RULE_TEXT = {f"{'archive' if isinstance(s, ArchiveState) else 'live'}/{s.value}": s.summary
+             for s in [*ArchiveState, *LiveState] if s.needs_fix} | CITATION_RULES
 
 
 def rule_id(r: Result) -> str:
-    a, lv = r.verdict.archive.state, r.verdict.live.state
-    if a in ARCHIVE_NEEDS_FIX:
-        return f"archive/{a.value}"
-    return f"live/{lv.value}"
+    state = problem_state(r)
+    return f"{'archive' if isinstance(state, ArchiveState) else 'live'}/{state.value}"
 
 
-def _level(r: Result) -> str:
-    return "error" if r.verdict.archive.state in ERRORS or r.verdict.live.state is LiveState.PARKED else "warning"
-
-
-def _location(uri: str, line: int | None) -> dict:
-    loc: dict = {"physicalLocation": {"artifactLocation": {"uri": uri or "-"}}}
+def _location(uri: str, line: int | None) -> dict[str, Any]:
+    loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri or "-"}}}
     if line:
         loc["physicalLocation"]["region"] = {"startLine": line}
     return loc
 
 
-def sarif_dict(report: Report) -> dict:
-    results = []
+def sarif_dict(report: Report) -> dict[str, Any]:
+    results: list[dict[str, Any]] = []
     for r in report.needing_attention:
         ref, v = r.reference, r.verdict
         text = f"{label(r)} {ref.url or ''}: original {v.live.state.value} ({v.live.detail}); snapshot " \
                f"{v.archive.state.value} ({v.archive.detail}). {what_to_do(r)}".strip()
         results.append({
-            "ruleId": rule_id(r), "level": _level(r), "message": {"text": text},
+            "ruleId": rule_id(r), "level": severity(r).level, "message": {"text": text},
             "locations": [_location(ref.source, ref.line)],
             "partialFingerprints": {"citecheck/v1": f"{ref.key}|{ref.url or ''}"},
             "properties": {"reference": ref.key, "live": v.live.state.value, "archive": v.archive.state.value,
@@ -68,7 +53,7 @@ def sarif_dict(report: Report) -> dict:
             results.append({"ruleId": "citation/duplicate", "level": "error",
                             "message": {"text": f"[{key}] is defined more than once"},
                             "locations": [_location(c.source, None)]})
-    used = sorted({res["ruleId"] for res in results})
+    used = sorted({str(res["ruleId"]) for res in results})
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

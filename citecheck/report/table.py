@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ..model import Report
 from . import Formatter, register
-from .common import ARCHIVE_STYLE, LIVE_STYLE, crosscheck_lines, history_words, label, what_to_do
+from .common import TONE_STYLE, crosscheck_lines, history_words, label, what_to_do
 
 
 def render(report: Report, *, color: bool = False, width: int = 120) -> str:
@@ -25,14 +25,14 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
     for r in report.results:
         v = r.verdict
         ref_cell = Text(label(r), style="bold red" if v.attention else "")
-        live = Text(v.live.state.value, style=LIVE_STYLE[v.live.state])
+        live = Text(v.live.state.value, style=TONE_STYLE[v.live.state.tone])
         if v.live.detail and v.live.state.value not in ("none",):
             live.append(f"\n{v.live.detail}", style="dim")
         if history_words(r):
             live.append(f"\n{history_words(r)}", style="yellow")
         if r.reference.url:
             live.append(f"\n{r.reference.url}", style="dim")
-        arch = Text(v.archive.state.value, style=ARCHIVE_STYLE[v.archive.state])
+        arch = Text(v.archive.state.value, style=TONE_STYLE[v.archive.state.tone])
         if v.archive.detail and v.archive.state.value not in ("none",):
             arch.append(f"\n{v.archive.detail}", style="dim")
         todo = Text(what_to_do(r) or "—", style="" if v.attention else "dim")

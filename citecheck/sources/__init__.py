@@ -5,12 +5,13 @@ A parser is registered with :func:`register`; the CLI's ``--input-format`` choic
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..errors import InputError
 from ..model import Reference
+from ..registry import Registry
 
 
 @dataclass(frozen=True)
@@ -22,36 +23,28 @@ class Parser:
     sniff: Callable[[str], float]  # confidence 0..1 that text is in this format
 
 
-PARSERS: dict[str, Parser] = {}
+PARSERS: Registry[Parser] = Registry(__name__, __path__)
 
 
 def register(parser: Parser) -> Parser:
-    PARSERS[parser.name] = parser
-    return parser
+    return PARSERS.register(parser.name, parser)
 
 
 def format_names() -> list[str]:
-    _load()
-    return sorted(PARSERS)
-
-
-def _load() -> None:
-    # importing the modules registers their parsers
-    from . import bibtex, csljson, html, labelled, plaintext, tagged, wikitext  # noqa: F401
+    return sorted(PARSERS.names())
 
 
 def choose_parser(text: str, filename: str | None, requested: str | None = None) -> Parser:
-    _load()
     if requested:
-        if requested not in PARSERS:
-            raise InputError(f"unknown input format {requested!r} (choose from {', '.join(sorted(PARSERS))})")
-        return PARSERS[requested]
+        chosen = PARSERS.get(requested)
+        if chosen is None:
+            raise InputError(f"unknown input format {requested!r} (choose from {', '.join(format_names())})")
+        return chosen
     suffix = Path(filename).suffix.lower() if filename and filename != "-" else ""
     by_ext = [p for p in PARSERS.values() if suffix and suffix in p.extensions]
     if len(by_ext) == 1 and by_ext[0].sniff(text) > 0.1:
         return by_ext[0]
-    scored = sorted(((p.sniff(text), p.name) for p in PARSERS.values()), reverse=True)
-    return PARSERS[scored[0][1]]
+    return max(PARSERS.values(), key=lambda p: (p.sniff(text), p.name))
 
 
 def decode(data: bytes, name: str) -> str:

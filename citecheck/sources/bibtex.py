@@ -3,6 +3,7 @@ eprint + eprinttype (arXiv, hdl, JSTOR, PubMed, Google Books) and doi turned int
 LaTeX markup in titles."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import bibtexparser
@@ -32,7 +33,7 @@ def latex_to_text(value: str) -> str:
     """Titles as a reader sees them: accents composed, markup commands dropped, braces gone."""
     import unicodedata
 
-    def accent(m: re.Match) -> str:
+    def accent(m: re.Match[str]) -> str:
         return unicodedata.normalize("NFC", m.group(2) + _LATEX_ACCENTS[m.group(1)])
 
     v = re.sub(r"\\([`'^\"~=.cvuHk])\s*\{?\s*([A-Za-z])\s*\}?", accent, value)
@@ -58,7 +59,7 @@ def entry_urls(fields: dict[str, str]) -> list[str]:
             urls += _field_urls(fields[name])
     doi = fields.get("doi", "").strip()
     if doi:
-        urls.append(doi if doi.lower().startswith("http") else EPRINT_URLS["doi"].format(re.sub(r"^doi:\s*", "", doi, flags=re.I)))
+        urls.append(doi if doi.lower().startswith("http") else EPRINT_URLS["doi"].format(re.sub(r"^doi:\s*", "", doi, flags=re.IGNORECASE)))
     eprint, kind = fields.get("eprint", "").strip(), fields.get("eprinttype", fields.get("archiveprefix", "")).strip().lower()
     if eprint:
         if eprint.lower().startswith("http"):
@@ -68,19 +69,19 @@ def entry_urls(fields: dict[str, str]) -> list[str]:
     return list(unique(urls))
 
 
-def _access_date(fields: dict[str, str]):
+def _access_date(fields: dict[str, str]) -> dt.date | None:
     for name in ("urldate", "accessed", "access-date", "lastchecked"):
         if fields.get(name):
             d = parse_date(fields[name]) or parse_date(fields[name].replace(".", "-"))
             if d:
                 return d
     note = fields.get("note", "")
-    m = re.search(r"(?:accessed|retrieved|visited)[:\s]*([^.;,}]+\d{4}[^.;}]*)", note, re.I)
+    m = re.search(r"(?:accessed|retrieved|visited)[:\s]*([^.;,}]+\d{4}[^.;}]*)", note, re.IGNORECASE)
     return parse_date(m.group(1)) if m else None
 
 
 def parse_bibtex(text: str, source: str, line_offset: int = 0) -> list[Reference]:
-    library = bibtexparser.parse_string(text)
+    library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]  # (not in its __all__)
     refs = []
     for entry in library.entries:
         fields = {k.lower(): str(f.value) for k, f in entry.fields_dict.items()}
@@ -94,7 +95,7 @@ def parse_bibtex(text: str, source: str, line_offset: int = 0) -> list[Reference
 
 
 def _sniff(text: str) -> float:
-    return 0.9 if re.search(r"^\s*@[A-Za-z]+\s*[{(]", text, re.M) else 0.0
+    return 0.9 if re.search(r"^\s*@[A-Za-z]+\s*[{(]", text, re.MULTILINE) else 0.0
 
 
 register(Parser("bibtex", "BibTeX / BibLaTeX", (".bib", ".bibtex", ".biblatex"), parse_bibtex, _sniff))

@@ -7,7 +7,7 @@ import re
 from ..archives import parse_archive_link
 from ..dates import find_access_date, find_year
 from ..model import Reference
-from ..urls import absolute, extract_urls
+from ..urls import UrlSpan, absolute, extract_urls
 
 # Opening quote -> closing quotes that may end a quoted title.
 _QUOTES = {"‘": "’", "“": "”", "«": "»", "„": "“”", '"': '"', "「": "」", "『": "』", "《": "》"}
@@ -79,7 +79,7 @@ def unique(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def without_spans(text: str, spans) -> str:
+def without_spans(text: str, spans: list[UrlSpan]) -> str:
     """``text`` with the URLs cut out, so dates and years are not read from inside them."""
     out, pos = [], 0
     for sp in spans:

@@ -12,7 +12,7 @@ from . import Parser, register
 from .common import make_reference, unique
 
 
-def _date(value) -> dt.date | None:
+def _date(value: object) -> dt.date | None:
     if not isinstance(value, dict):
         return None
     parts = value.get("date-parts") or []
@@ -43,7 +43,7 @@ def _item_line(text: str, item_id: str | None, fallback: int) -> int:
 def parse_csljson(text: str, source: str) -> list[Reference]:
     try:
         data = json.loads(text)
-    except ValueError as e:
+    except json.JSONDecodeError as e:
         raise InputError(f"{source}: not valid CSL-JSON ({e.msg} at line {e.lineno})") from None
     items = data.get("items", data.get("references", [])) if isinstance(data, dict) else data
     if not isinstance(items, list):

@@ -2,7 +2,9 @@
 heading) and Robust Links (``data-originalurl``, ``data-versionurl``, ``data-versiondate``)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from ..dates import parse_date
@@ -11,54 +13,61 @@ from . import Parser, register
 from .common import make_reference, unique
 
 
-class _Lists(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.lists: list[list[dict]] = []  # each <ol>/<ul>: items {line, text, urls, date}
-        self.stack: list[list[dict]] = []
-        self.item: dict | None = None
-        self.items_open: list[dict] = []
+@dataclass
+class _Item:
+    line: int
+    text: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    date: dt.date | None = None
 
-    def handle_starttag(self, tag, attrs):
+
+class _Lists(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lists: list[list[_Item]] = []  # each <ol>/<ul>, as it closes
+        self.stack: list[list[_Item]] = []
+        self.items_open: list[_Item] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: (v or "") for k, v in attrs}
         if tag in ("ol", "ul"):
             self.stack.append([])
         elif tag == "li" and self.stack:
-            item = {"line": self.getpos()[0], "text": [], "urls": [], "date": None}
+            item = _Item(self.getpos()[0])
             self.stack[-1].append(item)
             self.items_open.append(item)
         elif tag == "a" and self.items_open:
             item = self.items_open[-1]
             for name in ("data-originalurl", "href", "data-versionurl"):
                 if a.get(name, "").strip().lower().startswith(("http://", "https://", "//")):
-                    item["urls"].append(a[name].strip())
+                    item.urls.append(a[name].strip())
             if a.get("data-versiondate"):
-                item["date"] = item["date"] or parse_date(a["data-versiondate"])
+                item.date = item.date or parse_date(a["data-versiondate"])
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag == "li" and self.items_open:
             self.items_open.pop()
         elif tag in ("ol", "ul") and self.stack:
             self.lists.append(self.stack.pop())
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self.items_open:
-            self.items_open[-1]["text"].append(data)
+            self.items_open[-1].text.append(data)
 
 
 def parse_html(text: str, source: str) -> list[Reference]:
     p = _Lists()
     p.feed(text)
     p.close()
-    linked = [lst for lst in p.lists if any(i["urls"] for i in lst)]
+    linked = [lst for lst in p.lists if any(i.urls for i in lst)]
     if not linked:
         return []
-    chosen = max(linked, key=lambda lst: (sum(1 for i in lst if i["urls"]), p.lists.index(lst)))
+    chosen = max(linked, key=lambda lst: (sum(1 for i in lst if i.urls), p.lists.index(lst)))
     refs = []
     for n, item in enumerate(chosen, 1):
-        raw = re.sub(r"\s+", " ", "".join(item["text"])).strip()
-        refs.append(make_reference(number=n, raw=raw, line=item["line"], source=source,
-                                   urls=tuple(unique(item["urls"])), access_date=item["date"], scan_text=False,
+        raw = re.sub(r"\s+", " ", "".join(item.text)).strip()
+        refs.append(make_reference(number=n, raw=raw, line=item.line, source=source,
+                                   urls=tuple(unique(item.urls)), access_date=item.date, scan_text=False,
                                    title=None))
     return refs
 

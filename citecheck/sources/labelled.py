@@ -4,7 +4,7 @@ Also the Markdown and reST parsers, which combine these with numbered lists and 
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model import Reference
 from . import Parser, register
@@ -15,10 +15,10 @@ MD_FOOTNOTE = re.compile(r"^\[\^(?P<label>[^\]\s]+)\]:[ \t]*(?P<rest>.*)$")
 MD_LINKDEF = re.compile(r"""^[ ]{0,3}\[(?P<label>[^\]^][^\]]*)\]:[ \t]*<?(?P<rest>(?:https?:)?//\S+?)>?(?:[ \t]+["'(].*["')])?[ \t]*$""")
 RST_NOTE = re.compile(r"^\.\.[ \t]+\[(?P<label>#?[^\]]*)\][ \t]*(?P<rest>.*)$")
 RST_TARGET = re.compile(r"^\.\.[ \t]+_(?P<label>[^:]+):[ \t]*(?P<rest>(?:https?:)?//\S+)[ \t]*$")
-_FENCE = re.compile(r"^(```+|~~~+)[ \t]*(?P<lang>[\w+-]*)[^\n]*\n(?P<body>.*?)^\1[ \t]*$", re.M | re.S)
+_FENCE = re.compile(r"^(```+|~~~+)[ \t]*(?P<lang>[\w+-]*)[^\n]*\n(?P<body>.*?)^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
-def labelled_entries(text: str, start: re.Pattern) -> Iterator[tuple[str, int, str]]:
+def labelled_entries(text: str, start: re.Pattern[str]) -> Iterator[tuple[str, int, str]]:
     """(label, line, text) for each entry starting with ``start``; indented lines continue an entry."""
     label = None
     first = 0
@@ -47,7 +47,7 @@ def _numbered_key(label: str) -> int | None:
     return int(label) if label.isdigit() else None
 
 
-def notes_to_references(text: str, source: str, *patterns: tuple[re.Pattern, str]) -> list[Reference]:
+def notes_to_references(text: str, source: str, *patterns: tuple[re.Pattern[str], str]) -> list[Reference]:
     """References from labelled notes; each pattern comes with the prefix its keys get (Markdown footnote
     ``[^1]`` is key ``^1``, apart from a link definition ``[1]:``)."""
     refs = []
@@ -97,7 +97,7 @@ def parse_rst(text: str, source: str) -> list[Reference]:
 
 
 def _sniff_rst(text: str) -> float:
-    n = len(re.findall(r"^\.\. (?:\[[^\]]+\]|_[^:]+:|\w+::)", text, re.M)) + len(re.findall(r"^[=~^-]{4,}\s*$", text, re.M))
+    n = len(re.findall(r"^\.\. (?:\[[^\]]+\]|_[^:]+:|\w+::)", text, re.MULTILINE)) + len(re.findall(r"^[=~^-]{4,}\s*$", text, re.MULTILINE))
     return min(0.7, 0.1 * n)
 
 

@@ -21,7 +21,7 @@ _HEADING_WORDS = re.compile(
     r"примечания|список литературы|посилання|джерела|参考文献|参考资料|参考資料|脚注|出典|引用|注释|註釋|"
     r"referencias|bibliografía|références|bibliographie|quellen|literatur|einzelnachweise|riferimenti|"
     r"bibliografia|note|منابع|پانویس|tham khảo|nguồn|kaynakça|kaynaklar)",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -118,7 +118,7 @@ def _sniff_text(text: str) -> float:
 
 
 def _sniff_markdown(text: str) -> float:
-    md = len(re.findall(r"\]\((?:https?:)?//|^#{1,6} |^\[\^[^\]]+\]:|^\[[^\]]+\]:\s*\S", text, re.M))
+    md = len(re.findall(r"\]\((?:https?:)?//|^#{1,6} |^\[\^[^\]]+\]:|^\[[^\]]+\]:\s*\S", text, re.MULTILINE))
     return min(0.6, 0.05 * md + _sniff_text(text) * 0.5) if md else 0.0
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..dates import parse_date
 from ..model import Reference
@@ -13,7 +14,12 @@ _RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 _ENW_LINE = re.compile(r"^%([0-9A-Z@!#$&()*+^>~\]])\s?(.*)$")
 
 
-def _records(text: str, line_re: re.Pattern, start_tag: str | None, end_tag: str | None):
+Record = list[tuple[str, str]]
+Tags = tuple[str, ...]
+
+
+def _records(text: str, line_re: re.Pattern[str], start_tag: str | None,
+             end_tag: str | None) -> Iterator[tuple[int, Record]]:
     """Yield (first line number, [(tag, value)]) per record."""
     record: list[tuple[str, str]] = []
     first = 0
@@ -52,8 +58,11 @@ def _urls(values: list[str]) -> list[str]:
     return out
 
 
-def _reference(first: int, record, source: str, title_tags, url_tags, doi_tags, date_tags, id_tags, n: int) -> Reference:
-    get = lambda tags: [v for t, v in record if t in tags and v]  # noqa: E731
+def _reference(first: int, record: Record, source: str, title_tags: Tags, url_tags: Tags, doi_tags: Tags,
+               date_tags: Tags, id_tags: Tags, n: int) -> Reference:
+    def get(tags: Tags) -> list[str]:
+        return [v for t, v in record if t in tags and v]
+
     urls = _urls(get(url_tags))
     for doi in get(doi_tags):
         urls.append(doi if doi.lower().startswith("http") else f"https://doi.org/{doi}")
@@ -88,11 +97,11 @@ def parse_endnote(text: str, source: str) -> list[Reference]:
 
 
 def _sniff_ris(text: str) -> float:
-    return 0.9 if re.search(r"^TY  - ", text, re.M) and re.search(r"^ER  -", text, re.M) else 0.0
+    return 0.9 if re.search(r"^TY  - ", text, re.MULTILINE) and re.search(r"^ER  -", text, re.MULTILINE) else 0.0
 
 
 def _sniff_enw(text: str) -> float:
-    return 0.9 if re.search(r"^%0 ", text, re.M) and re.search(r"^%[TAU] ", text, re.M) else 0.0
+    return 0.9 if re.search(r"^%0 ", text, re.MULTILINE) and re.search(r"^%[TAU] ", text, re.MULTILINE) else 0.0
 
 
 register(Parser("ris", "RIS tagged records", (".ris",), parse_ris, _sniff_ris))

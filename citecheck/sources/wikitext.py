@@ -9,6 +9,7 @@ import html
 import re
 
 import mwparserfromhell
+from mwparserfromhell.nodes import Template
 
 from ..archives import parse_archive_link, snapshot_url
 from ..dates import parse_date
@@ -31,23 +32,23 @@ _DEAD_URL_VALUES = {"yes": "dead", "true": "dead", "y": "dead", "no": "live", "f
                     "unfit": "unfit", "usurped": "usurped", "bot: unknown": "dead"}
 
 
-def _param(template, names) -> str | None:
+def _param(template: Template, names: tuple[str, ...]) -> str | None:
     for name in names:
         if template.has(name):
             value = str(template.get(name).value)
-            value = re.sub(r"<!--.*?-->", "", value, flags=re.S).strip()
+            value = re.sub(r"<!--.*?-->", "", value, flags=re.DOTALL).strip()
             if value:
                 return value
     return None
 
 
-def _is_citation(name: str) -> bool:
+def is_citation(name: str) -> bool:
     n = name.strip().lower()
     return n.startswith(("cite", "citation", "chú thích", "cita", "cytuj", "citar", "вебкниги", "статья", "книга")) \
         or n in ("cite web", "web cite", "ref-web", "lien web", "internetquelle", "يادکرد وب", "یادکرد وب")
 
 
-def _archive_template(template) -> tuple[str | None, str | None]:
+def _archive_template(template: Template) -> tuple[str | None, str | None]:
     """{{Webarchive|url=…|date=…}} and {{Wayback|url=ORIGINAL|date=TS}} as (archive URL, its date text)."""
     name = str(template.name).strip().lower()
     if name in ("webarchive", "web archive"):
@@ -80,15 +81,16 @@ def _ref_reference(body: str, number: int, key: str, line: int, source: str) -> 
     title = access = url_status = None
     problems: list[str] = []
     for template in code.filter_templates(recursive=True):
-        if _is_citation(str(template.name)):
+        if is_citation(str(template.name)):
             url = _param(template, URL)
             archive_url = _param(template, ARCHIVE_URL)
             archive_date = _param(template, ARCHIVE_DATE)
             title = title or _param(template, TITLE)
             access = access or parse_date(_param(template, ACCESS_DATE) or "")
             status = _param(template, URL_STATUS)
-            if status is None and _param(template, DEAD_URL):
-                status = _DEAD_URL_VALUES.get(_param(template, DEAD_URL).lower())
+            dead_url = _param(template, DEAD_URL)
+            if status is None and dead_url:
+                status = _DEAD_URL_VALUES.get(dead_url.lower())
             url_status = url_status or (status.lower() if status else None)
             urls += [u for u in (url, archive_url) if u]
             problems += _cs1_problems(archive_url, archive_date)
@@ -111,7 +113,7 @@ def _ref_reference(body: str, number: int, key: str, line: int, source: str) -> 
                           problems=tuple(problems), scan_text=False)
 
 
-_REF = re.compile(r"<ref(?P<attrs>\s[^>]*?)?(?<!/)>(?P<body>.*?)</ref\s*>", re.S | re.I)
+_REF = re.compile(r"<ref(?P<attrs>\s[^>]*?)?(?<!/)>(?P<body>.*?)</ref\s*>", re.DOTALL | re.IGNORECASE)
 
 
 def parse_wikitext(text: str, source: str) -> list[Reference]:
@@ -133,7 +135,7 @@ def _sniff(text: str) -> float:
     score = 0.0
     if re.search(r"<ref[\s>]|&lt;ref[\s&]", text):
         score += 0.5
-    if re.search(r"\{\{\s*(?:cite|citation|webarchive)", text, re.I):
+    if re.search(r"\{\{\s*(?:cite|citation|webarchive)", text, re.IGNORECASE):
         score += 0.4
     return min(score, 0.95)
 

@@ -5,16 +5,16 @@ import json
 from pathlib import Path
 
 import pytest
+from samples import sample_report
 
 from citecheck.report import render
-from test_golden import sample_report
 
 SCHEMA = Path(__file__).parent.parent / "data" / "sarif-2.1.0-rtm.5.json"
 
 
 def test_sarif_validates_against_the_schema():
     jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is in the [test] extra")
-    doc = json.loads(render("sarif", sample_report()))
+    doc = json.loads(render(sample_report(), "sarif"))
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(schema).validate(doc)
     results = doc["runs"][0]["results"]
@@ -25,14 +25,14 @@ def test_sarif_validates_against_the_schema():
 
 def test_sarif_rejects_what_the_schema_forbids():
     jsonschema = pytest.importorskip("jsonschema")
-    doc = json.loads(render("sarif", sample_report()))
+    doc = json.loads(render(sample_report(), "sarif"))
     doc["runs"][0]["results"][0]["level"] = "catastrophic"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft4Validator(json.loads(SCHEMA.read_text())).validate(doc)
 
 
 def test_github_annotations():
-    lines = render("github", sample_report()).splitlines()
+    lines = render(sample_report(), "github").splitlines()
     annotations = [line for line in lines if line.startswith("::")]
     assert len(annotations) == 2
     assert annotations[0].startswith("::error file=refs.txt,line=5,title=citecheck [2]%3A archive/captured_error::")

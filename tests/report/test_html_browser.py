@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from samples import sample_report
 
 from citecheck.report import render
-from test_golden import sample_report
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser", shutil.which("chromium") or "")
                  if p and Path(p).exists()), None)
@@ -22,11 +22,11 @@ def page(tmp_path):
         pytest.skip("Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the [test] extra")
     html_file = tmp_path / "report.html"
-    html_file.write_text(render("html", sample_report()), encoding="utf-8")
+    html_file.write_text(render(sample_report(), "html"), encoding="utf-8")
     with sync_api.sync_playwright() as p:
         try:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        except Exception as exc:  # noqa: BLE001 - an environment that cannot start a browser
+        except Exception as exc:
             pytest.skip(f"Chromium at {CHROMIUM} could not start: {str(exc).splitlines()[0]}")
         pg = browser.new_page(viewport={"width": 1280, "height": 900})
         pg.goto(html_file.as_uri())

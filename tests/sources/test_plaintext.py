@@ -16,7 +16,7 @@ def test_seed_list(fixtures_dir):
     assert first.title.startswith("Information and Expression in a Digital Age")
     assert refs[3].url == "https://www.brif.kz/blog/?p=3304"  # the query belongs to the original
     assert refs[7].url == "http://eprints.gla.ac.uk/108973/"
-    assert all(r.archive_link and r.archive_link.is_wayback for r in refs)
+    assert all(r.archive_link and r.archive_link.service == "wayback" for r in refs)
     assert [r.line for r in refs][:3] == [3, 5, 7]
 
 

@@ -1,34 +1,43 @@
-"""The archive probe with MockTransport: Memento rules, nearest captures, family pauses, batched look-ups."""
+"""The Wayback probe with MockTransport on a virtual clock: Memento rules, nearest captures, family pauses,
+batched look-ups."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import urllib.parse
 from dataclasses import replace
 
 import httpx
+from virtualtime import now, run
 
 from citecheck.archives import parse_archive_link
-from citecheck.check.http import build_client
-from citecheck.check.wayback import Wayback
+from citecheck.check.archive.base import ProbeKit
+from citecheck.check.archive.wayback import Wayback
+from citecheck.check.client import build_client
+from citecheck.check.politeness import HostGates, RetryPolicy
 from citecheck.settings import Settings
+from citecheck.vocab import ArchiveAnswer, LookupSource
 
 ORIG = "https://site.example/a"
-FAST = replace(Settings(), replay_per_min=60000, cdx_per_min=60000, availability_per_min=60000, lookup_linger=0.01,
-               wayback_pause=0.2)
+SETTINGS = replace(Settings(), use_cache=False)
+
+
+def wayback(client, settings=SETTINGS) -> Wayback:
+    return Wayback(ProbeKit(client, settings, HostGates.for_settings(settings), RetryPolicy(settings)))
 MEMENTO = {"Memento-Datetime": "Sun, 01 Jan 2023 00:00:00 GMT", "Content-Type": "text/html"}
 
 
-def observe(handler, link=f"https://web.archive.org/web/20230101000000/{ORIG}", settings=FAST):
+def observe(handler, link=f"https://web.archive.org/web/20230101000000/{ORIG}", settings=SETTINGS):
     async def go():
         async with build_client(settings, httpx.MockTransport(handler)) as client:
-            wb = Wayback(client, settings)
+            wb = wayback(client, settings)
             try:
                 return await wb.observe(parse_archive_link(link), "20230101000000"), wb
             finally:
                 wb.close()
 
-    return asyncio.run(go())
+    return run(go())
 
 
 def availability(closest_ts):
@@ -58,7 +67,7 @@ def test_exact_capture_is_read_raw():
 
 def test_captured_404_is_a_capture_not_wayback_404():
     obs, _ = observe(lambda r: httpx.Response(404, headers=MEMENTO, html="<title>Not Found</title>"))
-    assert obs.capture.status == 404 and obs.wayback_says is None
+    assert obs.capture.status == 404 and obs.answer is None
 
 
 def test_nearest_capture_confirmed_by_availability_is_not_replayed():
@@ -72,8 +81,8 @@ def test_nearest_capture_confirmed_by_availability_is_not_replayed():
                                             "X-Archive-Redirect-Reason": "found capture at 20230105000000"})
 
     obs, wb = observe(handler)
-    assert obs.capture.timestamp == "20230105000000" and obs.wayback_says == "closest"
-    assert len(replays) == 1 and wb.stats.requests["availability"] == 1
+    assert obs.capture.timestamp == "20230105000000" and obs.answer is ArchiveAnswer.CLOSEST
+    assert len(replays) == 1 and wb.counts.requests["availability"] == 1
 
 
 def test_nearest_capture_not_confirmed_is_followed():
@@ -90,24 +99,56 @@ def test_nearest_capture_not_confirmed_is_followed():
 
 def test_never_archived_and_excluded():
     obs, _ = observe(lambda r: httpx.Response(404, html="<p>Hrm. The Wayback Machine has not archived that URL.</p>"))
-    assert obs.wayback_says == "notarchived" and obs.capture is None
+    assert obs.answer is ArchiveAnswer.NOT_ARCHIVED and obs.capture is None
     obs, _ = observe(lambda r: httpx.Response(200, html="<p>Sorry. This URL has been excluded from the Wayback Machine.</p>"))
-    assert obs.wayback_says == "excluded"
+    assert obs.answer is ArchiveAnswer.EXCLUDED
 
 
-def test_live_429_pauses_the_family_then_succeeds_but_archived_429_is_a_capture():
+def test_live_429_pauses_the_family_a_minute_then_succeeds_but_archived_429_is_a_capture():
     calls = []
 
     def handler(request):
-        calls.append(1)
+        calls.append(now())
         if len(calls) == 1:
             return httpx.Response(429, html="<h1>429 Too Many Requests</h1>")
         return httpx.Response(200, headers=MEMENTO, html="<title>ok</title>")
 
     obs, wb = observe(handler)
-    assert obs.capture.status == 200 and wb.stats.rate_limited["replay"] == 1 and len(calls) == 2
+    assert obs.capture.status == 200 and wb.counts.rate_limited["replay"] == 1 and len(calls) == 2
+    assert calls[1] - calls[0] >= SETTINGS.wayback_pause >= 60
     obs, wb = observe(lambda r: httpx.Response(429, headers=MEMENTO))
-    assert obs.capture.status == 429 and wb.stats.rate_limited["replay"] == 0
+    assert obs.capture.status == 429 and wb.counts.rate_limited["replay"] == 0
+
+
+def test_a_429_that_does_not_stop_ends_as_rate_limited_after_three_pauses():
+    calls = []
+
+    def handler(request):
+        calls.append(now())
+        return httpx.Response(429)
+
+    obs, _wb = observe(handler)
+    assert obs.answer is ArchiveAnswer.RATE_LIMITED and len(calls) == 3
+    assert all(b - a >= SETTINGS.wayback_pause for a, b in itertools.pairwise(calls))
+
+
+def test_replays_keep_to_the_family_pace():
+    calls = []
+
+    def handler(request):
+        calls.append(now())
+        return httpx.Response(200, headers=MEMENTO, html="<title>ok</title>")
+
+    async def go():
+        async with build_client(SETTINGS, httpx.MockTransport(handler)) as client:
+            wb = wayback(client)
+            links = [parse_archive_link(f"https://web.archive.org/web/20230101000000/{ORIG}/{i}") for i in range(20)]
+            await asyncio.gather(*(wb.observe(link, "20230101000000") for link in links))
+            wb.close()
+
+    run(go())
+    gaps = [b - a for a, b in itertools.pairwise(calls)]
+    assert min(gaps) >= 60 / SETTINGS.replay_per_min - 1e-9
 
 
 def test_lookups_are_batched_into_one_availability_post():
@@ -119,13 +160,13 @@ def test_lookups_are_batched_into_one_availability_post():
         return availability("20200101000000")(request)
 
     async def go():
-        async with build_client(FAST, httpx.MockTransport(handler)) as client:
-            wb = Wayback(client, FAST)
+        async with build_client(SETTINGS, httpx.MockTransport(handler)) as client:
+            wb = wayback(client)
             results = await asyncio.gather(*(wb.closest_good(f"https://s.example/{i}", "2020") for i in range(7)))
             wb.close()
             return results
 
-    results = asyncio.run(go())
+    results = run(go())
     assert len(posts) == 1 and len(posts[0].content.decode().splitlines()) == 7
     assert all(r.capture and r.capture.timestamp == "20200101000000" for r in results)
 
@@ -140,11 +181,25 @@ def test_empty_answer_for_uncited_is_confirmed_with_cdx():
                                                        ["20190101000000", q["url"][0], "200"]]))
 
     async def go():
-        async with build_client(FAST, httpx.MockTransport(handler)) as client:
-            wb = Wayback(client, FAST)
+        async with build_client(SETTINGS, httpx.MockTransport(handler)) as client:
+            wb = wayback(client)
             r = await wb.closest_good("https://s.example/x", "2019", confirm_empty=True)
             wb.close()
             return r
 
-    r = asyncio.run(go())
-    assert r.source == "cdx" and r.capture.timestamp == "20190101000000"
+    r = run(go())
+    assert r.source is LookupSource.CDX and r.capture.timestamp == "20190101000000"
+
+
+def test_a_5xx_from_the_archive_is_retried_but_a_captured_5xx_is_not():
+    calls = []
+
+    def handler(request):
+        calls.append(1)
+        return httpx.Response(503) if len(calls) == 1 else httpx.Response(200, headers=MEMENTO, html="<title>x</title>")
+
+    obs, _ = observe(handler)
+    assert obs.capture.status == 200 and len(calls) == 2
+    calls.clear()
+    obs, _ = observe(lambda r: calls.append(1) or httpx.Response(503, headers=MEMENTO))
+    assert obs.capture.status == 503 and len(calls) == 1

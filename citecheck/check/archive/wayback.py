@@ -1,6 +1,6 @@
-"""The archive probe: replays of cited snapshots, and look-ups of the closest good capture.
+"""The Wayback Machine's probe: replays of cited snapshots, and look-ups of the closest good capture.
 
-One :class:`Wayback` per process holds one pacer per endpoint family (replay; CDX + timemap; availability),
+One :class:`Wayback` per run holds one pacer per endpoint family (replay; CDX + timemap; availability),
 each just under the Internet Archive's published limit. A Wayback 429 (which carries no Retry-After) pauses
 its whole family for at least a minute, so a run never keeps sending into 429s.
 """
@@ -11,21 +11,23 @@ import email.utils
 import json
 import urllib.parse
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-import httpx
+from ...archives import WAYBACK_HOSTS, parse_replay_location, replay_url, snapshot_url
+from ...model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
+from ...urls import is_login, is_root, same_resource, url_key
+from ...vocab import WAYBACK, ArchiveAnswer, LookupSource, PageSignal
+from ..fetch import fetch
+from ..politeness import Attempts, Pacer
+from .base import ProbeKit, register
 
-from ..archives import WAYBACK_HOSTS, is_login, is_root, parse_replay_location, same_resource, replay_url, snapshot_url, url_key
-from ..model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
-from ..settings import Settings
-from .http import Pacer, backoff, fetch
-
-CONNECTION_ERRORS = frozenset({"dns", "refused", "connect", "unreachable", "tls", "proxy"})
+FAMILIES = ("replay", "cdx", "availability")
 
 
 @dataclass
 class WaybackStats:
-    requests: dict[str, int] = field(default_factory=lambda: {"replay": 0, "cdx": 0, "availability": 0})
-    rate_limited: dict[str, int] = field(default_factory=lambda: {"replay": 0, "cdx": 0, "availability": 0})
+    requests: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FAMILIES, 0))
+    rate_limited: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FAMILIES, 0))
 
 
 def memento_timestamp(f: Fetch) -> str | None:
@@ -45,20 +47,21 @@ def is_wayback_429(f: Fetch) -> bool:
 
 
 class Wayback:
-    def __init__(self, client: httpx.AsyncClient, settings: Settings):
-        self.client = client
-        self.settings = settings
+    def __init__(self, kit: ProbeKit):
+        settings = self.settings = kit.settings
+        self.client = kit.client
+        self.policy = kit.policy
         self.pacers = {
             "replay": Pacer(settings.replay_per_min),
             "cdx": Pacer(settings.cdx_per_min),
             "availability": Pacer(settings.availability_per_min),
         }
         self.semaphore = asyncio.Semaphore(settings.wayback_concurrency)
-        self.stats = WaybackStats()
+        self.counts = WaybackStats()
         self._pending: list[tuple[str, str, bool, asyncio.Future[LookupResult]]] = []
         self._lookups: dict[tuple[str, str, bool], asyncio.Future[LookupResult]] = {}
-        self._flusher: asyncio.Task | None = None
-        self._confirmations: list[asyncio.Task] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._confirmations: list[asyncio.Task[None]] = []
         self._confirm_stop = asyncio.Event()
 
     # --- requests under the family limits ------------------------------------------------------------
@@ -66,29 +69,33 @@ class Wayback:
     async def request(self, family: str, method: str, url: str, *, content: bytes | None = None,
                       headers: dict[str, str] | None = None, keep_body: bool = False) -> Fetch:
         pacer = self.pacers[family]
-        attempts = 0
+        attempts = Attempts()
         limited = 0
         while True:
             await pacer.wait()
             async with self.semaphore:
                 f = await fetch(self.client, method, url, self.settings, follow_redirects=False,
                                 content=content, headers=headers, keep_body=keep_body)
-            attempts += 1
-            self.stats.requests[family] += 1
+            self.counts.requests[family] += 1
             if is_wayback_429(f):
-                self.stats.rate_limited[family] += 1
+                self.counts.rate_limited[family] += 1
                 limited += 1
                 pacer.pause(self.settings.wayback_pause)
                 if limited <= 2:
                     continue  # wait out the pause, then try again
                 return f
-            transient = f.error in ("timeout", "reset", "empty", "protocol") or (
-                f.status in (500, 502, 503, 504) and f.header("memento-datetime") is None
-            )
-            if transient and attempts <= self.settings.retries:
-                await asyncio.sleep(backoff(attempts - 1))
-                continue
-            return f
+            if f.header("memento-datetime") is not None:
+                return f  # a capture is what it is, whatever its status
+            retrying = self.policy.next(f, attempts)
+            if retrying is None:
+                return f
+            await asyncio.sleep(retrying.delay)
+
+    def can_replay(self, link: ArchiveLink) -> bool:
+        return bool(link.original)  # a link that names no URL cannot be replayed; the rules say so
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        return {"requests": dict(self.counts.requests), "rate_limited": dict(self.counts.rate_limited)}
 
     def close(self) -> None:
         """Stop background look-up work (the run is over) and release anyone still waiting on it."""
@@ -118,15 +125,16 @@ class Wayback:
 
     async def _interpret(self, link: ArchiveLink, target_ts: str, f: Fetch, hops_left: int) -> SnapshotObservation:
         if f.error:
-            return SnapshotObservation(link=link, fetch=f, wayback_says="unreachable" if f.error in CONNECTION_ERRORS else "error")
+            answer = ArchiveAnswer.UNREACHABLE if f.error.connection else ArchiveAnswer.ERROR
+            return SnapshotObservation(link=link, fetch=f, answer=answer)
         if is_wayback_429(f):
-            return SnapshotObservation(link=link, fetch=f, wayback_says="ratelimited")
+            return SnapshotObservation(link=link, fetch=f, answer=ArchiveAnswer.RATE_LIMITED)
         memento = memento_timestamp(f)
         location = f.header("location")
         if memento:
             capture = Capture(memento, f.status, snapshot_url(link.original or "", memento))
             if f.status and 300 <= f.status < 400 and location and hops_left > 0:
-                target_ts, _, target_original = parse_replay_location(urllib.parse.urljoin(f.final_url or f.url, location))
+                target, _, target_original = parse_replay_location(urllib.parse.urljoin(f.final_url or f.url, location))
                 if not target_original or is_root(target_original) or is_login(target_original) or same_resource(
                         target_original, link.original or ""):
                     # a bounce to a home or login page says enough; one to the same URL (http -> https) is
@@ -134,8 +142,8 @@ class Wayback:
                     return SnapshotObservation(link=link, fetch=f, capture=capture)
                 nxt = await self.request("replay", "GET", self._on_base(urllib.parse.urljoin(f.final_url or f.url, location)))
                 followed = await self._interpret(
-                    ArchiveLink(url=nxt.url, service="wayback", original=target_original, timestamp=target_ts),
-                    target_ts or memento, nxt, hops_left - 1)
+                    ArchiveLink(url=nxt.url, service=WAYBACK, original=target_original, timestamp=target),
+                    target or memento, nxt, hops_left - 1)
                 return SnapshotObservation(link=link, fetch=f, capture=capture, landing=followed)
             return SnapshotObservation(link=link, fetch=f, capture=capture)
         if f.status is not None and 300 <= f.status < 400 and location:
@@ -145,27 +153,27 @@ class Wayback:
                 known = await self.closest_good(link.original or "", link.timestamp or target_ts)
                 if known.capture and known.capture.timestamp == near_ts:
                     # the nearest capture is a good one: no need to spend a replay on it
-                    return SnapshotObservation(link=link, fetch=f, wayback_says="closest",
+                    return SnapshotObservation(link=link, fetch=f, answer=ArchiveAnswer.CLOSEST,
                                                capture=Capture(near_ts, known.capture.status or 200,
                                                                snapshot_url(link.original or "", near_ts)))
                 nxt = await self.request("replay", "GET", self._on_base(urllib.parse.urljoin(f.url, location)))
                 landed = await self._interpret(link, target_ts, nxt, hops_left - 1)
                 return SnapshotObservation(link=link, fetch=landed.fetch, capture=landed.capture,
                                            landing=landed.landing,
-                                           wayback_says=landed.wayback_says or "closest")
-            return SnapshotObservation(link=link, fetch=f, wayback_says="closest")
-        markers = f.page.markers
-        if "wayback_excluded" in markers or "wayback_blocked_site" in markers or (
+                                           answer=landed.answer or ArchiveAnswer.CLOSEST)
+            return SnapshotObservation(link=link, fetch=f, answer=ArchiveAnswer.CLOSEST)
+        signals = f.page.signals
+        if PageSignal.WAYBACK_EXCLUDED in signals or PageSignal.WAYBACK_BLOCKED_SITE in signals or (
             f.status == 403 and "blocked site" in (f.header("x-archive-wayback-runtime-error") or "").lower()
         ):
-            return SnapshotObservation(link=link, fetch=f, wayback_says="excluded")
+            return SnapshotObservation(link=link, fetch=f, answer=ArchiveAnswer.EXCLUDED)
         if f.status == 404:
-            return SnapshotObservation(link=link, fetch=f, wayback_says="notarchived")
+            return SnapshotObservation(link=link, fetch=f, answer=ArchiveAnswer.NOT_ARCHIVED)
         if f.status is not None and 200 <= f.status < 300:
             # a replay without Memento-Datetime that still looks like a page: trust the URL's timestamp
             ts = link.timestamp or target_ts
             return SnapshotObservation(link=link, fetch=f, capture=Capture(ts, f.status, link.url))
-        return SnapshotObservation(link=link, fetch=f, wayback_says="error")
+        return SnapshotObservation(link=link, fetch=f, answer=ArchiveAnswer.ERROR)
 
     # --- look-ups: the closest good capture -------------------------------------------------------------
 
@@ -193,10 +201,10 @@ class Wayback:
             del self._pending[: len(batch)]
             try:
                 results = await self._availability_batch([(u, ts) for u, ts, _, _ in batch])
-            except Exception as exc:  # noqa: BLE001 - a failed batch must not strand its waiters
-                results = [LookupResult(url=u, target=ts, source="availability", error=str(exc)[:200])
+            except Exception as exc:
+                results = [LookupResult(url=u, target=ts, source=LookupSource.AVAILABILITY, error=str(exc)[:200])
                            for u, ts, _, _ in batch]
-            for (url, ts, confirm, fut), result in zip(batch, results):
+            for (url, ts, confirm, fut), result in zip(batch, results, strict=True):
                 if confirm and result.capture is None:
                     # confirmations run at the CDX pace; later batches need not wait for them
                     self._confirmations.append(asyncio.ensure_future(self._confirm(url, ts, result, fut)))
@@ -209,7 +217,7 @@ class Wayback:
         self._confirm_stop.set()
 
     async def _confirm(self, url: str, ts: str, first: LookupResult, fut: asyncio.Future[LookupResult]) -> None:
-        unconfirmed = replace(first, source="availability, not confirmed by CDX")
+        unconfirmed = replace(first, source=LookupSource.UNCONFIRMED)
         try:
             if self._confirm_stop.is_set():
                 result = unconfirmed
@@ -223,8 +231,8 @@ class Wayback:
                 else:
                     cdx.cancel()
                     result = unconfirmed
-        except Exception as exc:  # noqa: BLE001
-            result = LookupResult(url=url, target=ts, source="cdx", error=str(exc)[:200])
+        except Exception as exc:
+            result = LookupResult(url=url, target=ts, source=LookupSource.CDX, error=str(exc)[:200])
         if result.error and first.error is None:
             result = first  # CDX failed; the availability answer is the best we have
         if not fut.done():
@@ -250,14 +258,14 @@ class Wayback:
         f, data = await self.api("cdx", "GET", f"{self.settings.wayback_base}/cdx/search/cdx?{query}")
         if f.status == 403:
             # "Blocked Site Error": the archive will not hold this URL, so there is no capture to find
-            return LookupResult(url=url, target=ts, source="cdx")
+            return LookupResult(url=url, target=ts, source=LookupSource.CDX)
         if f.error or f.status != 200 or not isinstance(data, list):
-            return LookupResult(url=url, target=ts, source="cdx", error=f.error or f"HTTP {f.status}")
+            return LookupResult(url=url, target=ts, source=LookupSource.CDX, error=str(f.error or f"HTTP {f.status}"))
         rows = [r for r in data[1:] if isinstance(r, list) and r]
         if not rows:
-            return LookupResult(url=url, target=ts, source="cdx")
+            return LookupResult(url=url, target=ts, source=LookupSource.CDX)
         stamp, original = rows[0][0], rows[0][1] if len(rows[0]) > 1 else url
-        return LookupResult(url=url, target=ts, source="cdx", capture=Capture(stamp, 200, snapshot_url(original, stamp)))
+        return LookupResult(url=url, target=ts, source=LookupSource.CDX, capture=Capture(stamp, 200, snapshot_url(original, stamp)))
 
     async def api(self, family: str, method: str, url: str, *, content: bytes | None = None,
                   headers: dict[str, str] | None = None) -> tuple[Fetch, object]:
@@ -269,11 +277,11 @@ class Wayback:
             return f, None
 
 
-def _parse_availability(items: list[tuple[str, str]], f: Fetch, data) -> list[LookupResult]:
+def _parse_availability(items: list[tuple[str, str]], f: Fetch, data: object) -> list[LookupResult]:
     if f.error or f.status != 200 or not isinstance(data, dict):
-        reason = f.error or (f"HTTP {f.status}" if f.status != 200 else "unreadable answer")
-        return [LookupResult(url=u, target=ts, source="availability", error=reason) for u, ts in items]
-    by_tag: dict[str, dict] = {}
+        reason = str(f.error or (f"HTTP {f.status}" if f.status != 200 else "unreadable answer"))
+        return [LookupResult(url=u, target=ts, source=LookupSource.AVAILABILITY, error=reason) for u, ts in items]
+    by_tag: dict[str, dict[str, Any]] = {}
     for r in data.get("results", []):
         if isinstance(r, dict):
             by_tag[str(r.get("tag", ""))] = r
@@ -281,13 +289,16 @@ def _parse_availability(items: list[tuple[str, str]], f: Fetch, data) -> list[Lo
     for i, (u, ts) in enumerate(items):
         r = by_tag.get(str(i))
         if r is None:
-            out.append(LookupResult(url=u, target=ts, source="availability", error="no answer for this URL"))
+            out.append(LookupResult(url=u, target=ts, source=LookupSource.AVAILABILITY, error="no answer for this URL"))
             continue
         closest = (r.get("archived_snapshots") or {}).get("closest") or {}
         stamp = str(closest.get("timestamp") or "")
         if closest.get("available") and stamp and str(closest.get("status", "200")) == "200":
-            out.append(LookupResult(url=u, target=ts, source="availability",
+            out.append(LookupResult(url=u, target=ts, source=LookupSource.AVAILABILITY,
                                     capture=Capture(stamp, 200, snapshot_url(u, stamp))))
         else:
-            out.append(LookupResult(url=u, target=ts, source="availability"))
+            out.append(LookupResult(url=u, target=ts, source=LookupSource.AVAILABILITY))
     return out
+
+
+register(WAYBACK, Wayback)

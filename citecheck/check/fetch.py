@@ -1,0 +1,276 @@
+"""One request, done carefully: redirects recorded hop by hop, bodies read only as far as needed, every
+failure turned into data (an :class:`ErrorKind`), never an exception."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import functools
+import socket
+import time
+import urllib.parse
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
+
+import httpx
+
+from ..model import Fetch, Hop, PageFacts
+from ..settings import Settings
+from ..vocab import ErrorKind
+from .page import analyse
+
+KEPT_HEADERS = frozenset(
+    {
+        "location", "content-type", "content-length", "retry-after", "cf-mitigated", "server", "memento-datetime",
+        "link", "x-archive-redirect-reason", "x-archive-src", "x-archive-wayback-runtime-error", "proxy-status",
+        "x-squid-error", "x-simweb-error", "www-authenticate",
+    }
+)
+TEXTUAL = ("html", "xml", "text/plain", "json")
+
+Gate = Callable[[str], contextlib.AbstractAsyncContextManager[None]]
+#: Redirect targets fetched this run, shared by every request that leads there.
+Memo = dict[tuple[str, str], "asyncio.Future[Fetch]"]
+
+
+class HostUnresponsive(Exception):
+    """The host timed out again and again and never answered: further requests to it are not sent."""
+
+
+class HostUnresolved(Exception):
+    """The host's name did not resolve a moment ago: further requests to it are not sent."""
+
+
+def error_kind(exc: BaseException) -> ErrorKind:
+    """The one mapping from what went wrong in httpx, anyio or the OS to the vocabulary."""
+    text = str(exc)
+    low = text.lower()
+    if isinstance(exc, (httpx.TimeoutException, asyncio.TimeoutError, TimeoutError, HostUnresponsive)):
+        return ErrorKind.TIMEOUT
+    if isinstance(exc, HostUnresolved):
+        return ErrorKind.DNS
+    if isinstance(exc, httpx.ProxyError):
+        # a proxy's answer to CONNECT: 502 is its "cannot reach that host" (name or connection), 504 its timeout
+        if low.startswith("504"):
+            return ErrorKind.TIMEOUT
+        if low.startswith(("502", "503")):
+            return ErrorKind.UNREACHABLE
+        return ErrorKind.PROXY
+    if isinstance(exc, httpx.ConnectError):
+        cause = _root_os_error(exc)
+        if isinstance(cause, socket.gaierror):
+            return ErrorKind.DNS
+        if isinstance(cause, ConnectionRefusedError) or getattr(cause, "errno", None) == errno.ECONNREFUSED:
+            return ErrorKind.REFUSED
+        if any(s in low for s in ("name or service not known", "nodename nor servname", "getaddrinfo",
+                                  "name resolution", "no address associated", "errno -2", "errno -3", "errno -5",
+                                  "errno 8", "errno 11001")):
+            return ErrorKind.DNS
+        if "refused" in low or "errno 111" in low or "errno 61" in low:
+            return ErrorKind.REFUSED
+        if "ssl" in low or "certificate" in low:
+            return ErrorKind.TLS
+        return ErrorKind.CONNECT
+    if isinstance(exc, httpx.RemoteProtocolError):
+        if "without sending" in low or "disconnected" in low:
+            return ErrorKind.EMPTY
+        return ErrorKind.PROTOCOL
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.NetworkError)):
+        return ErrorKind.RESET
+    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL, httpx.LocalProtocolError, ValueError)):
+        return ErrorKind.INVALID_URL
+    if isinstance(exc, httpx.DecodingError):
+        return ErrorKind.PROTOCOL
+    return ErrorKind.ERROR
+
+
+def _root_os_error(exc: BaseException) -> BaseException | None:
+    """The OSError under an httpx exception (through __cause__/__context__), which names the real failure."""
+    found: BaseException | None = None
+    cur: BaseException | None = exc
+    for _ in range(10):
+        if cur is None:
+            break
+        if isinstance(cur, OSError):
+            found = cur
+            if cur.errno is not None:  # anyio wraps the real error in an errno-less "All connection attempts failed"
+                return cur
+        cur = cur.__cause__ or cur.__context__
+    return found
+
+
+def proxy_failure(status: int, headers: httpx.Headers) -> ErrorKind | None:
+    """A proxy's own error response for a plain-HTTP URL (RFC 9209 Proxy-Status, Squid), as an error kind."""
+    if status not in (502, 503, 504):
+        return None
+    ps = headers.get("proxy-status", "").lower()
+    squid = headers.get("x-squid-error", "").upper()
+    sim = headers.get("x-simweb-error", "").lower()
+    if "dns" in ps or "destination_not_found" in ps or "ERR_DNS_FAIL" in squid or sim == "dns":
+        return ErrorKind.DNS
+    if "connection_refused" in ps or "destination_unavailable" in ps or "ERR_CONNECT_FAIL" in squid:
+        return ErrorKind.REFUSED
+    if "timeout" in ps or "ERR_READ_TIMEOUT" in squid:
+        return ErrorKind.TIMEOUT
+    return None
+
+
+class _CappedDecoder:
+    """gzip/deflate decoding that never inflates more than asked: a compression bomb costs nothing."""
+
+    def __init__(self, encoding: str):
+        self.encoding = encoding.lower().strip()
+        self._z: zlib._Decompress | None
+        if self.encoding in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(zlib.MAX_WBITS | 32)
+        elif self.encoding == "deflate":
+            self._z = zlib.decompressobj()
+        else:
+            self._z = None
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        if self._z is None:
+            return data[:limit]
+        try:
+            return self._z.decompress(data, limit)
+        except zlib.error:
+            if self.encoding == "deflate":  # raw deflate without zlib header, as some servers send
+                self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+                return self._z.decompress(data, limit)
+            raise
+
+
+async def _read_capped(response: httpx.Response, cap: int, sink: bytearray) -> None:
+    """Decoded body bytes into ``sink``, at most ``cap`` of them; what arrived stays there if the read fails."""
+    if response.is_stream_consumed:
+        # an in-memory response (a test double): its content is already decoded
+        sink += response.content[:cap]
+        return
+    decoder = _CappedDecoder(response.headers.get("content-encoding", "identity"))
+    raw_seen = 0
+    async for chunk in response.aiter_raw():
+        raw_seen += len(chunk)
+        sink += decoder.feed(chunk, cap - len(sink))
+        if len(sink) >= cap or raw_seen >= cap * 16:
+            break
+
+
+def _kept(headers: httpx.Headers) -> tuple[tuple[str, str], ...]:
+    return tuple((k.lower(), v) for k, v in headers.items() if k.lower() in KEPT_HEADERS)
+
+
+@contextlib.asynccontextmanager
+async def no_gate(url: str) -> AsyncIterator[None]:
+    yield
+
+
+async def fetch(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    settings: Settings,
+    *,
+    read_body: bool = True,
+    follow_redirects: bool = True,
+    gate: Gate = no_gate,
+    headers: dict[str, str] | None = None,
+    content: bytes | None = None,
+    keep_body: bool = False,
+    memo: Memo | None = None,
+    _seen: frozenset[str] = frozenset(),
+) -> Fetch:
+    """One logical request: follows and records redirects, reads at most ``max_body_bytes`` of textual bodies.
+
+    ``keep_body`` is for API answers (JSON): the body, up to ``max_api_bytes``, is kept in ``Fetch.body``;
+    page bodies are only analysed, never kept, so memory stays flat however long the list is.
+
+    ``memo`` shares redirect targets between requests: many dead deep links bounce to one home page,
+    which is then fetched once."""
+    hops: list[Hop] = []
+    seen: set[str] = set(_seen)
+    current, verb = url, method
+    t0 = time.monotonic()
+    while True:
+        seen.add(current)
+        status: int | None = None
+        failure: ErrorKind | None = None
+        location = ctype = None
+        kept: tuple[tuple[str, str], ...] = ()
+        is_redirect = False
+        sink = bytearray()
+        cut_short: str | None = None
+        try:
+            async with gate(current):
+                async with asyncio.timeout(settings.request_timeout):
+                    request = client.build_request(verb, current, headers=headers, content=content)
+                    response = await client.send(request, stream=True)
+                    try:
+                        status = response.status_code
+                        kept = _kept(response.headers)
+                        ctype = response.headers.get("content-type")
+                        failure = proxy_failure(status, response.headers)
+                        location = response.headers.get("location")
+                        is_redirect = bool(300 <= status < 400 and location)
+                        textual = not ctype or any(t in ctype.lower() for t in TEXTUAL)
+                        if keep_body:
+                            await _read_capped(response, settings.max_api_bytes, sink)
+                        elif read_body and verb != "HEAD" and not (is_redirect and follow_redirects) and textual:
+                            await _read_capped(response, settings.max_body_bytes, sink)
+                    finally:
+                        await response.aclose()
+        except Exception as exc:
+            kind = error_kind(exc)
+            if status is None or failure or keep_body or (is_redirect and follow_redirects):
+                return Fetch(url=url, hops=tuple(hops), final_url=current, error=kind,
+                             error_detail=f"{type(exc).__name__}: {exc}"[:300] or type(exc).__name__,
+                             elapsed=time.monotonic() - t0)
+            # the answer came, its body did not come whole (a trickle, a short read): judge what arrived
+            cut_short = f"body cut short after {len(sink)} bytes ({kind})"
+        assert status is not None
+        if failure:
+            hops.append(Hop(verb, current, status))
+            return Fetch(url=url, hops=tuple(hops), final_url=current, error=failure,
+                         error_detail=f"proxy answered {status}", headers=kept, elapsed=time.monotonic() - t0)
+        hops.append(Hop(verb, current, status))
+        if is_redirect and follow_redirects:
+            assert location is not None
+            target = urllib.parse.urljoin(current, location)
+            if target in seen or len(seen) > settings.max_redirects:
+                return Fetch(url=url, hops=tuple(hops), status=status, final_url=target, headers=kept,
+                             error=ErrorKind.REDIRECT_LOOP,
+                             error_detail=f"redirect loop or more than {settings.max_redirects} redirects",
+                             elapsed=time.monotonic() - t0)
+            if status == 303 and verb != "HEAD":
+                verb = "GET"
+            if memo is not None:
+                rest = functools.partial(fetch, client, verb, target, settings, read_body=read_body, gate=gate,
+                                         headers=headers, memo=memo, _seen=frozenset(seen))
+                tail = await _shared_target(memo, verb, target, rest)
+                return replace(tail, url=url, hops=tuple(hops) + tail.hops, elapsed=time.monotonic() - t0)
+            current = target
+            continue
+        body = bytes(sink)
+        page = analyse(body, ctype) if body and not keep_body else PageFacts()
+        return Fetch(url=url, hops=tuple(hops), status=status, final_url=current, headers=kept, content_type=ctype,
+                     page=page, body=body if keep_body else b"", error_detail=cut_short, elapsed=time.monotonic() - t0)
+
+
+async def _shared_target(memo: Memo, verb: str, url: str, run: Callable[[], Awaitable[Fetch]]) -> Fetch:
+    """Fetch a redirect target once per run, however many links lead to it, even at the same moment.
+    A failed target is not remembered, so a retry asks again."""
+    key = (verb, url)
+    fut = memo.get(key)
+    if fut is not None:
+        return await asyncio.shield(fut)
+    fut = memo[key] = asyncio.get_running_loop().create_future()
+    try:
+        result = await run()
+    except BaseException as exc:
+        memo.pop(key, None)
+        fut.set_result(Fetch(url=url, error=ErrorKind.ERROR, error_detail=f"{type(exc).__name__}"))
+        raise
+    if result.error or (result.status or 0) >= 500:
+        memo.pop(key, None)
+    fut.set_result(result)
+    return result

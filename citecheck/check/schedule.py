@@ -1,0 +1,306 @@
+"""Scheduling a run: what to ask (each unique URL once), in what order, by how many workers, from the cache
+when it knows, and when to give up because nothing at all can be reached.
+
+The Wayback budget is the long pole, so snapshot replays are queued first and run at the replay pace while
+live checks of the originals overlap them. References that share a URL share its observation.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+import httpx
+
+from ..cache import Cache
+from ..errors import NetworkDown
+from ..model import (
+    ArchiveLink,
+    LiveObservation,
+    LookupResult,
+    Observed,
+    Reference,
+    SnapshotObservation,
+)
+from ..settings import Settings
+from ..timestamps import datetime_to_timestamp
+from ..urls import host_of, url_key
+from ..vocab import WAYBACK, ErrorKind
+from .archive import ProbeKit, Probes
+from .archive.wayback import FAMILIES
+from .client import build_client
+from .live import LiveProber
+from .politeness import HostGates, RetryPolicy
+
+Progress = Callable[[int, int], None]
+NETWORK_DOWN = ("no host could be reached, web.archive.org included: check the network connection or the proxy "
+                "settings (HTTP_PROXY/HTTPS_PROXY)")
+T = TypeVar("T")
+
+
+class Judgements(Protocol):
+    """What the checking stage asks the rules while it runs (the rules answer; check never judges)."""
+
+    def needs_lookup(self, snapshot: SnapshotObservation) -> bool:
+        """Should the closest good capture be looked up for this snapshot?"""
+
+    def suspect_drift(self, reference: Reference, live: LiveObservation,
+                      snapshot: SnapshotObservation | None) -> bool:
+        """Does the live page look like something else than the cited work (worth a sibling probe)?"""
+
+
+@dataclass(frozen=True)
+class RunStats:
+    archive: dict[str, dict[str, dict[str, int]]]  # per archive service: requests and rate limits by family
+
+    @property
+    def wayback_requests(self) -> dict[str, int]:
+        return self.archive.get(WAYBACK, {}).get("requests") or dict.fromkeys(FAMILIES, 0)
+
+    @property
+    def wayback_rate_limited(self) -> dict[str, int]:
+        return self.archive.get(WAYBACK, {}).get("rate_limited") or dict.fromkeys(FAMILIES, 0)
+
+
+def target_timestamp(ref: Reference, now: dt.datetime) -> str:
+    """The time a reference's snapshot should be near: the cited capture, else the access date, else the
+    publication year, else now."""
+    link = ref.archive_link
+    if link and link.timestamp:
+        return link.timestamp
+    if ref.access_date:
+        return datetime_to_timestamp(ref.access_date)
+    if ref.year and ref.year <= now.year:
+        return f"{ref.year}0701000000" if ref.year < now.year else datetime_to_timestamp(now)
+    return datetime_to_timestamp(now)
+
+
+def is_http(url: str | None) -> bool:
+    return bool(url) and (url or "").lower().startswith(("http://", "https://"))
+
+
+def snapshot_key(link: ArchiveLink) -> tuple[str, str]:
+    """References citing the same capture of the same page share one replay."""
+    return (url_key(link.original) if link.original else link.url, link.timestamp or "")
+
+
+def round_robin_by_host(urls: list[str]) -> list[str]:
+    """URLs reordered so that consecutive ones are on different hosts: workers spread over hosts instead of
+    queueing on one host's limit."""
+    by_host: dict[str, list[str]] = {}
+    for u in urls:
+        by_host.setdefault(host_of(u), []).append(u)
+    columns = list(by_host.values())
+    return [c[i] for i in range(max(map(len, columns), default=0)) for c in columns if i < len(c)]
+
+
+def pool(jobs: dict[Any, Callable[[], Awaitable[T]]], size: int) -> tuple[dict[Any, asyncio.Future[T]],
+                                                                           list[asyncio.Task[None]]]:
+    """Run ``jobs`` (key -> coroutine factory) with ``size`` workers, in order; returns a future per key."""
+    loop = asyncio.get_running_loop()
+    futures: dict[Any, asyncio.Future[T]] = {key: loop.create_future() for key in jobs}
+    queue = iter(jobs.items())
+
+    async def worker() -> None:
+        for key, make in queue:
+            fut = futures[key]
+            try:
+                result = await make()
+            except asyncio.CancelledError:
+                fut.cancel()
+                raise
+            except Exception as exc:
+                fut.set_exception(exc)
+            else:
+                fut.set_result(result)
+
+    return futures, [asyncio.ensure_future(worker()) for _ in range(min(size, len(jobs)))]
+
+
+class NetworkMonitor:
+    """Notices when nothing at all can be reached, so the run stops instead of calling everything dead."""
+
+    def __init__(self, threshold: int = 12):
+        self.threshold = threshold
+        self.failures = 0
+        self.answers = 0
+        self.archive_failures = 0
+        self.down = asyncio.Event()
+
+    def note(self, error: ErrorKind | None, status: int | None, archive: bool = False) -> None:
+        if status is not None and not (error and error.connection):
+            self.answers += 1
+        elif error and error.connection:
+            self.failures += 1
+            self.archive_failures += archive
+        if self.nothing_answered and self.failures >= self.threshold:
+            self.down.set()
+
+    @property
+    def nothing_answered(self) -> bool:
+        return self.answers == 0 and self.archive_failures > 0
+
+
+class _Run:
+    """One run's state: the probes, the jobs and their futures, the cache."""
+
+    def __init__(self, refs: list[Reference], settings: Settings, client: httpx.AsyncClient,
+                 judgements: Judgements, cache: Cache | None):
+        self.refs = refs
+        self.settings = settings
+        self.judgements = judgements
+        self.cache = cache
+        self.now = settings.now or dt.datetime.now(dt.UTC)
+        policy = RetryPolicy(settings)
+        gates = HostGates.for_settings(settings)
+        self.probes = Probes(ProbeKit(client, settings, gates, policy))
+        self.prober = LiveProber(client, settings, gates, policy)
+        self.monitor = NetworkMonitor()
+
+    def skipped(self, ref: Reference) -> bool:
+        return self.settings.excludes(ref.url) or bool(ref.archive_link and self.settings.excludes(ref.archive_link.url))
+
+    def replayable(self, link: ArchiveLink | None) -> bool:
+        return link is not None and self.settings.check_archive and self.probes.for_link(link).can_replay(link)
+
+    # --- one observation of each kind, from the cache when it knows ---------------------------------------
+
+    async def snapshot(self, ref: Reference) -> SnapshotObservation:
+        link = ref.archive_link
+        assert link is not None
+        target = target_timestamp(ref, self.now)
+        key = Cache.key("snapshot", link.timestamp or target, link.original or link.url)
+        cached = self.cache.get(key) if self.cache else None
+        if isinstance(cached, SnapshotObservation):
+            return cached
+        obs = await self.probes.for_link(link).observe(link, target)
+        f = obs.fetch
+        self.monitor.note(f.error if f else None, f.status if f else None, archive=True)
+        if self.cache and not (obs.answer and obs.answer.inconclusive):
+            self.cache.put(key, obs)
+        return obs
+
+    async def live(self, url: str) -> LiveObservation:
+        cached = self.cache.get(Cache.key("live", url)) if self.cache else None
+        if isinstance(cached, LiveObservation):
+            return cached
+        obs = await self.prober.check(url)
+        self.monitor.note(obs.fetch.error, obs.fetch.status)
+        return obs
+
+    async def lookup(self, url: str, ts: str, confirm: bool) -> LookupResult | None:
+        key = Cache.key("lookup", ts, str(confirm), url)
+        cached = self.cache.get(key) if self.cache else None
+        if isinstance(cached, LookupResult):
+            return cached
+        result = await self.probes.finder.closest_good(url, ts, confirm_empty=confirm)
+        if self.cache and result is not None and not result.error:
+            self.cache.put(key, result)
+        return result
+
+    # --- the plan ---------------------------------------------------------------------------------------------
+
+    async def execute(self, progress: Progress | None) -> list[Observed]:
+        settings = self.settings
+        to_check = [r for r in self.refs if not self.skipped(r)]
+        snapshot_jobs: dict[tuple[str, str], Callable[[], Awaitable[SnapshotObservation]]] = {}
+        for ref in to_check:
+            if ref.archive_link and self.replayable(ref.archive_link):
+                snapshot_jobs.setdefault(snapshot_key(ref.archive_link), functools.partial(self.snapshot, ref))
+        live_jobs: dict[str, Callable[[], Awaitable[LiveObservation]]] = {}
+        if settings.check_live:
+            for url in round_robin_by_host([r.url for r in to_check if r.url and is_http(r.url)]):
+                live_jobs.setdefault(url, functools.partial(self.live, url))
+        # a few workers per kind walk the jobs in order (snapshots at the archive's pace, originals host by
+        # host in turn), so a 10,000-reference list does not hold 20,000 waiting tasks
+        snapshots, snapshot_workers = pool(snapshot_jobs, settings.wayback_concurrency + 8)
+        lives, live_workers = pool(live_jobs, settings.concurrency * 2)
+        uncited: dict[tuple[str, str], asyncio.Future[LookupResult | None]] = {}
+        if settings.check_archive and settings.lookup_uncited:
+            for ref in to_check:
+                if ref.archive_link is None and ref.url and is_http(ref.url):
+                    key = (url_key(ref.url), target_timestamp(ref, self.now))
+                    if key not in uncited:
+                        uncited[key] = asyncio.ensure_future(self.lookup(ref.url, key[1], True))
+
+        async def one(ref: Reference) -> Observed:
+            if self.skipped(ref):
+                return Observed(ref)
+            link, snap, look = ref.archive_link, None, None
+            if link is not None and self.replayable(link):
+                snap = await snapshots[snapshot_key(link)]
+                if link.original and self.judgements.needs_lookup(snap):
+                    look = await self.lookup(link.original, target_timestamp(ref, self.now), False)
+            elif link is None and ref.url:
+                key = (url_key(ref.url), target_timestamp(ref, self.now))
+                if key in uncited:
+                    look = await uncited[key]
+            lv = await lives[ref.url] if ref.url in lives else None
+            if lv is not None and self.judgements.suspect_drift(ref, lv, snap):
+                lv = await self.prober.confirm_with_sibling(lv)
+            if lv is not None and self.cache and ref.url:
+                self.cache.put(Cache.key("live", ref.url), lv)
+            return Observed(ref, lv, snap, look)
+
+        results: list[Observed | None] = [None] * len(self.refs)
+        done = 0
+        pending = iter(enumerate(self.refs))
+
+        async def worker() -> None:
+            # a few workers walk the references in order; the requests themselves are already scheduled,
+            # so a task per reference would only cost memory on long lists
+            nonlocal done
+            for i, ref in pending:
+                results[i] = await one(ref)
+                done += 1
+                if progress:
+                    progress(done, len(self.refs))
+
+        async def close_confirmations() -> None:
+            # CDX confirmations may run on while the replays and live checks last, and a little longer
+            await asyncio.gather(*snapshot_workers, *live_workers, return_exceptions=True)
+            await asyncio.sleep(settings.confirm_grace)
+            self.probes.stop_confirming()
+
+        closer = asyncio.ensure_future(close_confirmations())
+        workers = [asyncio.ensure_future(worker()) for _ in range(min(64, len(self.refs)))]
+        work = asyncio.ensure_future(asyncio.gather(*workers))
+        down = asyncio.ensure_future(self.monitor.down.wait())
+        everything: list[asyncio.Future[Any]] = [work, down, closer, *workers, *snapshot_workers, *live_workers,
+                                                 *uncited.values()]
+        try:
+            first: list[asyncio.Future[Any]] = [work, down]
+            await asyncio.wait(first, return_when=asyncio.FIRST_COMPLETED)
+            if not work.done() or self.monitor.nothing_answered:
+                raise NetworkDown(NETWORK_DOWN)
+            work.result()
+        finally:
+            # whatever ended the run, no task is left behind to complain later
+            for t in everything:
+                t.cancel()
+            await asyncio.gather(*everything, return_exceptions=True)
+            jobs: list[asyncio.Future[Any]] = [*snapshots.values(), *lives.values()]
+            for fut in jobs:
+                if not fut.done():
+                    fut.cancel()
+            self.probes.close()
+        return [r for r in results if r is not None]
+
+
+async def observe(
+    refs: list[Reference],
+    settings: Settings,
+    *,
+    judgements: Judgements,
+    transport: httpx.AsyncBaseTransport | None = None,
+    progress: Progress | None = None,
+    cache: Cache | None = None,
+) -> tuple[list[Observed], RunStats]:
+    """Every reference's original and snapshot observed, concurrently, with one client."""
+    async with build_client(settings, transport) as client:
+        run = _Run(refs, settings, client, judgements, cache)
+        observed = await run.execute(progress)
+        return observed, RunStats(run.probes.stats())

@@ -1,0 +1,15 @@
+"""The rules: pure functions from observations to one verdict per reference, in the vocabulary of vocab.py.
+
+No I/O and no clock (``now`` comes in the settings). Each rule has a name (``live.dead.http404``,
+``archive.shifted`` …) carried in the verdict, so a human can see why and overrule it. They import nothing
+from the checking stage: what it needs to ask them while it runs is :data:`JUDGEMENTS`.
+"""
+from __future__ import annotations
+
+from .archive import classify_archive
+from .judgements import JUDGEMENTS, save_candidates
+from .live import classify_live
+from .verdict import actions_for, judge, status_claim_contradiction
+
+__all__ = ["JUDGEMENTS", "actions_for", "classify_archive", "classify_live", "judge", "save_candidates",
+           "status_claim_contradiction"]

@@ -1,0 +1,185 @@
+"""Rules for the snapshot: a snapshot observation and a look-up in, an ArchiveVerdict out."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..archives import parse_replay_location
+from ..model import (
+    ArchiveVerdict,
+    Capture,
+    LookupResult,
+    PageFacts,
+    Reference,
+    SnapshotObservation,
+)
+from ..settings import Settings
+from ..signals import is_not_found_title
+from ..timestamps import datetime_to_timestamp, distance_days, format_day
+from ..urls import is_login, is_root, same_resource
+from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, ErrorKind, PageSignal
+from .live import BLOCKING_STATUSES, DEAD_STATUSES
+
+
+def days_words(n: float) -> str:
+    if n < 1:
+        hours = round(n * 24)
+        return "under an hour" if hours == 0 else f"{hours} hour{'s' if hours != 1 else ''}"
+    d = round(n)
+    return f"{d} day{'s' if d != 1 else ''}"
+
+
+def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: LookupResult | None,
+                     settings: Settings) -> ArchiveVerdict:
+    link = ref.archive_link
+    suggestion = lookup.capture if lookup else None
+    if settings.excludes(ref.url) or (link and settings.excludes(link.url)):
+        return ArchiveVerdict(ArchiveState.UNCHECKED, "archive.skipped.excluded", "excluded by the configuration",
+                              url=link.url if link else None)
+    if link is None:
+        return _uncited(ref, lookup)
+    base = ArchiveVerdict(ArchiveState.UNCHECKED, "", url=link.url, requested_timestamp=link.timestamp)
+    if link.service == WAYBACK and not link.original:
+        return replace(base, state=ArchiveState.MISSING, rule="archive.wayback.no_original",
+                       detail="the snapshot link does not name the archived URL (truncated?)")
+    if snap is None:
+        return replace(base, rule="archive.unchecked", detail="not checked")
+    if link.service != WAYBACK:
+        return _other_archive(link.service, snap, base)
+    f = snap.fetch
+    base = replace(base, chain=f.hops if f else ())
+    answer = snap.answer
+    if answer is ArchiveAnswer.EXCLUDED:
+        return replace(base, state=ArchiveState.EXCLUDED, rule="archive.excluded",
+                       detail="the Wayback Machine excludes this URL (owner request or policy)")
+    if answer in (ArchiveAnswer.RATE_LIMITED, ArchiveAnswer.UNREACHABLE, ArchiveAnswer.ERROR) and snap.capture is None:
+        if answer is ArchiveAnswer.RATE_LIMITED:
+            detail = "the Wayback Machine kept answering 429"
+        elif answer is ArchiveAnswer.UNREACHABLE:
+            detail = "the Wayback Machine could not be reached"
+        else:
+            detail = f"the Wayback Machine answered {f.status if f else '?'}{' ' + f.error if f and f.error else ''}"
+        return replace(base, rule=f"archive.unchecked.{answer}", detail=detail)
+    if answer is ArchiveAnswer.NOT_ARCHIVED and snap.capture is None:
+        return replace(base, state=ArchiveState.MISSING, rule="archive.missing",
+                       detail="the Wayback Machine has never archived this URL" + _suggest_words(suggestion),
+                       suggestion=suggestion)
+    cap = snap.capture
+    if cap is None:
+        return replace(base, rule="archive.unchecked.unknown", detail="unexpected answer")
+    cited = link.timestamp or (datetime_to_timestamp(ref.access_date) if ref.access_date else None)
+    days = distance_days(cited, cap.timestamp) if cited else 0.0
+    base = replace(base, capture_timestamp=cap.timestamp, captured_status=cap.status, distance_days=round(days, 1),
+                   title=f.page.title if f else None)
+    status = cap.status or 0
+    if 300 <= status < 400:
+        return _captured_redirect(snap, suggestion, base, settings.window_days)
+    if status >= 400:
+        return replace(base, state=ArchiveState.CAPTURED_ERROR, rule=f"archive.captured_error.http{status}",
+                       detail=f"the capture of {format_day(cap.timestamp)} is of an HTTP {status} page"
+                              + _suggest_words(suggestion),
+                       suggestion=_better(suggestion, cap))
+    bad = bad_page(f.page if f else PageFacts())
+    if bad:
+        return replace(base, state=ArchiveState.SOFT404, rule=f"archive.soft404.{bad}",
+                       detail=f"the capture shows a {bad.replace('_', ' ')} page, not the work"
+                              + _suggest_words(suggestion),
+                       suggestion=_better(suggestion, cap))
+    if days > settings.window_days:
+        return replace(base, state=ArchiveState.SHIFTED, rule="archive.shifted",
+                       detail=f"nothing captured at the cited time; the nearest capture ({format_day(cap.timestamp)}) "
+                              f"is {days_words(days)} away (window {days_words(settings.window_days)})",
+                       suggestion=_better(suggestion, cap) or cap)
+    if not link.timestamp:
+        return replace(base, state=ArchiveState.OK, rule="archive.ok.unpinned",
+                       detail=f"the link names no capture time, so it opens the latest capture or the calendar "
+                              f"(now {format_day(cap.timestamp)}); a dated snapshot link is steadier")
+    if answer is ArchiveAnswer.CLOSEST:
+        return replace(base, state=ArchiveState.OK, rule="archive.ok.near",
+                       detail=f"good capture {days_words(days)} from the cited time")
+    return replace(base, state=ArchiveState.OK, rule="archive.ok",
+                   detail=f"captured {format_day(cap.timestamp)}, HTTP {status}")
+
+
+def _uncited(ref: Reference, lookup: LookupResult | None) -> ArchiveVerdict:
+    if not ref.url:
+        return ArchiveVerdict(ArchiveState.NONE, "archive.none", "the reference has no URL")
+    if lookup is None:
+        return ArchiveVerdict(ArchiveState.UNCHECKED, "archive.uncited.unchecked", "no snapshot cited; not looked up")
+    found = lookup.capture
+    if found:
+        return ArchiveVerdict(ArchiveState.UNCITED_AVAILABLE, "archive.uncited.available",
+                              f"no snapshot cited; a good capture from {format_day(found.timestamp)} exists",
+                              url=found.url, capture_timestamp=found.timestamp, captured_status=found.status,
+                              suggestion=found)
+    if lookup.error:
+        return ArchiveVerdict(ArchiveState.UNCHECKED, "archive.uncited.lookup_failed",
+                              f"no snapshot cited; the archive could not be asked ({lookup.error})")
+    return ArchiveVerdict(ArchiveState.UNCITED_NONE, "archive.uncited.none",
+                          f"no snapshot cited and the archive holds no good capture ({lookup.source})")
+
+
+def bad_page(page: PageFacts) -> str | None:
+    """What kind of page a capture shows instead of the work, if it does: challenge, parked, not_found."""
+    if PageSignal.CHALLENGE in page.signals:
+        return "challenge"
+    if PageSignal.PARKED in page.signals:
+        return "parked"
+    if PageSignal.NOTFOUND_TITLE in page.signals and is_not_found_title(page.title):
+        return "not_found"
+    return None
+
+
+def _better(suggestion: Capture | None, current: Capture) -> Capture | None:
+    return suggestion if suggestion and suggestion.timestamp != current.timestamp else None
+
+
+def _suggest_words(suggestion: Capture | None) -> str:
+    return f"; closest good capture: {format_day(suggestion.timestamp)}" if suggestion else ""
+
+
+def _captured_redirect(snap: SnapshotObservation, suggestion: Capture | None, base: ArchiveVerdict,
+                       window_days: float) -> ArchiveVerdict:
+    f = snap.fetch
+    location = f.header("location") if f else None
+    target = parse_replay_location(location)[2] if location else None
+    landing = snap.landing
+    original = snap.link.original or ""
+    landed = landing.capture if landing else None
+    if landing and target and landed and landed.status and 200 <= landed.status < 300:
+        page = landing.fetch.page if landing.fetch else PageFacts()
+        good_target = same_resource(target, original) or not (is_root(target) or is_login(target))
+        if good_target and not bad_page(page):
+            return replace(base, state=ArchiveState.OK, rule="archive.ok.captured_redirect",
+                           detail=f"the capture is a redirect to {target}, itself captured "
+                                  f"({format_day(landed.timestamp)})")
+    if landing is None and target and same_resource(target, original) and suggestion and snap.link.timestamp and \
+            distance_days(snap.link.timestamp, suggestion.timestamp) <= window_days:
+        return replace(base, state=ArchiveState.OK, rule="archive.ok.self_redirect",
+                       detail=f"the capture is a redirect to the same page ({target}); Wayback shows its capture of "
+                              f"{format_day(suggestion.timestamp)} instead")
+    where = target or "an unknown place"
+    kind = "the home page" if target and is_root(target) else "a login page" if target and is_login(target) else where
+    return replace(base, state=ArchiveState.CAPTURED_REDIRECT, rule="archive.captured_redirect",
+                   detail=f"the capture is a redirect to {kind}" + _suggest_words(suggestion), suggestion=suggestion)
+
+
+def _other_archive(service: str, snap: SnapshotObservation, base: ArchiveVerdict) -> ArchiveVerdict:
+    f = snap.fetch
+    if f is None:
+        return replace(base, rule="archive.other.unchecked", detail=f"{service}: not checked")
+    base = replace(base, chain=f.hops, captured_status=f.status, title=f.page.title)
+    if f.error in (ErrorKind.DNS, ErrorKind.UNREACHABLE, ErrorKind.REFUSED):
+        return replace(base, state=ArchiveState.MISSING, rule="archive.other.unreachable",
+                       detail=f"{service} cannot be reached: the copy is not available")
+    if f.error or f.status is None:
+        return replace(base, rule="archive.other.error", detail=f"{service}: {f.error}")
+    if f.status in DEAD_STATUSES:
+        return replace(base, state=ArchiveState.MISSING, rule="archive.other.missing",
+                       detail=f"{service} answers {f.status}")
+    if f.status in BLOCKING_STATUSES or PageSignal.CHALLENGE in f.page.signals:
+        return replace(base, rule="archive.other.blocked",
+                       detail=f"{service} does not answer automated requests (HTTP {f.status}); check by hand")
+    if 200 <= f.status < 300:
+        return replace(base, state=ArchiveState.OK, rule="archive.other.ok",
+                       detail=f"{service} serves the copy (HTTP {f.status})")
+    return replace(base, rule="archive.other.error", detail=f"{service} answers {f.status}")

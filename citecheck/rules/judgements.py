@@ -1,0 +1,69 @@
+"""Judgements the other stages ask for: the checking stage while it runs (is a look-up worth it? does the live
+page look drifted?) and `save` (which references should get a new capture?)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from ..model import LiveObservation, Reference, Result, SnapshotObservation
+from ..settings import Settings
+from ..textsim import titles_disagree
+from ..timestamps import timestamp_to_datetime
+from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, LiveState
+from .archive import bad_page
+
+
+class RunJudgements:
+    """The answers the checking stage needs while it runs (check.Judgements)."""
+
+    @staticmethod
+    def needs_lookup(snapshot: SnapshotObservation) -> bool:
+        """A Wayback snapshot that is not an exact good capture: find the closest good one to suggest."""
+        if snapshot.link.service != WAYBACK:
+            return False  # other archives' copies are judged on their own answer
+        cap = snapshot.capture
+        if snapshot.answer in (ArchiveAnswer.EXCLUDED, ArchiveAnswer.RATE_LIMITED, ArchiveAnswer.UNREACHABLE):
+            return False
+        if cap is None or not cap.status or not (200 <= cap.status < 300):
+            return True
+        if snapshot.landing is not None or snapshot.answer is ArchiveAnswer.CLOSEST:
+            return True
+        return bool(snapshot.fetch and bad_page(snapshot.fetch.page))
+
+    @staticmethod
+    def suspect_drift(reference: Reference, live: LiveObservation, snapshot: SnapshotObservation | None) -> bool:
+        """The live title disagrees with the snapshot's or the cited one: worth a sibling probe before calling
+        it drift (a host that answers every path with one page is a soft 404)."""
+        snapshot_title = snapshot.fetch.page.title if snapshot and snapshot.fetch and snapshot.capture else None
+        return titles_disagree(live.fetch.page.title, snapshot_title, reference.title) is not None
+
+
+JUDGEMENTS = RunJudgements()
+
+
+def save_candidates(results: Iterable[Result], settings: Settings, refresh_older_than: float | None = None,
+                    now: dt.datetime | None = None) -> list[Result]:
+    """Results whose original is alive and that have no good snapshot: none cited and none found, or the cited
+    one broken with no good capture within the window; with ``refresh_older_than`` (seconds) also those whose
+    newest good capture we know of is older than that. One per URL."""
+    now = now or settings.now or dt.datetime.now(dt.UTC)
+    chosen: dict[str, Result] = {}
+    for r in results:
+        v, url = r.verdict, r.reference.url
+        if not url or v.live.state is not LiveState.OK or url in chosen:
+            continue
+        state = v.archive.state
+        good = v.archive.suggestion
+        near = good is not None and v.archive.requested_timestamp is not None and _days_between(
+            good.timestamp, v.archive.requested_timestamp) <= settings.window_days
+        if state is ArchiveState.UNCITED_NONE or (state.policy.broken and not near):
+            chosen[url] = r
+        elif refresh_older_than is not None:
+            newest = good.timestamp if good else v.archive.capture_timestamp
+            if newest and (now - timestamp_to_datetime(newest)).total_seconds() > refresh_older_than:
+                chosen[url] = r
+    return list(chosen.values())
+
+
+def _days_between(a: str, b: str) -> float:
+    return abs((timestamp_to_datetime(a) - timestamp_to_datetime(b)).total_seconds()) / 86400

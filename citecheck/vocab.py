@@ -1,0 +1,297 @@
+"""The one closed vocabulary every stage reads: states, error kinds, page signals, archive answers, actions.
+
+Each enum carries its policy with it (does a state fail, mislead readers, how severe is it, how is it shown),
+so no stage keeps a private list of states: a new state is one entry here, and whatever leaves out a policy
+field fails at import. The enum values are the JSON contract (schema ``citecheck/1``); renaming one is a
+breaking change.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, IntEnum
+
+#: The Wayback Machine's service id in archive links (archives.py knows every service's grammar).
+WAYBACK = "wayback"
+#: Where readers are sent for a Wayback capture (the endpoint citecheck asks is a setting).
+WAYBACK_BASE = "https://web.archive.org"
+
+
+class Tone(Enum):
+    """How a state is shown: each report format maps a tone to its own colours."""
+
+    GOOD = "good"  # works as cited
+    NOTICE = "notice"  # worth a look, not broken
+    BAD = "bad"  # broken
+    NOTABLE = "notable"  # works, but no longer as cited
+    INFO = "info"  # alive behind a wall: inconclusive
+    MUTED = "muted"  # nothing to say
+
+
+class Severity(IntEnum):
+    """How loudly a CI report raises a reference that needs attention (SARIF level, annotation kind)."""
+
+    NONE = 0
+    WARNING = 1
+    ERROR = 2
+
+    @property
+    def level(self) -> str:
+        return "error" if self is Severity.ERROR else "warning"
+
+
+@dataclass(frozen=True)
+class StatePolicy:
+    """What a verdict state means for the reference and how it is shown.
+
+    ``misleads``: the cited link sends readers to the wrong thing (a broken snapshot, a moved, parked or
+    drifted original). ``needs_fix``: the reference needs an editor's attention (everything misleading, and
+    for snapshots also a missing one). ``failing``: counts as a failing observation in the URL's history.
+    ``broken``: the cited capture itself is bad, so a new capture should be requested when no good one is
+    near. ``summary``: one line for CI dashboards; ``meaning``: the README's explanation."""
+
+    tone: Tone
+    meaning: str
+    summary: str = ""
+    misleads: bool = False
+    needs_fix: bool = False
+    failing: bool = False
+    broken: bool = False
+    severity: Severity = Severity.NONE
+
+
+class _PolicyEnum(str, Enum):
+    """A string enum whose members each carry a StatePolicy: ``MEMBER = "value", StatePolicy(...)``."""
+
+    _value_: str
+    policy: StatePolicy
+
+    def __new__(cls, value: str, policy: StatePolicy | None = None) -> _PolicyEnum:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        if policy is None:
+            raise TypeError(f"{cls.__name__}.{value}: every state needs its policy")
+        member.policy = policy
+        return member
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @property
+    def tone(self) -> Tone:
+        return self.policy.tone
+
+    @property
+    def needs_fix(self) -> bool:
+        return self.policy.needs_fix
+
+    @property
+    def misleads(self) -> bool:
+        return self.policy.misleads
+
+    @property
+    def severity(self) -> Severity:
+        return self.policy.severity
+
+    @property
+    def summary(self) -> str:
+        return self.policy.summary
+
+    @property
+    def meaning(self) -> str:
+        return self.policy.meaning
+
+
+class LiveState(_PolicyEnum):
+    """What became of the original URL."""
+
+    OK = "ok", StatePolicy(Tone.GOOD, "answers 200 with the cited page (temporary redirects allowed)")
+    MOVED = "moved", StatePolicy(
+        Tone.NOTICE, "permanently redirected to a different working URL (the fix: the new URL)",
+        "The original moved permanently", misleads=True, needs_fix=True, severity=Severity.WARNING)
+    DEAD = "dead", StatePolicy(Tone.BAD, "404/410, the name does not resolve, the connection is refused",
+                               failing=True)
+    SOFT404 = "soft404", StatePolicy(
+        Tone.BAD, "answers, but with a not-found page (confirmed on a random sibling path), or a deep link bounces "
+        "to the home page or a login page", failing=True)
+    PARKED = "parked", StatePolicy(
+        Tone.NOTABLE, "the domain shows a parking / for-sale page", "The original's domain is parked or usurped",
+        misleads=True, needs_fix=True, failing=True, severity=Severity.ERROR)
+    BLOCKED = "blocked", StatePolicy(
+        Tone.INFO, "401/402/403/407/429/451/999 or a bot challenge (`cf-mitigated: challenge`, \"Just a moment…\"): "
+        "alive, but it will not talk to us")
+    TRANSIENT = "transient", StatePolicy(
+        Tone.NOTICE, "5xx, resets, empty replies, still failing after retries (never called dead on one run)",
+        failing=True)
+    TIMEOUT = "timeout", StatePolicy(Tone.NOTICE, "no answer in time (inconclusive)", failing=True)
+    DRIFT = "drift", StatePolicy(
+        Tone.NOTABLE, "answers, but the page's title no longer matches the snapshot's (or the cited) title",
+        "The original no longer shows the cited work", misleads=True, needs_fix=True, severity=Severity.WARNING)
+    NONE = "none", StatePolicy(Tone.MUTED, "the reference has no URL")
+    SKIPPED = "skipped", StatePolicy(Tone.MUTED, "not checked: excluded by the user, or not an http(s) URL")
+
+
+class ArchiveState(_PolicyEnum):
+    """What the archive holds for the reference."""
+
+    OK = "ok", StatePolicy(Tone.GOOD, "a good capture at the cited time, or within the window (default 180 days, "
+                                      "`--window-days`)")
+    SHIFTED = "shifted", StatePolicy(
+        Tone.NOTICE, "nothing at the cited time, and the nearest capture is outside the window",
+        "The snapshot is far from the cited time", misleads=True, needs_fix=True, severity=Severity.WARNING)
+    CAPTURED_ERROR = "captured_error", StatePolicy(
+        Tone.BAD, "the capture is of a 4xx/5xx page", "The snapshot captured an error page",
+        misleads=True, needs_fix=True, broken=True, severity=Severity.ERROR)
+    CAPTURED_REDIRECT = "captured_redirect", StatePolicy(
+        Tone.BAD, "the capture is of a redirect to a home, login or error page",
+        "The snapshot captured a redirect to a home, login or error page",
+        misleads=True, needs_fix=True, broken=True, severity=Severity.ERROR)
+    MISSING = "missing", StatePolicy(
+        Tone.BAD, "the cited snapshot does not exist (never archived, or the link does not name a URL)",
+        "The cited snapshot does not exist", misleads=True, needs_fix=True, broken=True, severity=Severity.ERROR)
+    EXCLUDED = "excluded", StatePolicy(
+        Tone.BAD, "the Wayback Machine excludes the URL", "The archive excludes the URL",
+        misleads=True, needs_fix=True, severity=Severity.ERROR)
+    SOFT404 = "soft404", StatePolicy(
+        Tone.BAD, "the capture is itself a not-found, bot-challenge or parked page",
+        "The snapshot shows a not-found, challenge or parked page",
+        misleads=True, needs_fix=True, broken=True, severity=Severity.ERROR)
+    UNCITED_AVAILABLE = "uncited_available", StatePolicy(
+        Tone.NOTICE, "no snapshot cited, but a good capture exists (the fix: add it)",
+        "No snapshot is cited, but a good capture exists", needs_fix=True, severity=Severity.WARNING)
+    UNCITED_NONE = "uncited_none", StatePolicy(
+        Tone.BAD, "no snapshot cited, and none exists (the fix: request one)",
+        "No snapshot is cited and none exists", needs_fix=True, severity=Severity.ERROR)
+    NONE = "none", StatePolicy(Tone.MUTED, "the reference has no URL at all")
+    UNCHECKED = "unchecked", StatePolicy(Tone.NOTICE, "the archive could not be asked (unreachable, rate-limited, "
+                                                      "excluded by the configuration)")
+
+
+class ErrorKind(str, Enum):
+    """Why a request ended without a usable answer. ``retry`` says how the one retry policy treats it."""
+
+    DNS = "dns"  # the name does not resolve
+    UNREACHABLE = "unreachable"  # a proxy could not reach the host (its 502/503 to CONNECT)
+    REFUSED = "refused"
+    CONNECT = "connect"  # any other failure to connect
+    TLS = "tls"
+    PROXY = "proxy"  # the proxy itself failed
+    TIMEOUT = "timeout"
+    RESET = "reset"  # the connection broke mid-answer
+    EMPTY = "empty"  # the server closed without answering
+    PROTOCOL = "protocol"  # not HTTP, or broken HTTP
+    INVALID_URL = "invalid_url"  # the URL cannot be requested at all
+    REDIRECT_LOOP = "redirect_loop"  # a redirect came back to a URL already visited
+    ERROR = "error"  # anything else
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def connection(self) -> bool:
+        """No answer came from the host at all: with every request failing so, the network may be down."""
+        return self in _CONNECTION_ERRORS
+
+    @property
+    def retry(self) -> Retry:
+        return _RETRY[self]
+
+
+class Retry(Enum):
+    """How a failed request is retried (see check/politeness.RetryPolicy)."""
+
+    NEVER = "never"
+    ONCE = "once"  # a name that does not resolve rarely comes back within seconds: one more try is enough
+    BACKOFF = "backoff"  # resets, refusals, empty replies: up to ``retries`` more, with backoff
+    AFTER_TIMEOUT = "after_timeout"  # at most ``timeout_retries`` more
+
+
+_CONNECTION_ERRORS = frozenset({ErrorKind.DNS, ErrorKind.REFUSED, ErrorKind.CONNECT, ErrorKind.UNREACHABLE,
+                                ErrorKind.TLS, ErrorKind.PROXY})
+_RETRY: dict[ErrorKind, Retry] = {
+    ErrorKind.DNS: Retry.ONCE, ErrorKind.UNREACHABLE: Retry.ONCE,
+    ErrorKind.REFUSED: Retry.BACKOFF, ErrorKind.CONNECT: Retry.BACKOFF, ErrorKind.PROXY: Retry.BACKOFF,
+    ErrorKind.RESET: Retry.BACKOFF, ErrorKind.EMPTY: Retry.BACKOFF, ErrorKind.PROTOCOL: Retry.BACKOFF,
+    ErrorKind.TIMEOUT: Retry.AFTER_TIMEOUT,
+    ErrorKind.TLS: Retry.NEVER, ErrorKind.INVALID_URL: Retry.NEVER, ErrorKind.REDIRECT_LOOP: Retry.NEVER,
+    ErrorKind.ERROR: Retry.NEVER,
+}
+assert set(_RETRY) == set(ErrorKind), "every error kind needs a retry rule"
+
+
+class PageSignal(str, Enum):
+    """What a page's first bytes say about it (see signals.py for the evidence behind each)."""
+
+    CHALLENGE = "challenge"  # a bot challenge or block page
+    PARKED = "parked"  # a parking / for-sale / expired-domain page
+    NOTFOUND_TITLE = "notfound_title"  # the title or main heading is a not-found message
+    NOTFOUND_TEXT = "notfound_text"  # not-found words near the top of the text (needs confirmation)
+    LOGIN = "login"  # a login page
+    PDF = "pdf"  # a PDF document
+    WAYBACK_NOTARCHIVED = "wayback_notarchived"  # the Wayback Machine's own "not archived" page
+    WAYBACK_EXCLUDED = "wayback_excluded"  # its "excluded" page
+    WAYBACK_CAPTURED_REDIRECT_VIEW = "wayback_captured_redirect_view"  # its view-mode page of a captured redirect
+    WAYBACK_RATELIMITED = "wayback_ratelimited"  # its "too many requests" page
+    WAYBACK_BLOCKED_SITE = "wayback_blocked_site"  # its "blocked site" error
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ArchiveAnswer(str, Enum):
+    """What the archive itself said about a snapshot request, apart from any capture."""
+
+    NOT_ARCHIVED = "notarchived"  # never archived
+    EXCLUDED = "excluded"  # the archive refuses to show the URL
+    CLOSEST = "closest"  # no capture at that time: pointed at the nearest one
+    RATE_LIMITED = "ratelimited"  # kept answering 429
+    UNREACHABLE = "unreachable"  # could not be reached
+    ERROR = "error"  # answered something unusable
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def inconclusive(self) -> bool:
+        """Says nothing about the snapshot: ask again another time (never cached)."""
+        return self in (ArchiveAnswer.RATE_LIMITED, ArchiveAnswer.UNREACHABLE)
+
+
+class LookupSource(str, Enum):
+    """Where a closest-good-capture answer came from."""
+
+    AVAILABILITY = "availability"
+    CDX = "cdx"
+    UNCONFIRMED = "availability, not confirmed by CDX"  # an empty availability answer CDX had no time to confirm
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ActionKind(str, Enum):
+    """What a suggested fix does; ``writes_snapshot``: `fix` can put its URL in as the snapshot link."""
+
+    REPLACE_SNAPSHOT = "replace_snapshot"
+    ADD_SNAPSHOT = "add_snapshot"
+    REPLACE_URL = "replace_url"
+    REQUEST_SNAPSHOT = "request_snapshot"
+    REVIEW = "review"
+    FIX_CITATION = "fix_citation"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def writes_snapshot(self) -> bool:
+        return self in (ActionKind.REPLACE_SNAPSHOT, ActionKind.ADD_SNAPSHOT)
+
+
+class SaveStatus(str, Enum):
+    """How a Save Page Now request ended."""
+
+    SUCCESS = "success"
+    ERROR = "error"
+    PENDING = "pending"  # still running when we stopped waiting: the next run picks it up
+    SKIPPED = "skipped"  # not tried: the run stopped (daily limit, bad keys)
+
+    def __str__(self) -> str:
+        return self.value

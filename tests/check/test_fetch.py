@@ -1,0 +1,110 @@
+"""One request (check/fetch.py) with httpx.MockTransport: redirects hop by hop, capped bodies, error kinds."""
+from __future__ import annotations
+
+import gzip
+from dataclasses import replace
+
+import httpx
+import pytest
+from mockweb import FAST, polite_get
+from virtualtime import run
+
+from citecheck.check.fetch import error_kind, proxy_failure
+from citecheck.vocab import ErrorKind
+
+
+def test_redirects_are_recorded_hop_by_hop():
+    def handler(request):
+        return {
+            "/a": httpx.Response(301, headers={"Location": "/b"}),
+            "/b": httpx.Response(302, headers={"Location": "https://other.example/c"}),
+        }.get(request.url.path, httpx.Response(200, html="<title>C</title>"))
+
+    f = run(polite_get(handler))
+    assert [(h.status, h.url) for h in f.hops] == [
+        (301, "https://site.example/a"), (302, "https://site.example/b"), (200, "https://other.example/c")]
+    assert f.final_url == "https://other.example/c" and f.page.title == "C"
+
+
+def test_redirect_loop_is_an_error_not_a_hang():
+    f = run(polite_get(lambda r: httpx.Response(302, headers={"Location": "/a" if r.url.path == "/b" else "/b"})))
+    assert f.error is ErrorKind.REDIRECT_LOOP
+
+
+class Chunks(httpx.AsyncByteStream):
+    """A body that arrives over the wire in pieces (MockTransport's in-memory bodies skip the stream path)."""
+
+    def __init__(self, data: bytes, size: int = 16384):
+        self.data, self.size, self.sent = data, size, 0
+
+    async def __aiter__(self):
+        for i in range(0, len(self.data), self.size):
+            self.sent += self.size
+            yield self.data[i:i + self.size]
+
+
+def test_body_read_is_capped_even_for_a_gzip_bomb():
+    bomb = gzip.compress(b"\0" * (64 * 1024 * 1024))  # 64 MiB of zeros in about 64 KiB
+    stream = Chunks(bomb)
+    f = run(polite_get(lambda r: httpx.Response(200, headers={"Content-Encoding": "gzip", "Content-Type": "text/html"},
+                                                stream=stream)))
+    assert f.status == 200 and f.page.bytes_read == FAST.max_body_bytes
+    assert stream.sent < len(bomb)  # stopped reading once the cap was reached
+
+
+def test_endless_body_is_not_read_to_the_end():
+    class Endless(httpx.AsyncByteStream):
+        async def __aiter__(self):
+            while True:
+                yield b"<p>" + b"x" * 65533
+
+    f = run(polite_get(lambda r: httpx.Response(200, headers={"Content-Type": "text/html"}, stream=Endless())))
+    assert f.status == 200 and f.page.bytes_read == FAST.max_body_bytes
+
+
+def test_non_html_bodies_are_not_read():
+    f = run(polite_get(lambda r: httpx.Response(200, headers={"Content-Type": "application/pdf"},
+                                                content=b"%PDF" + b"0" * 10**6)))
+    assert f.status == 200 and f.page.bytes_read == 0
+
+
+def test_truncated_body_is_judged_on_what_arrived():
+    class Short(httpx.AsyncByteStream):
+        async def __aiter__(self):
+            yield b"<html><head><title>Partial</title></head><body>"
+            raise httpx.ReadError("connection reset")
+
+    f = run(polite_get(lambda r: httpx.Response(200, headers={"Content-Type": "text/html"}, stream=Short())))
+    assert f.status == 200 and f.error is None and f.page.title == "Partial" and "cut short" in f.error_detail
+
+
+@pytest.mark.parametrize("exc,kind", [
+    (httpx.ConnectError("[Errno -2] Name or service not known"), ErrorKind.DNS),
+    (httpx.ConnectError("[Errno 111] Connection refused"), ErrorKind.REFUSED),
+    (httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), ErrorKind.TLS),
+    (httpx.ConnectError("something else"), ErrorKind.CONNECT),
+    (httpx.ProxyError("502 Bad Gateway"), ErrorKind.UNREACHABLE),
+    (httpx.ProxyError("504 Gateway Timeout"), ErrorKind.TIMEOUT),
+    (httpx.ProxyError("407 Proxy Authentication Required"), ErrorKind.PROXY),
+    (httpx.ReadTimeout("timed out"), ErrorKind.TIMEOUT),
+    (httpx.RemoteProtocolError("Server disconnected without sending a response."), ErrorKind.EMPTY),
+    (httpx.RemoteProtocolError("illegal status line"), ErrorKind.PROTOCOL),
+    (httpx.ReadError("Connection reset by peer"), ErrorKind.RESET),
+    (httpx.UnsupportedProtocol("Request URL has an unsupported protocol 'gopher://'"), ErrorKind.INVALID_URL),
+])
+def test_failures_become_error_kinds(exc, kind):
+    assert error_kind(exc) is kind
+
+    def handler(request):
+        raise exc
+
+    f = run(polite_get(handler, settings=replace(FAST, retries=0, timeout_retries=0)))
+    assert f.error is kind and f.status is None
+
+
+def test_plain_http_proxy_error_pages_mean_the_host_is_unreachable():
+    assert proxy_failure(502, httpx.Headers({"Proxy-Status": "squid; error=dns_error"})) is ErrorKind.DNS
+    assert proxy_failure(503, httpx.Headers({"X-Squid-Error": "ERR_CONNECT_FAIL 111"})) is ErrorKind.REFUSED
+    assert proxy_failure(504, httpx.Headers({"Proxy-Status": "p; error=connection_timeout"})) is ErrorKind.TIMEOUT
+    assert proxy_failure(502, httpx.Headers({"Server": "nginx"})) is None
+    assert proxy_failure(200, httpx.Headers({"x-simweb-error": "dns"})) is None

@@ -1,0 +1,94 @@
+"""Rules for the snapshot, one row per rule: a snapshot observation and a look-up in, the state and the rule out."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from rulekit import GOOD_LOOKUP, NONE_LOOKUP, SETTINGS, URL, ref, snap
+
+from citecheck.model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
+from citecheck.rules import classify_archive
+from citecheck.timestamps import distance_days
+from citecheck.vocab import WAYBACK, ArchiveState
+
+ARCHIVE_CASES = [
+    ("exact", snap(), None, ArchiveState.OK, "archive.ok"),
+    ("near", snap(ts="20200115000000", says="closest"), None, ArchiveState.OK, "archive.ok.near"),
+    ("far", snap(ts="20230101000000", says="closest"), GOOD_LOOKUP, ArchiveState.SHIFTED, "archive.shifted"),
+    ("captured-404", snap(404, title="Not Found"), GOOD_LOOKUP, ArchiveState.CAPTURED_ERROR, "archive.captured_error.http404"),
+    ("captured-archived-429", snap(429), NONE_LOOKUP, ArchiveState.CAPTURED_ERROR, "archive.captured_error.http429"),
+    ("captured-redirect-login", snap(302, location="/web/20200101120000id_/https://example.org/login"), GOOD_LOOKUP,
+     ArchiveState.CAPTURED_REDIRECT, "archive.captured_redirect"),
+    ("captured-redirect-to-same-page", snap(301, location=f"/web/20200101120000id_/{URL}/",
+                                            landing=snap(200, ts="20200101120005", says="closest")), None,
+     ArchiveState.OK, "archive.ok.captured_redirect"),
+    ("captured-self-redirect-with-good-capture-near", snap(301, location=f"/web/20200101120000id_/{URL.replace('https', 'http')}"),
+     GOOD_LOOKUP, ArchiveState.OK, "archive.ok.self_redirect"),
+    ("captured-self-redirect-nothing-good", snap(301, location=f"/web/20200101120000id_/{URL.replace('https', 'http')}"),
+     NONE_LOOKUP, ArchiveState.CAPTURED_REDIRECT, "archive.captured_redirect"),
+    ("captured-redirect-to-a-captured-404", snap(301, location=f"/web/20200101120000id_/{URL}/",
+                                                landing=snap(404, ts="20200101120005")), GOOD_LOOKUP,
+     ArchiveState.CAPTURED_REDIRECT, "archive.captured_redirect"),
+    ("captured-soft404", snap(200, title="Page not found", markers={"notfound_title"}), GOOD_LOOKUP,
+     ArchiveState.SOFT404, "archive.soft404.not_found"),
+    ("captured-challenge", snap(200, title="Just a moment...", markers={"challenge"}), None,
+     ArchiveState.SOFT404, "archive.soft404.challenge"),
+    ("never-archived", snap(404, says="notarchived", capture=False), NONE_LOOKUP, ArchiveState.MISSING, "archive.missing"),
+    ("excluded", snap(200, says="excluded", capture=False), None, ArchiveState.EXCLUDED, "archive.excluded"),
+    ("rate-limited", snap(429, says="ratelimited", capture=False), None, ArchiveState.UNCHECKED,
+     "archive.unchecked.ratelimited"),
+]
+
+
+@pytest.mark.parametrize("case", ARCHIVE_CASES, ids=[c[0] for c in ARCHIVE_CASES])
+def test_archive_rules(case):
+    _, s, lookup, state, rule = case
+    v = classify_archive(ref(), s, lookup, SETTINGS)
+    assert (v.state, v.rule) == (state, rule)
+
+
+def test_problem_snapshots_carry_the_suggestion():
+    v = classify_archive(ref(), snap(404), GOOD_LOOKUP, SETTINGS)
+    assert v.suggestion == GOOD_LOOKUP.capture
+
+
+def test_window_is_configurable():
+    s = snap(ts="20200501000000", says="closest")
+    assert classify_archive(ref(), s, None, SETTINGS).state is ArchiveState.OK
+    assert classify_archive(ref(), s, None, replace(SETTINGS, window_days=30)).state is ArchiveState.SHIFTED
+
+
+@pytest.mark.parametrize("lookup,state,rule", [
+    (GOOD_LOOKUP, ArchiveState.UNCITED_AVAILABLE, "archive.uncited.available"),
+    (NONE_LOOKUP, ArchiveState.UNCITED_NONE, "archive.uncited.none"),
+    (LookupResult(url=URL, target="2020", error="timeout"), ArchiveState.UNCHECKED, "archive.uncited.lookup_failed"),
+])
+def test_uncited(lookup, state, rule):
+    v = classify_archive(ref(snapshot=None), None, lookup, SETTINGS)
+    assert (v.state, v.rule) == (state, rule)
+
+
+def test_undated_link_is_not_judged_by_distance():
+    undated = ArchiveLink(url=f"https://web.archive.org/web/*/{URL}", service=WAYBACK, original=URL, timestamp=None)
+    s = SnapshotObservation(link=undated, fetch=Fetch(url="x", status=200), capture=Capture("20240101000000", 200))
+    r = ref(snapshot=undated.url)
+    v = classify_archive(r, s, None, SETTINGS)
+    assert (v.state, v.rule) == (ArchiveState.OK, "archive.ok.unpinned")
+
+
+def test_truncated_wayback_link_is_missing():
+    r = ref(snapshot="https://web.archive.org/web/20201111221014/http")
+    v = classify_archive(r, None, None, SETTINGS)
+    assert (v.state, v.rule) == (ArchiveState.MISSING, "archive.wayback.no_original")
+
+
+@pytest.mark.parametrize("cited,capture,days", [
+    ("20200101120000", "20200101120000", 0.0),
+    ("2020", "20200615000000", 0.0),  # a year-only citation covers the whole year
+    ("2020", "20210101000000", 0.0 + 1 / 86400),
+    ("20200101", "20200111000000", 9.0 + 1 / 86400),
+])
+def test_distance(cited, capture, days):
+    assert distance_days(cited, capture) == pytest.approx(days, abs=1e-3)
+
+
