@@ -189,6 +189,12 @@ class Settings:
     per_host: int = option(2, flag="--per-host", config="per_host", read=at_least_one, metavar="N",
                            help="Requests in flight to one host.")
     host_interval: float = 0.1  # seconds between request starts to one host
+    url_deadline: float | None = option(None, flag="--deadline", config="deadline", read=positive, metavar="SECONDS",
+                                        commands=_NET, show_default=lambda _: "4 × --timeout",
+                                        help="Total time one URL may take: every redirect hop and retry together.")
+    allow_private: bool = option(False, flag="--allow-private", config="allow_private", read=flag, commands=_NET,
+                                 show_default=None, help="Also request private, loopback and link-local addresses "
+                                 "(an intranet's links). Off by default: a reference list is untrusted input.")
     # --- the Wayback Machine: where it is (tests and mirrors point these elsewhere), and its pace -------------
     wayback_base: str = option(WAYBACK_BASE, flag="--wayback-url", config="wayback_url", read=url_base,
                                metavar="URL", commands=_NET,
@@ -255,6 +261,11 @@ class Settings:
         if self.attempt_timeout is not None:
             return self.attempt_timeout
         return max(2 * self.read_timeout, self.read_timeout + self.connect_timeout)
+
+    @property
+    def deadline(self) -> float:
+        """Seconds one URL may take in all (hops, retries and the waits between them)."""
+        return self.url_deadline if self.url_deadline is not None else 4 * self.read_timeout
 
     def excludes(self, url: str | None) -> bool:
         """The user's exclusion rule, one definition for the checking and the judging stages."""

@@ -181,6 +181,9 @@ class ErrorKind(str, Enum):
     PROTOCOL = "protocol"  # not HTTP, or broken HTTP
     INVALID_URL = "invalid_url"  # the URL cannot be requested at all
     REDIRECT_LOOP = "redirect_loop"  # a redirect came back to a URL already visited
+    TOO_MANY_REDIRECTS = "too_many_redirects"  # a redirect chain longer than the cap
+    REFUSED_TARGET = "refused_target"  # a private, loopback or link-local address: never requested (the SSRF guard)
+    DEADLINE = "deadline"  # the URL's total time (every hop and retry together) ran out
     ERROR = "error"  # anything else
 
     def __str__(self) -> str:
@@ -213,6 +216,7 @@ _RETRY: dict[ErrorKind, Retry] = {
     ErrorKind.RESET: Retry.BACKOFF, ErrorKind.EMPTY: Retry.BACKOFF, ErrorKind.PROTOCOL: Retry.BACKOFF,
     ErrorKind.TIMEOUT: Retry.AFTER_TIMEOUT,
     ErrorKind.TLS: Retry.NEVER, ErrorKind.INVALID_URL: Retry.NEVER, ErrorKind.REDIRECT_LOOP: Retry.NEVER,
+    ErrorKind.TOO_MANY_REDIRECTS: Retry.NEVER, ErrorKind.REFUSED_TARGET: Retry.NEVER, ErrorKind.DEADLINE: Retry.NEVER,
     ErrorKind.ERROR: Retry.NEVER,
 }
 assert set(_RETRY) == set(ErrorKind), "every error kind needs a retry rule"

@@ -32,6 +32,7 @@ from ..vocab import WAYBACK, ErrorKind
 from .archive import ProbeKit, Probes
 from .archive.wayback import FAMILIES
 from .client import build_client
+from .guard import TargetGuard
 from .live import LiveProber
 from .politeness import HostGates, RetryPolicy
 
@@ -148,7 +149,7 @@ class _Run:
     """One run's state: the probes, the jobs and their futures, the cache."""
 
     def __init__(self, refs: list[Reference], settings: Settings, client: httpx.AsyncClient,
-                 judgements: Judgements, cache: Cache | None):
+                 judgements: Judgements, cache: Cache | None, guard: TargetGuard):
         self.refs = refs
         self.settings = settings
         self.judgements = judgements
@@ -156,8 +157,8 @@ class _Run:
         self.now = settings.now or dt.datetime.now(dt.UTC)
         policy = RetryPolicy(settings)
         gates = HostGates.for_settings(settings)
-        self.probes = Probes(ProbeKit(client, settings, gates, policy))
-        self.prober = LiveProber(client, settings, gates, policy)
+        self.probes = Probes(ProbeKit(client, settings, gates, policy, guard))
+        self.prober = LiveProber(client, settings, gates, policy, guard)
         self.monitor = NetworkMonitor()
 
     def skipped(self, ref: Reference) -> bool:
@@ -300,7 +301,8 @@ async def observe(
     cache: Cache | None = None,
 ) -> tuple[list[Observed], RunStats]:
     """Every reference's original and snapshot observed, concurrently, with one client."""
-    async with build_client(settings, transport) as client:
-        run = _Run(refs, settings, client, judgements, cache)
+    guard = TargetGuard.for_settings(settings)
+    async with build_client(settings, transport, guard) as client:
+        run = _Run(refs, settings, client, judgements, cache, guard)
         observed = await run.execute(progress)
         return observed, RunStats(run.probes.stats())

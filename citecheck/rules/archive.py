@@ -171,6 +171,8 @@ def _other_archive(service: str, snap: SnapshotObservation, base: ArchiveVerdict
     if f.error in (ErrorKind.DNS, ErrorKind.UNREACHABLE, ErrorKind.REFUSED):
         return replace(base, state=ArchiveState.MISSING, rule="archive.other.unreachable",
                        detail=f"{service} cannot be reached: the copy is not available")
+    if f.error is ErrorKind.REFUSED_TARGET:
+        return replace(base, rule="archive.other.refused", detail=f"{service}: {f.error_detail}")
     if f.error or f.status is None:
         return replace(base, rule="archive.other.error", detail=f"{service}: {f.error}")
     if f.status in DEAD_STATUSES:

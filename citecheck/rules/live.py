@@ -107,9 +107,18 @@ def _live_error(f: Fetch, kind: ErrorKind, v: Make) -> LiveVerdict:
         return v(LiveState.DEAD, "live.dead.refused", f"connection refused on {f.attempts} attempts")
     if kind is ErrorKind.TIMEOUT:
         return v(LiveState.TIMEOUT, "live.timeout", f"no answer in time ({f.attempts} attempts)")
+    if kind is ErrorKind.DEADLINE:
+        return v(LiveState.TIMEOUT, "live.timeout.deadline",
+                 f"no final answer within the URL's deadline ({len(f.hops)} hops, {f.attempts} attempts)")
+    if kind is ErrorKind.REFUSED_TARGET:
+        return v(LiveState.SKIPPED, "live.skipped.private_address",
+                 f"{f.error_detail or 'not requested'}; --allow-private checks such addresses")
     if kind is ErrorKind.REDIRECT_LOOP:
-        return v(LiveState.BLOCKED, "live.blocked.redirect_loop",
-                 "redirect loop (often a cookie or bot check): check in a browser")
+        return v(LiveState.TRANSIENT, "live.transient.redirect_loop",
+                 f"redirect loop ({f.error_detail}): often a cookie or bot check; check in a browser")
+    if kind is ErrorKind.TOO_MANY_REDIRECTS:
+        return v(LiveState.TRANSIENT, "live.transient.too_many_redirects",
+                 f"{f.error_detail}: check in a browser")
     if kind is ErrorKind.INVALID_URL:
         return v(LiveState.DEAD, "live.dead.invalid_url", f"the URL cannot be requested: {f.error_detail}")
     if kind is ErrorKind.TLS:

@@ -51,7 +51,12 @@ LIVE_CASES = [
     ("drift-other-script", fetch(200, title="Жаңалықтар"), None, TITLE, LiveState.DRIFT, "live.drift"),
     ("site-suffix-is-not-drift", fetch(200, title=TITLE + " | Sage Journals"), None, TITLE, LiveState.OK, "live.ok"),
     ("pdf", fetch(200, title=None, ctype="application/pdf"), None, None, LiveState.OK, "live.ok.file"),
-    ("redirect-loop", fetch(302, error="redirect_loop"), None, TITLE, LiveState.BLOCKED, "live.blocked.redirect_loop"),
+    ("redirect-loop", fetch(302, error="redirect_loop"), None, TITLE, LiveState.TRANSIENT, "live.transient.redirect_loop"),
+    ("too-many-redirects", fetch(302, error="too_many_redirects"), None, TITLE, LiveState.TRANSIENT,
+     "live.transient.too_many_redirects"),
+    ("private-address-refused", fetch(None, error="refused_target"), None, TITLE, LiveState.SKIPPED,
+     "live.skipped.private_address"),
+    ("deadline-spent", fetch(None, error="deadline"), None, TITLE, LiveState.TIMEOUT, "live.timeout.deadline"),
 ]
 
 

@@ -51,6 +51,7 @@ class Wayback:
         settings = self.settings = kit.settings
         self.client = kit.client
         self.policy = kit.policy
+        self.guard = kit.guard
         self.pacers = {
             "replay": Pacer(settings.replay_per_min),
             "cdx": Pacer(settings.cdx_per_min),
@@ -75,7 +76,7 @@ class Wayback:
             await pacer.wait()
             async with self.semaphore:
                 f = await fetch(self.client, method, url, self.settings, follow_redirects=False,
-                                content=content, headers=headers, keep_body=keep_body)
+                                content=content, headers=headers, keep_body=keep_body, guard=self.guard)
             self.counts.requests[family] += 1
             if is_wayback_429(f):
                 self.counts.rate_limited[family] += 1
