@@ -9,7 +9,6 @@ from dataclasses import replace
 import httpcore
 import httpx
 import pytest
-from fakeweb import Running
 from mockweb import FAST, polite_get
 from virtualtime import run
 
@@ -78,7 +77,7 @@ def resolving(answers):
 def test_a_name_resolving_to_a_private_address_is_never_connected(site):
     guard = TargetGuard()
     backend = GuardedBackend(guard, resolve=resolving({"intranet.example": ["127.0.0.1"]}))
-    with pytest.raises(RefusedTarget, match="intranet.example resolves to a loopback address"):
+    with pytest.raises(RefusedTarget, match=r"intranet\.example resolves to a loopback address"):
         asyncio.run(backend.connect_tcp("intranet.example", int(site.url.rsplit(":", 1)[1])))
     assert site.log == []
 
