@@ -6,9 +6,14 @@ and keeps percent-encoding and non-ASCII paths exactly as written.
 """
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 import urllib.parse
 from dataclasses import dataclass
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+_NUMERIC_HOST = re.compile(r"(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}", re.IGNORECASE)
 
 # Where a URL may start: a scheme, or // right after an opening delimiter (protocol-relative).
 _START = re.compile(
@@ -112,8 +117,12 @@ def _looks_like_url(url: str) -> bool:
     m = re.match(r"^(?:[a-z]+:)?//([^/?#\s]+)", url, re.IGNORECASE)
     if not m:
         return False
-    host = m.group(1).rsplit("@", 1)[-1].split(":", 1)[0]
-    return bool(host) and ("." in host or host == "localhost") and not host.startswith(".")
+    host = m.group(1).rsplit("@", 1)[-1]
+    if host.startswith("["):
+        return True  # an IPv6 literal, well-formed or not: the verdict says which
+    host = host.split(":", 1)[0]
+    return bool(host) and (("." in host and not host.startswith(".")) or host == "localhost"
+                           or host_address(host) is not None)
 
 
 def absolute(url: str) -> str:
@@ -171,3 +180,54 @@ def host_of(url: str) -> str:
         return (urllib.parse.urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
+
+
+_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)", re.IGNORECASE)
+
+
+def url_problem(url: str) -> str | None:
+    """Why an http(s) URL cannot be requested as written (a broken host, port or bracket), or None."""
+    try:
+        p = urllib.parse.urlsplit(url)
+        host = p.hostname
+        p.port  # noqa: B018 - reading it checks the port's range
+    except ValueError as e:
+        return f"malformed URL ({e})"
+    if p.scheme.lower() not in ("http", "https"):
+        return f"not an http(s) URL ({p.scheme or 'no scheme'})"
+    if not host:
+        return "no host"
+    if any(c in url for c in "\x00\r\n\t "):
+        return "a space or control character inside the URL"
+    if host.startswith("[") or ":" in host:
+        return None  # an IPv6 literal: urlsplit checked it
+    try:
+        ascii_host = host.rstrip(".").encode("idna").decode("ascii")
+    except UnicodeError:
+        return f"the host {host!r} is not a valid name"
+    if len(ascii_host) > 253 or not all(_LABEL.fullmatch(label) for label in ascii_host.split(".")):
+        return f"the host {host!r} is not a valid name"
+    return None
+
+
+def requestable(url: str | None) -> bool:
+    """An http(s) URL that can be requested as written."""
+    return bool(url) and url_problem(url or "") is None
+
+
+def host_address(host: str) -> Address | None:
+    """The IP address a URL's host names, in any spelling resolvers accept, or None for a name."""
+    h = host.strip().strip("[]").rstrip(".").lower()
+    if not h:
+        return None
+    try:
+        return ipaddress.ip_address(h.split("%", 1)[0])  # an IPv6 zone id names an interface, not an address
+    except ValueError:
+        pass
+    if _NUMERIC_HOST.fullmatch(h):
+        # the classic inet_aton forms: short (127.1), decimal (2130706433), octal (0177.0.0.1), hex (0x7f.1)
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(h))
+        except OSError:
+            return None
+    return None

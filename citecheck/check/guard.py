@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import re
 import socket
 import ssl
 import urllib.parse
@@ -22,34 +21,15 @@ from dataclasses import dataclass
 import httpcore
 
 from ..settings import Settings
+from ..urls import Address, host_address
 
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", "localhost6"})
-_NUMERIC_HOST = re.compile(r"(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}", re.IGNORECASE)
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 class RefusedTarget(Exception):
     """A request to an address the guard does not allow; the message says which and why."""
-
-
-def host_address(host: str) -> Address | None:
-    """The IP address a URL's host names, in any spelling resolvers accept, or None for a name."""
-    h = host.strip().strip("[]").rstrip(".").lower()
-    if not h:
-        return None
-    try:
-        return ipaddress.ip_address(h.split("%", 1)[0])  # an IPv6 zone id names an interface, not an address
-    except ValueError:
-        pass
-    if _NUMERIC_HOST.fullmatch(h):
-        # the classic inet_aton forms: short (127.1), decimal (2130706433), octal (0177.0.0.1), hex (0x7f.1)
-        try:
-            return ipaddress.IPv4Address(socket.inet_aton(h))
-        except OSError:
-            return None
-    return None
 
 
 def _embedded_ipv4(addr: Address) -> ipaddress.IPv4Address | None:

@@ -27,7 +27,7 @@ from ..model import (
 )
 from ..settings import Settings
 from ..timestamps import datetime_to_timestamp
-from ..urls import host_of, url_key
+from ..urls import host_of, requestable, url_key
 from ..vocab import WAYBACK, ErrorKind
 from .archive import ProbeKit, Probes
 from .archive.wayback import FAMILIES
@@ -77,10 +77,6 @@ def target_timestamp(ref: Reference, now: dt.datetime) -> str:
     if ref.year and ref.year <= now.year:
         return f"{ref.year}0701000000" if ref.year < now.year else datetime_to_timestamp(now)
     return datetime_to_timestamp(now)
-
-
-def is_http(url: str | None) -> bool:
-    return bool(url) and (url or "").lower().startswith(("http://", "https://"))
 
 
 def snapshot_key(link: ArchiveLink) -> tuple[str, str]:
@@ -213,7 +209,7 @@ class _Run:
                 snapshot_jobs.setdefault(snapshot_key(ref.archive_link), functools.partial(self.snapshot, ref))
         live_jobs: dict[str, Callable[[], Awaitable[LiveObservation]]] = {}
         if settings.check_live:
-            for url in round_robin_by_host([r.url for r in to_check if r.url and is_http(r.url)]):
+            for url in round_robin_by_host([r.url for r in to_check if r.url and requestable(r.url)]):
                 live_jobs.setdefault(url, functools.partial(self.live, url))
         # a few workers per kind walk the jobs in order (snapshots at the archive's pace, originals host by
         # host in turn), so a 10,000-reference list does not hold 20,000 waiting tasks
@@ -222,7 +218,7 @@ class _Run:
         uncited: dict[tuple[str, str], asyncio.Future[LookupResult | None]] = {}
         if settings.check_archive and settings.lookup_uncited:
             for ref in to_check:
-                if ref.archive_link is None and ref.url and is_http(ref.url):
+                if ref.archive_link is None and ref.url and requestable(ref.url):
                     key = (url_key(ref.url), target_timestamp(ref, self.now))
                     if key not in uncited:
                         uncited[key] = asyncio.ensure_future(self.lookup(ref.url, key[1], True))

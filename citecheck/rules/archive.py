@@ -15,7 +15,7 @@ from ..model import (
 from ..settings import Settings
 from ..signals import is_not_found_title
 from ..timestamps import datetime_to_timestamp, distance_days, format_day
-from ..urls import is_login, is_root, same_resource
+from ..urls import is_login, is_root, same_resource, url_problem
 from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, ErrorKind, PageSignal
 from .live import BLOCKING_STATUSES, DEAD_STATUSES
 
@@ -103,6 +103,10 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
 def _uncited(ref: Reference, lookup: LookupResult | None) -> ArchiveVerdict:
     if not ref.url:
         return ArchiveVerdict(ArchiveState.NONE, "archive.none", "the reference has no URL")
+    problem = url_problem(ref.url) if ref.url.lower().startswith(("http://", "https://")) else None
+    if problem:
+        return ArchiveVerdict(ArchiveState.UNCITED_NONE, "archive.uncited.invalid_url",
+                              f"no snapshot cited, and none can exist: {problem}")
     if lookup is None:
         return ArchiveVerdict(ArchiveState.UNCHECKED, "archive.uncited.unchecked", "no snapshot cited; not looked up")
     found = lookup.capture

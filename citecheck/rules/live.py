@@ -7,7 +7,7 @@ from ..model import Fetch, LiveObservation, LiveVerdict, Reference
 from ..settings import Settings
 from ..signals import is_not_found_title
 from ..textsim import titles_disagree
-from ..urls import host_of, is_login, is_root, same_resource
+from ..urls import host_of, is_login, is_root, same_resource, url_problem
 from ..vocab import ErrorKind, LiveState, PageSignal
 
 BLOCKING_STATUSES = frozenset({401, 402, 403, 407, 429, 451, 999})
@@ -36,6 +36,9 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
         return LiveVerdict(LiveState.NONE, "live.none", "the reference has no URL")
     if settings.excludes(url):
         return LiveVerdict(LiveState.SKIPPED, "live.skipped.excluded", "excluded by the configuration")
+    problem = url_problem(url) if url.lower().startswith(("http://", "https://")) else None
+    if problem:
+        return LiveVerdict(LiveState.DEAD, "live.dead.invalid_url", f"the URL cannot be requested: {problem}")
     if obs is None:
         if not url.lower().startswith(("http://", "https://")):
             return LiveVerdict(LiveState.SKIPPED, "live.skipped.scheme", "not an http(s) URL")

@@ -13,15 +13,16 @@ from ..urls import UrlSpan, absolute, extract_urls
 _QUOTES = {"‘": "’", "“": "”", "«": "»", "„": "“”", '"': '"', "「": "」", "『": "』", "《": "》"}
 
 
-def quoted_title(text: str) -> str | None:
-    """The first quoted stretch in ``text`` (‘…’, “…”, «…», "…", 「…」), nested quotes and apostrophes allowed."""
-    best: tuple[int, str] | None = None
+def quoted_span(text: str) -> tuple[int, int] | None:
+    """Where the first quoted stretch of ``text`` (‘…’, “…”, «…», "…", 「…」) lies, quotes excluded; nested
+    quotes and apostrophes allowed."""
+    best: tuple[int, int] | None = None
     for opener, closers in _QUOTES.items():
         i = text.find(opener)
-        if i == -1 or (best and best[0] < i):
+        if i == -1 or (best and best[0] - 1 < i):
             continue
         body_start = i + 1
-        candidates = [j for j in range(body_start, len(text)) if text[j] in closers and j > body_start]
+        candidates = [j for j in range(body_start + 1, len(text)) if text[j] in closers]
         if not candidates:
             continue
         # a closing quote followed by a letter is an apostrophe (people’s), unless nothing better exists
@@ -29,14 +30,18 @@ def quoted_title(text: str) -> str | None:
         if opener == closers:  # straight quotes: take the first closing one
             end = candidates[0]
         else:
-            end = _matching_close(text, body_start, opener, closers, ends or candidates)
-        title = text[body_start:end].strip()
-        if len(title) >= 2:
-            best = (i, title)
-    return best[1] if best else None
+            end = _matching_close(text, body_start, opener, set(ends or candidates))
+        if len(text[body_start:end].strip()) >= 2:
+            best = (body_start, end)
+    return best
 
 
-def _matching_close(text: str, start: int, opener: str, closers: str, ends: list[int]) -> int:
+def quoted_title(text: str) -> str | None:
+    span = quoted_span(text)
+    return text[span[0]:span[1]].strip() if span else None
+
+
+def _matching_close(text: str, start: int, opener: str, ends: set[int]) -> int:
     depth = 0
     for j in range(start, len(text)):
         if text[j] == opener:
@@ -45,7 +50,7 @@ def _matching_close(text: str, start: int, opener: str, closers: str, ends: list
             if depth == 0:
                 return j
             depth -= 1
-    return ends[-1]
+    return max(ends)
 
 
 def markdown_title(text: str) -> str | None:
@@ -107,7 +112,10 @@ def make_reference(
     """A Reference from an entry's text; fields a format gives explicitly win over what the text suggests.
     Structured formats pass their URLs and ``scan_text=False`` so stray links in abstracts do not count."""
     spans = extract_urls(raw)
-    found_urls = unique([absolute(s.url) for s in spans]) if scan_text else ()
+    quoted = quoted_span(raw) if scan_text else None
+    # a URL quoted inside the title is part of the title, never the link the reference cites
+    cited = [s for s in spans if not (quoted and quoted[0] <= s.start < quoted[1])]
+    found_urls = unique([absolute(s.url) for s in cited]) if scan_text else ()
     all_urls = unique(list(urls or ()) + list(found_urls))
     archives = tuple(a for a in (parse_archive_link(u) for u in all_urls) if a is not None)
     prose = without_spans(raw, spans)

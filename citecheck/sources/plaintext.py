@@ -14,7 +14,7 @@ from . import Parser, register
 from .common import make_reference
 
 _ENTRY = re.compile(
-    r"^[ \t]*(?:[*-][ \t]+|\.\.[ \t]+)?(?:\[(?P<b>\d{1,4})\]|(?P<n>\d{1,4})[.)])(?:[ \t]+|(?=[^\s\d.)]))(?=\S)")
+    r"^[ \t]*(?:[*-][ \t]+|\.\.[ \t]+)?(?:\[(?P<b>\d+)\]|(?P<n>\d+)[.)])(?:[ \t]+|(?=[^\s\d.)]))(?=\S)")
 _HEADING_WORDS = re.compile(
     r"(references?|bibliography|sources|works cited|notes|footnotes|citations|literature|further reading|"
     r"external links|web archive|links|сілтемелер|әдебиеттер|дереккөздер|литература|источники|ссылки|"

@@ -14,8 +14,9 @@ from virtualtime import run
 
 from citecheck.check.client import build_client
 from citecheck.check.fetch import fetch
-from citecheck.check.guard import GuardedBackend, RefusedTarget, TargetGuard, address_refusal, host_address
+from citecheck.check.guard import GuardedBackend, RefusedTarget, TargetGuard, address_refusal
 from citecheck.settings import Settings
+from citecheck.urls import host_address
 from citecheck.vocab import ErrorKind
 
 

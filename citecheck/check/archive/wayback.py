@@ -109,7 +109,10 @@ class Wayback:
 
     def _on_base(self, url: str) -> str:
         """A Wayback URL from a Location header, sent to the configured endpoint (a mirror, a test server)."""
-        p = urllib.parse.urlsplit(url)
+        try:
+            p = urllib.parse.urlsplit(url)
+        except ValueError:
+            return url  # requested as it is: the request fails and says so
         if (p.hostname or "").lower() in WAYBACK_HOSTS:
             b = urllib.parse.urlsplit(self.settings.wayback_base)
             return urllib.parse.urlunsplit((b.scheme, b.netloc, p.path, p.query, ""))
