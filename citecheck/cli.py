@@ -21,7 +21,7 @@ from . import __version__, api
 from .config import load_settings
 from .errors import CitecheckError, InputError
 from .model import Reference, Report
-from .output import write_atomically
+from .output import OutputTarget, prepare_output, write_output
 from .report import format_names, render
 from .settings import OPTIONS, Settings, default_text, parse_duration
 from .sources import format_names as input_format_names
@@ -162,9 +162,14 @@ def _check(refs: list[Reference], settings: Settings, files: list[str], quiet: b
                          progress=lambda done, total: bar.update(task, completed=done))
 
 
-def _write_or_print(text: str, output: str | None, files: list[str]) -> None:
-    if output:
-        write_atomically(output, text, files)
+def _target(output: str | None, files: list[str]) -> OutputTarget | None:
+    """The --output path, checked before any work is done."""
+    return prepare_output(output, files) if output else None
+
+
+def _write_or_print(text: str, target: OutputTarget | None) -> None:
+    if target:
+        write_output(target, text)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -194,10 +199,11 @@ def check(
     given: dict[str, Any],
 ) -> None:
     settings = _settings("check", files, config, given)
+    target = _target(output, files)
     refs, crosschecks = _read(files, input_format)
     report = _check(refs, settings, files, quiet, crosschecks)
-    if output:
-        write_atomically(output, render(report, settings.format, color=False, width=120), files)
+    if target:
+        write_output(target, render(report, settings.format, color=False, width=120))
         if not quiet:
             err.print(f"wrote {output}: {len(report.results)} references, "
                       f"{len(report.needing_attention)} need attention")
@@ -205,7 +211,7 @@ def check(
         console = Console(highlight=False)
         color = console.is_terminal and settings.format == "table"
         width = console.width if console.is_terminal else 160
-        _write_or_print(render(report, settings.format, color=color, width=width), None, files)
+        _write_or_print(render(report, settings.format, color=color, width=width), None)
     raise typer.Exit(EXIT_ATTENTION if report.needs_attention else EXIT_OK)
 
 
@@ -235,15 +241,16 @@ def save(
     refresh = _duration("--refresh-older-than", refresh_older_than)
     credentials = None if dry_run else find_credentials()  # before any checking: no keys, no run
     settings = _settings("save", files, config, given)
+    target = _target(output, files)
     refs, _ = _read(files, input_format)
     report = _check(refs, settings, files, quiet=True)
     if credentials is None:
-        _write_or_print(render_candidates(save_candidates(report.results, settings, refresh)), output, files)
+        _write_or_print(render_candidates(save_candidates(report.results, settings, refresh)), target)
         raise typer.Exit(EXIT_OK)
     if not quiet:
         _say(f"citecheck: saving with Save Page Now (about 12 a minute); journal {settings.journal_file}")
     rows = api.save_snapshots(report, settings, credentials, refresh_older_than=refresh)
-    _write_or_print(render_saves(rows, output_format) if rows else "nothing to save\n", output, files)
+    _write_or_print(render_saves(rows, output_format) if rows else "nothing to save\n", target)
     stopped = next((o.message for _, o in rows if o.status is SaveStatus.SKIPPED), None)
     if stopped and not quiet:
         _say(f"citecheck: {stopped}")
@@ -280,14 +287,15 @@ def fix(
     backup = Path(file + ".bak")
     if in_place and backup.exists():
         raise InputError(f"{backup} already exists; move it away first (nothing was changed)")
-    if output and Path(output).exists() and Path(file).exists() and Path(output).resolve() == Path(file).resolve():
-        raise InputError(f"--output {output} is the input file; use --in-place to rewrite it (a .bak is kept)")
+    target = prepare_output(output, [file]) if output else None
+    if in_place:
+        prepare_output(file, [], "--in-place")  # the file itself must be writable
     settings = _settings("fix", [file], config, given)
     _check_choice(input_format, input_format_names(), "--input-format")
     doc = read_document(file, input_format)
     plan = api.fix_document(doc, _check(list(doc.references), settings, [file], quiet=True), settings)
     if output or in_place:
-        write_fixed(file, plan.new_text, output=output, backup=backup if in_place else None)
+        write_fixed(file, plan.new_text, output=target, backup=backup if in_place else None)
     else:
         sys.stdout.writelines(unified_diff(doc, plan))
     if not quiet:
@@ -308,8 +316,9 @@ def parse(
     from .report.parsed import render_parsed
 
     _check_choice(output_format, ["table", "json"], "--format")
+    target = _target(output, files)
     refs, crosschecks = _read(files, input_format)
-    _write_or_print(render_parsed(refs, output_format, crosschecks), output, files)
+    _write_or_print(render_parsed(refs, output_format, crosschecks), target)
 
 
 def main(argv: list[str] | None = None) -> None:
