@@ -44,7 +44,11 @@ def test_a_fifo_is_written_into_not_replaced(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     got = []
-    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    def read() -> None:
+        with open(fifo, "rb") as fh:
+            got.append(fh.read())
+
+    reader = threading.Thread(target=read)
     reader.start()
     write_output(prepare_output(str(fifo)), "through the pipe")
     reader.join(5)
