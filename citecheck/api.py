@@ -53,8 +53,11 @@ async def acheck(
             verdict = judge(o, settings)
             url = o.reference.url
             if cache and url and o.live is not None and url not in histories:
-                histories[url] = cache.record_run(url, verdict.live.state)
-            results.append(Result(o.reference, verdict, o.live, o.snapshot, o.lookup, histories.get(url or "")))
+                # only a run that really asked the URL adds to its history
+                fresh = "live" not in o.cached
+                histories[url] = cache.record_run(url, verdict.live.state) if fresh else cache.history(url)
+            results.append(Result(o.reference, verdict, o.live, o.snapshot, o.lookup, histories.get(url or ""),
+                                  o.cached))
     finally:
         if cache:
             cache.close()

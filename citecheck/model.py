@@ -179,6 +179,7 @@ class Observed:
     live: LiveObservation | None = None
     snapshot: SnapshotObservation | None = None
     lookup: LookupResult | None = None
+    cached: frozenset[str] = frozenset()  # which of "live", "snapshot", "lookup" the cache answered
 
 
 # --- verdicts ----------------------------------------------------------------------------------------
@@ -239,6 +240,7 @@ class Result:
     snapshot: SnapshotObservation | None = None
     lookup: LookupResult | None = None
     history: dict[str, Any] | None = None  # the original URL's record across runs (from the cache), when kept
+    cached: frozenset[str] = frozenset()  # which observations came from the cache ("live", "snapshot", "lookup")
 
 
 @dataclass(frozen=True)

@@ -49,9 +49,42 @@ def test_second_run_makes_no_requests_and_keeps_history(site, tmp_path):
         assert len(site.log) + len(wb.log) == requests_before  # nothing asked again
         assert [r.verdict for r in second.results] == [r.verdict for r in first.results]
         dead = second.results[1]
-        assert dead.verdict.live.state.value == "dead"
-        assert dead.history["consecutive_failing_runs"] == 2 and dead.history["first_seen_failing"]
+        assert dead.verdict.live.state.value == "dead" and dead.cached == {"live", "snapshot"}
+        # a run answered by the cache asked nothing: it does not count as another failing run
+        assert dead.history["consecutive_failing_runs"] == 1 and dead.history["first_seen_failing"]
         assert second.results[0].history["consecutive_failing_runs"] == 0
+        assert second.results[2].cached == {"live", "lookup"}
         assert second.settings["cache"]["hits"] >= 4
+        third = check_references(refs, replace(settings, max_cache_age=0))  # everything asked again
+        assert third.results[1].history["consecutive_failing_runs"] == 2 and not third.results[1].cached
     finally:
         wb.close()
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from citecheck.cache import Cache
+from citecheck.model import Fetch, LiveObservation
+cache = Cache(Path(sys.argv[1]), max_age=3600, batch=50)
+for i in range(600):
+    url = f"https://{sys.argv[2]}.example/{i}"
+    cache.put(Cache.key("live", url), LiveObservation(url, Fetch(url, status=200)))
+    cache.get(Cache.key("live", "https://other.example/"))
+cache.close()
+"""
+
+
+def test_two_processes_share_a_cold_cache(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "cache.sqlite3"
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), name], stderr=subprocess.PIPE)
+             for name in ("a", "b")]
+    errors = [p.communicate(timeout=60)[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    cache = Cache(path, max_age=3600)
+    count = cache.db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+    cache.close()
+    assert count == 1200

@@ -156,6 +156,7 @@ class _Run:
         self.probes = Probes(ProbeKit(client, settings, gates, policy, guard))
         self.prober = LiveProber(client, settings, gates, policy, guard)
         self.monitor = NetworkMonitor()
+        self.from_cache: set[str] = set()  # cache keys this run answered from the cache
 
     def skipped(self, ref: Reference) -> bool:
         return self.settings.excludes(ref.url) or bool(ref.archive_link and self.settings.excludes(ref.archive_link.url))
@@ -172,6 +173,7 @@ class _Run:
         key = Cache.key("snapshot", link.timestamp or target, link.original or link.url)
         cached = self.cache.get(key) if self.cache else None
         if isinstance(cached, SnapshotObservation):
+            self.from_cache.add(key)
             return cached
         obs = await self.probes.for_link(link).observe(link, target)
         f = obs.fetch
@@ -181,8 +183,10 @@ class _Run:
         return obs
 
     async def live(self, url: str) -> LiveObservation:
-        cached = self.cache.get(Cache.key("live", url)) if self.cache else None
+        key = Cache.key("live", url)
+        cached = self.cache.get(key) if self.cache else None
         if isinstance(cached, LiveObservation):
+            self.from_cache.add(key)
             return cached
         obs = await self.prober.check(url)
         self.monitor.note(obs.fetch.error, obs.fetch.status)
@@ -192,11 +196,24 @@ class _Run:
         key = Cache.key("lookup", ts, str(confirm), url)
         cached = self.cache.get(key) if self.cache else None
         if isinstance(cached, LookupResult):
+            self.from_cache.add(key)
             return cached
         result = await self.probes.finder.closest_good(url, ts, confirm_empty=confirm)
         if self.cache and result is not None and not result.error:
             self.cache.put(key, result)
         return result
+
+    def _cached(self, ref: Reference, lv: LiveObservation | None, snap: SnapshotObservation | None,
+                look: LookupResult | None) -> frozenset[str]:
+        """Which of this reference's observations the cache answered."""
+        if not self.from_cache:
+            return frozenset()
+        link = ref.archive_link
+        keys = {"live": Cache.key("live", ref.url or "") if lv else None,
+                "snapshot": Cache.key("snapshot", link.timestamp or target_timestamp(ref, self.now),
+                                      link.original or link.url) if snap and link else None,
+                "lookup": Cache.key("lookup", look.target, str(link is None), look.url) if look else None}
+        return frozenset(name for name, key in keys.items() if key and key in self.from_cache)
 
     # --- the plan ---------------------------------------------------------------------------------------------
 
@@ -238,9 +255,9 @@ class _Run:
             lv = await lives[ref.url] if ref.url in lives else None
             if lv is not None and self.judgements.suspect_drift(ref, lv, snap):
                 lv = await self.prober.confirm_with_sibling(lv)
-            if lv is not None and self.cache and ref.url:
+            if lv is not None and self.cache and ref.url and Cache.key("live", ref.url) not in self.from_cache:
                 self.cache.put(Cache.key("live", ref.url), lv)
-            return Observed(ref, lv, snap, look)
+            return Observed(ref, lv, snap, look, self._cached(ref, lv, snap, look))
 
         results: list[Observed | None] = [None] * len(self.refs)
         done = 0
