@@ -15,8 +15,8 @@ import sqlite3
 import time
 import types
 import typing
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from . import model, vocab
@@ -130,7 +130,7 @@ class Cache:
                 work(self.db)
                 return
             except sqlite3.OperationalError as e:
-                if "locked" not in str(e) and "busy" not in str(e) or attempt == attempts - 1:
+                if ("locked" not in str(e) and "busy" not in str(e)) or attempt == attempts - 1:
                     raise
                 time.sleep(0.2 * (attempt + 1))
 
