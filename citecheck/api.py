@@ -18,6 +18,8 @@ from .cache import Cache
 from .check import Progress, observe
 from .crosscheck import FORMATS as CROSSCHECKED_FORMATS
 from .crosscheck import crosscheck
+from .errors import InputError
+from .errors import InputError
 from .fix import FixPlan, plan
 from .model import CrossCheck, Reference, Report, Result, SaveOutcome
 from .rules import JUDGEMENTS, judge, save_candidates
@@ -41,6 +43,8 @@ async def acheck(
     ``httpx.MockTransport``); ``progress(done, total)`` is called as references are finished.
     Raises NetworkDown when nothing at all could be reached; every per-link failure is in the report."""
     settings = settings or Settings()
+    if not settings.check_live and not settings.check_archive:
+        raise InputError("--no-live and --no-archive together leave nothing to check")
     started = dt.datetime.now(dt.UTC)
     folder = settings.cache_folder
     cache = Cache(Path(folder) / "cache.sqlite3", settings.max_cache_age) if folder else None

@@ -88,3 +88,14 @@ def test_output_written_atomically(tmp_path):
     assert proc.returncode == 0
     assert json.loads(out.read_text())["references"][12]["number"] == 13
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("--no-live", "--no-archive"), "nothing to check"),
+    (("--timeout", "nan"), "finite"),
+    (("--window-days", "inf"), "finite"),
+    (("--deadline", "-5"), "positive"),
+])
+def test_runs_that_would_check_nothing_or_wait_forever_are_refused(args, needle):
+    proc = run("check", SEED, "--no-cache", *args)
+    assert proc.returncode == 3 and needle in one_line_error(proc)

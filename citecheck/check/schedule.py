@@ -32,6 +32,7 @@ from ..vocab import WAYBACK, ErrorKind
 from .archive import ProbeKit, Probes
 from .archive.wayback import FAMILIES
 from .client import build_client
+from .fetch import fetch
 from .guard import TargetGuard
 from .live import LiveProber
 from .politeness import HostGates, RetryPolicy
@@ -118,27 +119,26 @@ def pool(jobs: dict[Any, Callable[[], Awaitable[T]]], size: int) -> tuple[dict[A
 
 
 class NetworkMonitor:
-    """Notices when nothing at all can be reached, so the run stops instead of calling everything dead."""
+    """Notices when nothing at all answers, so the run asks whether the network itself is down (instead of
+    calling everything dead): at once after ``threshold`` failures on a long list, else at the end."""
 
     def __init__(self, threshold: int = 12):
         self.threshold = threshold
         self.failures = 0
         self.answers = 0
-        self.archive_failures = 0
-        self.down = asyncio.Event()
+        self.suspicious = asyncio.Event()
 
-    def note(self, error: ErrorKind | None, status: int | None, archive: bool = False) -> None:
+    def note(self, error: ErrorKind | None, status: int | None) -> None:
         if status is not None and not (error and error.connection):
             self.answers += 1
         elif error and error.connection:
             self.failures += 1
-            self.archive_failures += archive
         if self.nothing_answered and self.failures >= self.threshold:
-            self.down.set()
+            self.suspicious.set()
 
     @property
     def nothing_answered(self) -> bool:
-        return self.answers == 0 and self.archive_failures > 0
+        return self.answers == 0 and self.failures > 0
 
 
 class _Run:
@@ -153,6 +153,8 @@ class _Run:
         self.now = settings.now or dt.datetime.now(dt.UTC)
         policy = RetryPolicy(settings)
         gates = HostGates.for_settings(settings)
+        self.client = client
+        self.guard = guard
         self.probes = Probes(ProbeKit(client, settings, gates, policy, guard))
         self.prober = LiveProber(client, settings, gates, policy, guard)
         self.monitor = NetworkMonitor()
@@ -177,7 +179,7 @@ class _Run:
             return cached
         obs = await self.probes.for_link(link).observe(link, target)
         f = obs.fetch
-        self.monitor.note(f.error if f else None, f.status if f else None, archive=True)
+        self.monitor.note(f.error if f else None, f.status if f else None)
         if self.cache and not (obs.answer and obs.answer.inconclusive):
             self.cache.put(key, obs)
         return obs
@@ -214,6 +216,12 @@ class _Run:
                                       link.original or link.url) if snap and link else None,
                 "lookup": Cache.key("lookup", look.target, str(link is None), look.url) if look else None}
         return frozenset(name for name, key in keys.items() if key and key in self.from_cache)
+
+    async def network_answers(self) -> bool:
+        """Nothing has answered: does the archive's home answer? If so, these hosts are down, not the network."""
+        f = await fetch(self.client, "HEAD", self.settings.wayback_base + "/", self.settings, follow_redirects=False,
+                        guard=self.guard)
+        return f.status is not None and not (f.error and f.error.connection)
 
     # --- the plan ---------------------------------------------------------------------------------------------
 
@@ -282,15 +290,15 @@ class _Run:
         closer = asyncio.ensure_future(close_confirmations())
         workers = [asyncio.ensure_future(worker()) for _ in range(min(64, len(self.refs)))]
         work = asyncio.ensure_future(asyncio.gather(*workers))
-        down = asyncio.ensure_future(self.monitor.down.wait())
-        everything: list[asyncio.Future[Any]] = [work, down, closer, *workers, *snapshot_workers, *live_workers,
-                                                 *uncited.values()]
+        suspicious = asyncio.ensure_future(self.monitor.suspicious.wait())
+        everything: list[asyncio.Future[Any]] = [work, suspicious, closer, *workers, *snapshot_workers,
+                                                 *live_workers, *uncited.values()]
         try:
-            first: list[asyncio.Future[Any]] = [work, down]
+            first: list[asyncio.Future[Any]] = [work, suspicious]
             await asyncio.wait(first, return_when=asyncio.FIRST_COMPLETED)
-            if not work.done() or self.monitor.nothing_answered:
+            if (not work.done() or self.monitor.nothing_answered) and not await self.network_answers():
                 raise NetworkDown(NETWORK_DOWN)
-            work.result()
+            await work
         finally:
             # whatever ended the run, no task is left behind to complain later
             for t in everything:

@@ -76,3 +76,23 @@ def test_nothing_reachable_stops_the_run_with_network_down():
     text = "".join(f"[{i}] ‘t’, https://web.archive.org/web/2020/https://h{i}.example/p\n" for i in range(1, 15))
     with pytest.raises(NetworkDown):
         checked(text, handler, replace(SETTINGS, retries=0))
+
+
+def test_a_short_list_offline_is_network_down_not_an_all_clear():
+    def offline(request):
+        raise httpx.ConnectError("[Errno -3] Temporary failure in name resolution")
+
+    text = "[1] ‘a’, https://a.example/x\n[2] ‘b’, https://b.example/y\n"
+    with pytest.raises(NetworkDown):
+        checked(text, offline, replace(SETTINGS, check_archive=False, retries=0))
+
+
+def test_hosts_that_are_down_are_dead_when_the_archive_answers():
+    def handler(request):
+        if request.url.host == "web.archive.org":
+            return httpx.Response(200)
+        raise httpx.ConnectError("[Errno -3] Temporary failure in name resolution")
+
+    text = "".join(f"[{i}] ‘t’, https://gone{i}.example/x\n" for i in range(1, 20))
+    observed, _ = checked(text, handler, replace(SETTINGS, check_archive=False, retries=0))
+    assert len(observed) == 19 and all(o.live.fetch.error.value == "dns" for o in observed)
