@@ -19,7 +19,6 @@ from .check import Progress, observe
 from .crosscheck import FORMATS as CROSSCHECKED_FORMATS
 from .crosscheck import crosscheck
 from .errors import InputError
-from .errors import InputError
 from .fix import FixPlan, plan
 from .model import CrossCheck, Reference, Report, Result, SaveOutcome
 from .rules import JUDGEMENTS, judge, save_candidates
