@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..model import Report
 from ..registry import Registry
+from .scrub import scrubbed
 
 
 @dataclass(frozen=True)
@@ -36,4 +37,4 @@ def render(report: Report, format: str = "table", *, color: bool = False, width:
     formatter = FORMATTERS.get(format)
     if formatter is None:
         raise ValueError(f"unknown report format {format!r} (choose from {', '.join(format_names())})")
-    return formatter.render(report, color=color, width=width)
+    return formatter.render(scrubbed(report), color=color, width=width)

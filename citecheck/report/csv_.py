@@ -13,6 +13,17 @@ COLUMNS = ("number", "key", "source", "line", "title", "url", "archive_url", "li
            "suggested_snapshot", "attention", "actions", "live_rule", "archive_rule")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe (OWASP's advice
+    against CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def render(report: Report, *, color: bool = False, width: int = 120) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -20,13 +31,13 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
     for r in report.results:
         ref, v = r.reference, r.verdict
         link = ref.archive_link
-        w.writerow([
+        w.writerow([_cell(c) for c in [
             ref.number if ref.number is not None else "", ref.key, ref.source, ref.line, ref.title or "", ref.url or "",
             link.url if link else "", v.live.state.value, v.live.detail, v.live.status or "", v.live.final_url or "",
             v.archive.state.value, v.archive.detail, v.archive.capture_timestamp or "",
             v.archive.suggestion.url if v.archive.suggestion else "", "yes" if v.attention else "no",
             what_to_do(r).replace("\n", " | "), v.live.rule, v.archive.rule,
-        ])
+        ]])
     return buf.getvalue()
 
 

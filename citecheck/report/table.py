@@ -48,10 +48,10 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
             (f"{attention} need attention", "bold red" if attention else "bold green"),
         )
     )
-    console.print("original: " + ", ".join(f"{k} {c}" for k, c in live_counts.most_common()))
-    console.print("snapshot: " + ", ".join(f"{k} {c}" for k, c in arch_counts.most_common()))
+    console.print(Text("original: " + ", ".join(f"{k} {c}" for k, c in live_counts.most_common())))
+    console.print(Text("snapshot: " + ", ".join(f"{k} {c}" for k, c in arch_counts.most_common())))
     for line in crosscheck_lines(report.crosschecks):
-        console.print(line, style="red" if "missing" in line or "more than once" in line else "yellow")
+        console.print(Text(line, style="red" if "missing" in line or "more than once" in line else "yellow"))
     return buf.getvalue()
 
 
