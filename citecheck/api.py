@@ -9,22 +9,30 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from ._version import __version__
 from .cache import Cache
-from .check import Progress, observe
+from .check import observe
 from .crosscheck import FORMATS as CROSSCHECKED_FORMATS
 from .crosscheck import crosscheck
 from .errors import InputError
 from .fix import FixPlan, plan
-from .model import CrossCheck, Reference, Report, Result, SaveOutcome
+from .model import CrossCheck, Observed, Reference, Report, Result, SaveOutcome
 from .rules import JUDGEMENTS, judge, save_candidates
 from .save import Credentials, Journal, save_all
 from .settings import Settings
 from .sources import Document, read_document
+
+#: called as references are finished: (how many are done, how many there are)
+Progress = Callable[[int, int], None]
+#: called with each reference's result as soon as it is judged: (its index in the list, the result)
+OnResult = Callable[[int, Result], None]
 
 
 async def acheck(
@@ -35,32 +43,44 @@ async def acheck(
     crosschecks: tuple[CrossCheck, ...] = (),
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
+    on_result: OnResult | None = None,
 ) -> Report:
     """Check references' originals and snapshots and judge them: one verdict per reference.
 
     For callers that already run an event loop. ``transport`` replaces the network (tests hand in
-    ``httpx.MockTransport``); ``progress(done, total)`` is called as references are finished.
-    Raises NetworkDown when nothing at all could be reached; every per-link failure is in the report."""
+    ``httpx.MockTransport``); ``progress(done, total)`` is called as references are finished, and
+    ``on_result(index, result)`` with each reference's result as soon as it is judged (what was done survives an
+    interruption). Raises NetworkDown when nothing at all could be reached; every per-link failure is in the
+    report."""
     settings = settings or Settings()
     if not settings.check_live and not settings.check_archive:
         raise InputError("--no-live and --no-archive together leave nothing to check")
     started = dt.datetime.now(dt.UTC)
     folder = settings.cache_folder
     cache = Cache(Path(folder) / "cache.sqlite3", settings.max_cache_age) if folder else None
+    results: list[Result | None] = [None] * len(references)
+    histories: dict[str, dict[str, Any]] = {}
+    done = 0
+
+    def judged(index: int, o: Observed) -> None:
+        nonlocal done
+        verdict = judge(o, settings)
+        url = o.reference.url
+        if cache and url and o.live is not None and url not in histories:
+            # only a run that really asked the URL adds to its history
+            fresh = "live" not in o.cached
+            histories[url] = cache.record_run(url, verdict.live.state) if fresh else cache.history(url)
+        result = results[index] = Result(o.reference, verdict, o.live, o.snapshot, o.lookup,
+                                          histories.get(url or ""), o.cached)
+        if on_result:
+            on_result(index, result)
+        done += 1
+        if progress:
+            progress(done, len(results))
+
     try:
-        observed, stats = await observe(references, settings, judgements=JUDGEMENTS, transport=transport,
-                                        progress=progress, cache=cache)
-        results: list[Result] = []
-        histories: dict[str, dict[str, object]] = {}
-        for o in observed:
-            verdict = judge(o, settings)
-            url = o.reference.url
-            if cache and url and o.live is not None and url not in histories:
-                # only a run that really asked the URL adds to its history
-                fresh = "live" not in o.cached
-                histories[url] = cache.record_run(url, verdict.live.state) if fresh else cache.history(url)
-            results.append(Result(o.reference, verdict, o.live, o.snapshot, o.lookup, histories.get(url or ""),
-                                  o.cached))
+        stats = await observe(references, settings, judgements=JUDGEMENTS, on_observed=judged, transport=transport,
+                              cache=cache)
     finally:
         if cache:
             cache.close()
@@ -69,8 +89,8 @@ async def acheck(
                         wayback_rate_limited=stats.wayback_rate_limited,
                         cache=None if cache is None else {"path": str(cache.path), "hits": cache.hits,
                                                           "misses": cache.misses})
-    return Report(results=tuple(results), sources=sources, started=started, finished=finished, version=__version__,
-                  settings=run_settings, crosschecks=crosschecks)
+    return Report(results=tuple(r for r in results if r is not None), sources=sources, started=started,
+                  finished=finished, version=__version__, settings=run_settings, crosschecks=crosschecks)
 
 
 def check(
@@ -81,10 +101,22 @@ def check(
     crosschecks: tuple[CrossCheck, ...] = (),
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
+    on_result: OnResult | None = None,
 ) -> Report:
-    """:func:`acheck` for callers without an event loop of their own (it runs one)."""
-    return asyncio.run(acheck(references, settings, sources=sources, crosschecks=crosschecks, transport=transport,
-                              progress=progress))
+    """:func:`acheck` for callers without an event loop of their own (it runs one). Ctrl-C raises
+    KeyboardInterrupt at once: name lookups still running in threads are not waited for."""
+    with asyncio.Runner() as runner:
+        runner.get_loop().set_default_executor(_UnwaitedExecutor())
+        return runner.run(acheck(references, settings, sources=sources, crosschecks=crosschecks, transport=transport,
+                                 progress=progress, on_result=on_result))
+
+
+class _UnwaitedExecutor(ThreadPoolExecutor):
+    """The loop's thread pool (name lookups run there): closing the loop does not wait for a lookup that hangs,
+    so an interrupted run ends within a second."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=True)
 
 
 def read_references(path: str, input_format: str | None = None) -> list[Reference]:

@@ -6,6 +6,7 @@ The options that tune a run are not written here: they are generated from the se
 Exit codes: 0 nothing needs attention; 2 some reference needs attention; 3 bad input or usage;
 1 unexpected failure (or the network is down); 130 interrupted.
 """
+import datetime as dt
 import functools
 import inspect
 import os
@@ -20,11 +21,12 @@ from rich.console import Console
 from . import __version__, api
 from .config import load_settings
 from .errors import CitecheckError, InputError
-from .model import Reference, Report
+from .model import Reference, Report, Result
 from .output import OutputTarget, prepare_output, write_output
 from .report import format_names, render
 from .settings import OPTIONS, Settings, default_text, parse_duration
 from .sources import format_names as input_format_names
+from .sources import read_stdin
 from .vocab import SaveStatus
 
 EXIT_OK, EXIT_FAILURE, EXIT_ATTENTION, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -137,16 +139,37 @@ def _check_choice(value: str | None, choices: list[str], option: str) -> None:
 
 def _read(files: list[str], input_format: str | None) -> tuple[list[Reference], tuple[Any, ...]]:
     _check_choice(input_format, input_format_names(), "--input-format")
-    stdin = sys.stdin.buffer.read() if "-" in files else None
+    stdin = read_stdin(sys.stdin.buffer) if "-" in files else None
     documents, crosschecks = api.read_inputs(files, input_format, stdin)
     return [r for d in documents for r in d.references], crosschecks
 
 
+class Interrupted(Exception):
+    """Ctrl-C during a check: the references judged so far, as a report marked partial."""
+
+    def __init__(self, report: Report):
+        super().__init__("interrupted")
+        self.report = report
+
+
 def _check(refs: list[Reference], settings: Settings, files: list[str], quiet: bool,
            crosschecks: tuple[Any, ...] = ()) -> Report:
-    """The library's check, with a progress bar when stderr is a terminal."""
+    """The library's check, with a progress bar when stderr is a terminal; Ctrl-C raises Interrupted with
+    what was done."""
+    done: dict[int, Result] = {}
+    started = dt.datetime.now(dt.UTC)
+    try:
+        return _run_check(refs, settings, files, quiet, crosschecks, lambda i, r: done.__setitem__(i, r))
+    except KeyboardInterrupt:
+        results = tuple(done[i] for i in sorted(done))
+        raise Interrupted(Report(results, tuple(files), started, dt.datetime.now(dt.UTC), __version__,
+                                 settings.as_dict(), crosschecks, partial=True, total=len(refs))) from None
+
+
+def _run_check(refs: list[Reference], settings: Settings, files: list[str], quiet: bool,
+               crosschecks: tuple[Any, ...], on_result: Callable[[int, Result], None]) -> Report:
     if quiet or not err.is_terminal:
-        return api.check(refs, settings, sources=tuple(files), crosschecks=crosschecks)
+        return api.check(refs, settings, sources=tuple(files), crosschecks=crosschecks, on_result=on_result)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -158,7 +181,7 @@ def _check(refs: list[Reference], settings: Settings, files: list[str], quiet: b
     with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task("refs", total=len(refs))
-        return api.check(refs, settings, sources=tuple(files), crosschecks=crosschecks,
+        return api.check(refs, settings, sources=tuple(files), crosschecks=crosschecks, on_result=on_result,
                          progress=lambda done, total: bar.update(task, completed=done))
 
 
@@ -201,7 +224,16 @@ def check(
     settings = _settings("check", files, config, given)
     target = _target(output, files)
     refs, crosschecks = _read(files, input_format)
-    report = _check(refs, settings, files, quiet, crosschecks)
+    try:
+        report = _check(refs, settings, files, quiet, crosschecks)
+    except Interrupted as stop:
+        # what was done is not lost: the partial report goes where the report would have gone
+        if target:
+            write_output(target, render(stop.report, settings.format, color=False, width=120))
+        _say(f"citecheck: interrupted after {len(stop.report.results)} of {len(refs)} references"
+             + (f"; partial report written to {output}" if target else ""))
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)  # not waiting for name lookups still running in threads
     if target:
         write_output(target, render(report, settings.format, color=False, width=120))
         if not quiet:

@@ -13,7 +13,10 @@ from .settings import CONFIG_KEYS, Settings
 
 
 def find_config(start: Path) -> Path | None:
-    here = start.resolve()
+    try:
+        here = start.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: reading the input will say so
+        return None
     for folder in [here, *here.parents] if here.is_dir() else [here.parent, *here.parent.parents]:
         own = folder / "citecheck.toml"
         if own.is_file():

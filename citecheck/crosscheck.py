@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .model import CrossCheck, Reference
+from .textlines import iter_lines
 
 # [3], [1-4], [1–4], [2, 5], [2,5; 7] but not Markdown links [3](…) or definitions at a line start
 _NUMERIC = re.compile(r"\[(\d+(?:\s*[-–—]\s*\d+)?(?:\s*[,;]\s*\d+(?:\s*[-–—]\s*\d+)?)*)\](?![(\]]|_)")
@@ -28,7 +29,7 @@ def _expand(group: str) -> list[int]:
 
 def cited_markers(text: str) -> list[str]:
     found: list[str] = []
-    for line in text.splitlines():
+    for line in iter_lines(text):
         body = line
         m = _DEFINITION.match(line)
         if m:

@@ -266,6 +266,8 @@ class Report:
     version: str
     settings: dict[str, Any] = field(default_factory=dict)
     crosschecks: tuple[CrossCheck, ...] = ()  # per input that has in-text markers to compare
+    partial: bool = False  # the run was interrupted: only the references in results were checked
+    total: int | None = None  # how many references the run was given (when partial)
 
     @property
     def needing_attention(self) -> tuple[Result, ...]:

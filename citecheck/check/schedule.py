@@ -37,7 +37,8 @@ from .guard import TargetGuard
 from .live import LiveProber
 from .politeness import HostGates, RetryPolicy
 
-Progress = Callable[[int, int], None]
+#: called as each reference's observations are complete: (its index in the list, what was observed)
+OnObserved = Callable[[int, Observed], None]
 NETWORK_DOWN = ("no host could be reached, web.archive.org included: check the network connection or the proxy "
                 "settings (HTTP_PROXY/HTTPS_PROXY)")
 T = TypeVar("T")
@@ -225,7 +226,7 @@ class _Run:
 
     # --- the plan ---------------------------------------------------------------------------------------------
 
-    async def execute(self, progress: Progress | None) -> list[Observed]:
+    async def execute(self, on_observed: OnObserved) -> None:
         settings = self.settings
         to_check = [r for r in self.refs if not self.skipped(r)]
         snapshot_jobs: dict[tuple[str, str], Callable[[], Awaitable[SnapshotObservation]]] = {}
@@ -267,19 +268,13 @@ class _Run:
                 self.cache.put(Cache.key("live", ref.url), lv)
             return Observed(ref, lv, snap, look, self._cached(ref, lv, snap, look))
 
-        results: list[Observed | None] = [None] * len(self.refs)
-        done = 0
         pending = iter(enumerate(self.refs))
 
         async def worker() -> None:
             # a few workers walk the references in order; the requests themselves are already scheduled,
             # so a task per reference would only cost memory on long lists
-            nonlocal done
             for i, ref in pending:
-                results[i] = await one(ref)
-                done += 1
-                if progress:
-                    progress(done, len(self.refs))
+                on_observed(i, await one(ref))
 
         async def close_confirmations() -> None:
             # CDX confirmations may run on while the replays and live checks last, and a little longer
@@ -309,7 +304,6 @@ class _Run:
                 if not fut.done():
                     fut.cancel()
             self.probes.close()
-        return [r for r in results if r is not None]
 
 
 async def observe(
@@ -317,13 +311,14 @@ async def observe(
     settings: Settings,
     *,
     judgements: Judgements,
+    on_observed: OnObserved,
     transport: httpx.AsyncBaseTransport | None = None,
-    progress: Progress | None = None,
     cache: Cache | None = None,
-) -> tuple[list[Observed], RunStats]:
-    """Every reference's original and snapshot observed, concurrently, with one client."""
+) -> RunStats:
+    """Every reference's original and snapshot observed, concurrently, with one client; each reference is handed
+    to ``on_observed`` as soon as it is complete (nothing is held here)."""
     guard = TargetGuard.for_settings(settings)
     async with build_client(settings, transport, guard) as client:
         run = _Run(refs, settings, client, judgements, cache, guard)
-        observed = await run.execute(progress)
-        return observed, RunStats(run.probes.stats())
+        await run.execute(on_observed)
+        return RunStats(run.probes.stats())

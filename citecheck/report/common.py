@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..model import CrossCheck, Result
+from ..model import CrossCheck, Report, Result
 from ..vocab import ActionKind, ArchiveState, LiveState, Severity, Tone
 
 #: each tone as a rich style (the terminal table) and as the HTML report's CSS class
@@ -59,6 +59,13 @@ def live_words(r: Result) -> str:
 def archive_words(r: Result) -> str:
     v = r.verdict.archive
     return str(v.state) + (f" ({v.detail})" if v.detail and v.state is not ArchiveState.NONE else "")
+
+
+def partial_words(report: Report) -> str:
+    """What an interrupted run's report must say first ("" for a complete run)."""
+    if not report.partial:
+        return ""
+    return f"interrupted: only {len(report.results)} of {report.total or '?'} references were checked"
 
 
 def crosscheck_lines(crosschecks: Iterable[CrossCheck]) -> list[str]:

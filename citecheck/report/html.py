@@ -8,7 +8,7 @@ import json
 from ..model import Report, Result
 from ..vocab import ArchiveState, LiveState
 from . import Formatter, register
-from .common import TONE_CLASS, crosscheck_lines, label
+from .common import TONE_CLASS, crosscheck_lines, label, partial_words
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1.5rem;color:#1f2328;background:#fff}
@@ -112,12 +112,13 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
                     {r.verdict.archive.state.value for r in report.results})
     options = "".join(f'<option value="{_e(s)}">{_e(s)}</option>' for s in states)
     citations = "".join(f"<li>{_e(line)}</li>" for line in crosscheck_lines(report.crosschecks))
+    interrupted = f'<p class="citations"><strong>{_e(partial_words(report))}</strong></p>\n' if report.partial else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>citecheck report</title><style>{CSS}</style></head>
 <body>
 <h1>citecheck report</h1>
-<p class="summary">{n} references, <strong id="attention-count">{k}</strong> need attention ·
+{interrupted}<p class="summary">{n} references, <strong id="attention-count">{k}</strong> need attention ·
 {_e(", ".join(report.sources))} · {_e(report.started.strftime("%Y-%m-%d %H:%M UTC"))} · citecheck {_e(report.version)}</p>
 <div class="controls"><input id="q" type="search" placeholder="Filter by text, URL, state…" aria-label="Filter">
 <label><input id="only" type="checkbox"> only references needing attention</label>

@@ -90,6 +90,8 @@ def report_dict(report: Report) -> dict[str, Any]:
             "duration_s": round((report.finished - report.started).total_seconds(), 2),
             "sources": list(report.sources),
             "settings": report.settings,
+            "partial": report.partial,
+            "references_given": report.total if report.partial else len(report.results),
         },
         "summary": summary(report),
         "crosscheck": [crosscheck_dict(c) for c in report.crosschecks],

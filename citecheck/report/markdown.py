@@ -5,7 +5,7 @@ import html
 
 from ..model import Report
 from . import Formatter, register
-from .common import archive_words, crosscheck_lines, label, live_words, what_to_do
+from .common import archive_words, crosscheck_lines, label, live_words, partial_words, what_to_do
 
 
 def _cell(text: str) -> str:
@@ -16,6 +16,8 @@ def _cell(text: str) -> str:
 def render(report: Report, *, color: bool = False, width: int = 120) -> str:
     n, k = len(report.results), len(report.needing_attention)
     out = ["# citecheck report", "", f"{n} references, **{k} need attention**.", ""]
+    if report.partial:
+        out[2:2] = [f"**{partial_words(report)}**", ""]
     out += ["| Ref | Attention | Original | Snapshot | What to do |", "|---|---|---|---|---|"]
     ordered = sorted(report.results, key=lambda r: (not r.verdict.attention, r.reference.line))
     for r in ordered:

@@ -62,7 +62,7 @@ def sarif_dict(report: Report) -> dict[str, Any]:
                                 "rules": [{"id": rid, "shortDescription": {"text": RULE_TEXT.get(rid, rid)}}
                                           for rid in used]}},
             "results": results,
-            "invocations": [{"executionSuccessful": True,
+            "invocations": [{"executionSuccessful": not report.partial,
                              "startTimeUtc": report.started.isoformat(timespec="seconds").replace("+00:00", "Z"),
                              "endTimeUtc": report.finished.isoformat(timespec="seconds").replace("+00:00", "Z")}],
         }],

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ..model import Report
 from . import Formatter, register
-from .common import TONE_STYLE, crosscheck_lines, history_words, label, what_to_do
+from .common import TONE_STYLE, crosscheck_lines, history_words, label, partial_words, what_to_do
 
 
 def render(report: Report, *, color: bool = False, width: int = 120) -> str:
@@ -42,6 +42,8 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
     attention = len(report.needing_attention)
     live_counts = Counter(r.verdict.live.state.value for r in report.results)
     arch_counts = Counter(r.verdict.archive.state.value for r in report.results)
+    if report.partial:
+        console.print(Text(partial_words(report), style="bold yellow"))
     console.print(
         Text.assemble(
             (f"{n} references, ", "bold"),

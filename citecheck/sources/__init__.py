@@ -5,9 +5,13 @@ A parser is registered with :func:`register`; the CLI's ``--input-format`` choic
 from __future__ import annotations
 
 import codecs
+import errno
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import InputError
 from ..model import Reference
@@ -34,6 +38,10 @@ def format_names() -> list[str]:
     return sorted(PARSERS.names())
 
 
+#: how much of a text the format sniffers read: a format shows itself in its first pages
+SNIFF_CHARS = 256 * 1024
+
+
 def choose_parser(text: str, filename: str | None, requested: str | None = None) -> Parser:
     if requested:
         chosen = PARSERS.get(requested)
@@ -41,6 +49,7 @@ def choose_parser(text: str, filename: str | None, requested: str | None = None)
             raise InputError(f"unknown input format {requested!r} (choose from {', '.join(format_names())})")
         return chosen
     suffix = Path(filename).suffix.lower() if filename and filename != "-" else ""
+    text = text[:SNIFF_CHARS]
     by_ext = [p for p in PARSERS.values() if suffix and suffix in p.extensions]
     if len(by_ext) == 1 and by_ext[0].sniff(text) > 0.1:
         return by_ext[0]
@@ -84,25 +93,54 @@ class Document:
     references: tuple[Reference, ...]
 
 
+#: the largest input read (a reference list of a million entries is well under it)
+MAX_INPUT_BYTES = 100 * 1024 * 1024
+
+
+def read_input_file(path: str) -> bytes:
+    """A regular file's bytes; a missing file, a folder, a device, a FIFO, a symlink loop or an oversized file is
+    one clear InputError (a FIFO would otherwise wait forever for a writer)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as e:
+        why = "a symlink loop" if e.errno == errno.ELOOP else e.strerror or str(e)
+        raise InputError(f"{path}: cannot read ({why})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{path}: is a directory, not a reference list")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{path}: not a regular file (a device, FIFO or socket); pipe it in with '-' instead")
+    if st.st_size > MAX_INPUT_BYTES:
+        raise InputError(f"{path}: {st.st_size // 2**20} MiB is more than a reference list ({MAX_INPUT_BYTES // 2**20} "
+                         "MiB at most)")
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(MAX_INPUT_BYTES + 1)
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
+
+
+def read_stdin(stream: BinaryIO) -> bytes:
+    """Standard input, up to the same limit as a file."""
+    data = stream.read(MAX_INPUT_BYTES + 1)
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"standard input: more than a reference list ({MAX_INPUT_BYTES // 2**20} MiB at most)")
+    return data
+
+
 def read_document(path: str, requested: str | None = None, stdin: bytes | None = None) -> Document:
     """Parse one input (a path, or "-" for standard input); InputError when it has no references."""
     if path == "-":
         data = stdin if stdin is not None else b""
         name = "<stdin>"
     else:
-        p = Path(path)
-        if not p.exists():
-            raise InputError(f"{path}: no such file")
-        if p.is_dir():
-            raise InputError(f"{path}: is a directory, not a reference list")
-        try:
-            data = p.read_bytes()
-        except OSError as e:
-            raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
+        data = read_input_file(path)
         name = path
     if not data.strip():
         raise InputError(f"{name}: empty file")
     text = decode(data, name)
+    del data  # (a big input is held once, as text)
     parser = choose_parser(text, name if path != "-" else None, requested)
     refs = parser.parse(text, name if path != "-" else "-")
     if any(r.number is None for r in refs):

@@ -9,6 +9,8 @@ from ..dates import find_access_date, find_year
 from ..model import Reference
 from ..urls import UrlSpan, absolute, extract_urls
 
+#: the longest entry read: a real reference is a few hundred characters
+MAX_ENTRY_CHARS = 16 * 1024
 # Opening quote -> closing quotes that may end a quoted title.
 _QUOTES = {"‘": "’", "“": "”", "«": "»", "„": "“”", '"': '"', "「": "」", "『": "』", "《": "》"}
 
@@ -110,7 +112,11 @@ def make_reference(
     scan_text: bool = True,
 ) -> Reference:
     """A Reference from an entry's text; fields a format gives explicitly win over what the text suggests.
-    Structured formats pass their URLs and ``scan_text=False`` so stray links in abstracts do not count."""
+    Structured formats pass their URLs and ``scan_text=False`` so stray links in abstracts do not count.
+    A text entry longer than MAX_ENTRY_CHARS is not a reference: only its start is read, and it says so."""
+    if scan_text and len(raw) > MAX_ENTRY_CHARS:
+        problems = (*problems, f"the entry is longer than {MAX_ENTRY_CHARS:,} characters; only its start was read")
+        raw = raw[:MAX_ENTRY_CHARS]
     spans = extract_urls(raw)
     quoted = quoted_span(raw) if scan_text else None
     # a URL quoted inside the title is part of the title, never the link the reference cites

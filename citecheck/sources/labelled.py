@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import Reference
+from ..textlines import iter_lines
 from . import Parser, register
 from .common import make_reference
 from .plaintext import _sniff_markdown, parse_numbered
@@ -23,7 +24,7 @@ def labelled_entries(text: str, start: re.Pattern[str]) -> Iterator[tuple[str, i
     label = None
     first = 0
     parts: list[str] = []
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(iter_lines(text), 1):
         m = start.match(line)
         if m:
             if label is not None:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..dates import parse_date
 from ..model import Reference
+from ..textlines import iter_lines
 from ..urls import extract_urls
 from . import Parser, register
 from .common import make_reference, unique
@@ -23,7 +24,7 @@ def _records(text: str, line_re: re.Pattern[str], start_tag: str | None,
     """Yield (first line number, [(tag, value)]) per record."""
     record: list[tuple[str, str]] = []
     first = 0
-    for n, raw in enumerate(text.splitlines(), 1):
+    for n, raw in enumerate(iter_lines(text), 1):
         line = raw.rstrip()
         m = line_re.match(line)
         if not m:

@@ -20,8 +20,12 @@ MEMENTO = {"Memento-Datetime": "Sun, 01 Jan 2023 00:00:00 GMT", "Content-Type": 
 
 
 def checked(text, handler, settings=SETTINGS):
+    """(the observations in list order, the run's stats)"""
     refs = parse_text(text, "r.txt")
-    return run(observe(refs, settings, judgements=JUDGEMENTS, transport=httpx.MockTransport(handler)))
+    seen = {}
+    stats = run(observe(refs, settings, judgements=JUDGEMENTS, on_observed=seen.__setitem__,
+                        transport=httpx.MockTransport(handler)))
+    return [seen[i] for i in sorted(seen)], stats
 
 
 def test_each_url_and_each_snapshot_is_asked_once_however_often_it_is_cited():
