@@ -160,4 +160,4 @@ def fix_document(document: Document, report: Report, settings: Settings) -> FixP
             saved = journal.successes()
         finally:
             journal.close()
-    return plan(document, list(report.results), saved)
+    return plan(document, list(report.results), saved, settings)

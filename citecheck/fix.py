@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 import mwparserfromhell
 
-from .archives import parse_archive_link, snapshot_url
+from .archives import parse_archive_link
 from .model import Result
+from .rules import snapshot_to_write
+from .settings import Settings
 from .sources import Document
 from .sources.wikitext import ARCHIVE_DATE, ARCHIVE_URL, URL, URL_STATUS, is_citation
-from .vocab import ArchiveState, LiveState
+from .vocab import LiveState
 
 
 @dataclass(frozen=True)
@@ -45,16 +47,7 @@ class FixPlan:
     skipped: tuple[Change, ...]
 
 
-def wanted(r: Result, saved: dict[str, str]) -> tuple[str | None, str | None]:
-    """(new snapshot URL, new original URL) this reference should get, if any."""
-    v, url = r.verdict, r.reference.url
-    snap = None
-    if url and url in saved and v.archive.state is not ArchiveState.OK:
-        snap = snapshot_url(url, saved[url])
-    elif v.archive.state is not ArchiveState.SHIFTED:  # a far capture needs a human look before it is cited
-        snap = next((a.url for a in v.actions if a.kind.writes_snapshot and a.url), None)
-    moved = v.live.final_url if v.live.state is LiveState.MOVED else None
-    return snap, moved
+
 
 
 def _line_offsets(text: str) -> list[int]:
@@ -90,7 +83,7 @@ def _ts_date(snapshot: str) -> str:
     return when.date().isoformat() if when else dt.date.today().isoformat()
 
 
-def plan(doc: Document, results: list[Result], saved: dict[str, str]) -> FixPlan:
+def plan(doc: Document, results: list[Result], saved: dict[str, str], settings: Settings) -> FixPlan:
     text = doc.text
     mine = sorted([r for r in results if r.reference.source in (doc.name, "-")], key=lambda r: r.reference.line)
     offsets = _line_offsets(text)
@@ -98,9 +91,12 @@ def plan(doc: Document, results: list[Result], saved: dict[str, str]) -> FixPlan
     applied: list[Change] = []
     skipped: list[Change] = []
     for i, r in enumerate(mine):
-        snap, moved = wanted(r, saved)
+        snap, why_not = snapshot_to_write(r, saved, settings)
+        moved = r.verdict.live.final_url if r.verdict.live.state is LiveState.MOVED else None
+        if why_not:
+            skipped.append(Change(r.reference.key, r.reference.line, f"snapshot not written: {why_not}"))
         if not snap and not moved:
-            if r.verdict.attention:
+            if r.verdict.attention and not why_not:
                 advice = next((a.text for a in r.verdict.actions), "")
                 skipped.append(Change(r.reference.key, r.reference.line,
                                       "nothing to write in" + (f"; {advice}" if advice else "")))

@@ -218,7 +218,7 @@ class Settings:
     confirm_grace: float = 10.0  # CDX confirmations may outlast the rest of the run by this much
     # --- what to check, and judgement ------------------------------------------------------------------------
     window_days: float = option(180.0, flag="--window-days", config="window_days", read=not_negative, metavar="DAYS",
-                                help="A capture farther than this from the cited time is 'shifted'.")
+                                commands=_NET, help="A capture farther than this from the cited time is 'shifted'.")
     check_live: bool = option(True, flag="--no-live", negate=True, read=flag, show_default=None,
                               help="Do not check the original URLs.")
     check_archive: bool = option(True, flag="--no-archive", negate=True, read=flag, show_default=None,

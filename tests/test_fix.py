@@ -38,15 +38,15 @@ def results_for(refs, *, found=None, broken=(), moved=None):
 def fixed(text, name, fmt, **kw):
     refs = parse_text(text, name)
     doc = Document(name, fmt, text, tuple(refs))
-    return plan(doc, results_for(refs, **kw), saved={})
+    return plan(doc, results_for(refs, **kw), saved={}, settings=Settings())
 
 
 def test_plain_text_seed_style(tmp_path):
     text = ("Body cites [1] and [2].\r\n\r\nReferences\r\n\r\n[1] ‘One’, 2014, https://a.example/x?p=1\r\n\r\n"
-            "[2] ‘Two’, https://web.archive.org/web/20190101000000/https://b.example/y\r\n")
+            "[2] ‘Two’, https://web.archive.org/web/20191201000000/https://b.example/y\r\n")
     p = fixed(text, "r.txt", "text", found={"https://a.example/x?p=1", "https://b.example/y"}, broken={"https://b.example/y"})
     expected = text.replace("https://a.example/x?p=1", SNAP.format("https://a.example/x?p=1")).replace(
-        "https://web.archive.org/web/20190101000000/https://b.example/y", SNAP.format("https://b.example/y"))
+        "https://web.archive.org/web/20191201000000/https://b.example/y", SNAP.format("https://b.example/y"))
     assert p.new_text == expected  # CRLF and everything else untouched
     assert len(p.applied) == 2
 
@@ -87,3 +87,21 @@ def test_in_place_keeps_a_backup_and_refuses_to_overwrite_it(tmp_path):
     proc = run("fix", str(src), "--in-place", "--no-cache")
     assert proc.returncode == 3 and "already exists" in proc.err
     assert src.read_text() == "[1] https://a.example/x\n" and (tmp_path / "refs.txt.bak").read_text() == "older backup"
+
+
+def test_a_capture_outside_the_window_of_the_cited_time_is_never_written():
+    text = "[1] ‘One’, https://web.archive.org/web/20190101000000/https://b.example/y\n"
+    p = fixed(text, "r.txt", "text", found={"https://b.example/y"}, broken={"https://b.example/y"})
+    assert p.new_text == text  # the good capture is a year from the citation: a human must look first
+    assert any("outside the 180-day window" in c.what for c in p.skipped)
+
+
+def test_todays_capture_goes_only_into_a_reference_that_cited_none():
+    text = ("[1] ‘One’, https://web.archive.org/web/20120101000000/https://b.example/y\n"
+            "[2] ‘Two’, 2012, https://c.example/z\n")
+    refs = parse_text(text, "r.txt")
+    doc = Document("r.txt", "text", text, tuple(refs))
+    saved = {"https://b.example/y": "20261124120000", "https://c.example/z": "20261124120000"}
+    p = plan(doc, results_for(refs, broken={"https://b.example/y"}), saved=saved, settings=Settings())
+    assert "20120101000000/https://b.example/y" in p.new_text  # a 2012 citation keeps its 2012 snapshot link
+    assert "https://web.archive.org/web/20261124120000/https://c.example/z" in p.new_text
