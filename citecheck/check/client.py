@@ -17,9 +17,7 @@ def build_client(settings: Settings, transport: httpx.AsyncBaseTransport | None 
     )
     limits = httpx.Limits(max_connections=settings.concurrency + settings.wayback_concurrency + 8,
                           max_keepalive_connections=64)
-    if transport is None:
-        transport = _guarded_transport(guard or TargetGuard.for_settings(settings), limits)
-    return httpx.AsyncClient(
+    client = httpx.AsyncClient(
         transport=transport,
         timeout=timeout,
         limits=limits,
@@ -32,12 +30,17 @@ def build_client(settings: Settings, transport: httpx.AsyncBaseTransport | None 
             # no Accept-Language: the page in its default language is what the archive's crawler saw
         },
     )
+    if transport is None:
+        _guard_direct_connections(client, guard or TargetGuard.for_settings(settings), limits)
+    return client
 
 
-def _guarded_transport(guard: TargetGuard, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
-    """httpx's own transport, its connection pool given the guard's network backend (httpx has no parameter for
-    it, so the pool it made is replaced by an equal one that has it)."""
-    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=True)
-    transport._pool = guarded_pool(guard, httpx.create_ssl_context(trust_env=True), limits.max_connections,
-                                   limits.max_keepalive_connections)
-    return transport
+def _guard_direct_connections(client: httpx.AsyncClient, guard: TargetGuard, limits: httpx.Limits) -> None:
+    """The client's transport for direct connections (not those through a proxy from HTTP(S)_PROXY, which the
+    client mounts itself) gets a connection pool with the guard's network backend. httpx has no parameter for a
+    network backend, so the pool it made is replaced by an equal one that has it (httpx is pinned below 0.29)."""
+    direct = client._transport
+    if not isinstance(direct, httpx.AsyncHTTPTransport) or not hasattr(direct, "_pool"):
+        raise RuntimeError("this httpx has no AsyncHTTPTransport._pool: citecheck cannot guard its connections")
+    direct._pool = guarded_pool(guard, httpx.create_ssl_context(trust_env=True), limits.max_connections,
+                                limits.max_keepalive_connections)

@@ -116,3 +116,37 @@ def test_only_vetted_addresses_of_a_mixed_answer_are_used():
     assert guard.vetted("mixed.example", ["127.0.0.1", "93.184.216.34", "93.184.216.34"]) == ["93.184.216.34"]
     with pytest.raises(RefusedTarget):
         guard.vetted("inside.example", ["10.0.0.5", "fd00::5"])
+
+
+class ForwardProxy:
+    """A plain-HTTP forward proxy's view: requests arrive in absolute form; every one is answered."""
+
+    def __init__(self):
+        self.seen = []
+
+    def __call__(self, method, path, headers, body):
+        from fakeweb import Reply, page
+
+        self.seen.append(path)
+        return Reply(200, {"Content-Type": "text/html"}, page("Through the proxy"))
+
+
+def test_requests_go_through_the_proxy_from_the_environment_and_the_guard_still_applies(monkeypatch):
+    from fakeweb import Running
+
+    proxy = Running(ForwardProxy())
+    try:
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+
+        async def get(url):
+            async with build_client(FAST) as client:
+                return await fetch(client, "GET", url, FAST, guard=TargetGuard.for_settings(FAST))
+
+        through = asyncio.run(get("http://public.example/page"))
+        assert through.status == 200 and through.page.title == "Through the proxy"
+        refused = asyncio.run(get("http://10.0.0.1/admin"))
+        assert refused.error is ErrorKind.REFUSED_TARGET
+        assert proxy.server.app.seen == ["http://public.example/page"]
+    finally:
+        proxy.close()
