@@ -84,7 +84,11 @@ class TargetGuard:
         return self.allow_private or (host.lower(), port) in self.trusted
 
     def refusal(self, url: str) -> str | None:
-        """Why ``url`` may not be requested (a localhost name, a non-public address literal), or None."""
+        """Why ``url`` may not be requested (not http(s), as a redirect to file: would be; a localhost name; a
+        non-public address literal), or None."""
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme not in ("http", "https"):
+            return f"a {scheme or 'scheme-less'}: URL is never requested"
         end = endpoint(url)
         if end is None or self.exempt(*end):
             return None

@@ -150,3 +150,9 @@ def test_requests_go_through_the_proxy_from_the_environment_and_the_guard_still_
         assert proxy.server.app.seen == ["http://public.example/page"]
     finally:
         proxy.close()
+
+
+def test_a_redirect_to_another_scheme_is_not_followed():
+    f = run(polite_get(lambda r: httpx.Response(302, headers={"Location": "file:///etc/passwd"}), guard=TargetGuard()))
+    assert f.error is ErrorKind.REFUSED_TARGET and "file:" in f.error_detail
+    assert TargetGuard(allow_private=True).refusal("gopher://example.org/") is not None
