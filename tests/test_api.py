@@ -31,7 +31,7 @@ def test_the_public_names():
 
 
 def test_check_without_an_event_loop(tmp_path):
-    settings = replace(citecheck.Settings(), use_cache=False)
+    settings = replace(citecheck.Settings(), use_cache=False, share_wayback_budget=False)
     report = citecheck.check(refs(tmp_path), settings, transport=httpx.MockTransport(handler))
     (result,) = report.results
     assert result.verdict.live.state is citecheck.LiveState.DEAD
@@ -40,7 +40,7 @@ def test_check_without_an_event_loop(tmp_path):
 
 
 def test_acheck_inside_a_running_event_loop(tmp_path):
-    settings = replace(citecheck.Settings(), use_cache=False)
+    settings = replace(citecheck.Settings(), use_cache=False, share_wayback_budget=False)
 
     async def app():  # an application that already runs its own loop
         return await citecheck.acheck(refs(tmp_path), settings, transport=httpx.MockTransport(handler))

@@ -31,7 +31,7 @@ def test_malformed_urls_are_named(url):
 def test_a_malformed_url_in_any_format_is_a_verdict_not_a_crash(name, text, url):
     refs = parse_text(text % url, name)
     seen = []
-    settings = replace(citecheck.Settings(), use_cache=False)
+    settings = replace(citecheck.Settings(), use_cache=False, share_wayback_budget=False)
 
     def handler(request):
         seen.append(request)

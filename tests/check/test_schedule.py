@@ -15,7 +15,7 @@ from citecheck.rules import JUDGEMENTS
 from citecheck.settings import Settings
 from citecheck.sources import parse_text
 
-SETTINGS = replace(Settings(), use_cache=False, host_interval=0.0)
+SETTINGS = replace(Settings(), use_cache=False, share_wayback_budget=False, host_interval=0.0)
 MEMENTO = {"Memento-Datetime": "Sun, 01 Jan 2023 00:00:00 GMT", "Content-Type": "text/html"}
 
 

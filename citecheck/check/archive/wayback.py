@@ -17,8 +17,9 @@ from ...archives import WAYBACK_HOSTS, parse_replay_location, replay_url, snapsh
 from ...model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
 from ...urls import is_login, is_root, same_resource, url_key
 from ...vocab import WAYBACK, ArchiveAnswer, LookupSource, PageSignal
+from ..budget import family_pacer
 from ..fetch import fetch
-from ..politeness import Attempts, Pacer
+from ..politeness import Attempts
 from .base import ProbeKit, register
 
 FAMILIES = ("replay", "cdx", "availability")
@@ -52,11 +53,9 @@ class Wayback:
         self.client = kit.client
         self.policy = kit.policy
         self.guard = kit.guard
-        self.pacers = {
-            "replay": Pacer(settings.replay_per_min),
-            "cdx": Pacer(settings.cdx_per_min),
-            "availability": Pacer(settings.availability_per_min),
-        }
+        per_min = {"replay": settings.replay_per_min, "cdx": settings.cdx_per_min,
+                   "availability": settings.availability_per_min}
+        self.pacers = {family: family_pacer(family, per_min[family], settings.budget_folder) for family in FAMILIES}
         self.semaphore = asyncio.Semaphore(settings.wayback_concurrency)
         self.counts = WaybackStats()
         self._pending: list[tuple[str, str, bool, asyncio.Future[LookupResult]]] = []

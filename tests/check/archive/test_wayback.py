@@ -21,7 +21,7 @@ from citecheck.settings import Settings
 from citecheck.vocab import ArchiveAnswer, LookupSource
 
 ORIG = "https://site.example/a"
-SETTINGS = replace(Settings(), use_cache=False)
+SETTINGS = replace(Settings(), use_cache=False, share_wayback_budget=False)
 
 
 def wayback(client, settings=SETTINGS) -> Wayback:
