@@ -6,6 +6,7 @@ they carry (states, error kinds, signals, answers) are the enums of vocab.py.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,12 +56,13 @@ class Reference:
     url_status: str | None = None  # what the citation itself claims (wikitext url-status: live, dead, usurped…)
     problems: tuple[str, ...] = ()  # errors in the citation as written (e.g. archive-url without archive-date)
 
-    @property
+    # (cached: the rules and the reports ask these many times; a frozen dataclass's fields never change)
+    @functools.cached_property
     def original_urls(self) -> tuple[str, ...]:
         archived = {a.url for a in self.archive_links}
         return tuple(u for u in self.urls if u not in archived)
 
-    @property
+    @functools.cached_property
     def archive_link(self) -> ArchiveLink | None:
         """The snapshot link the reference relies on: a Wayback one first, then any other archive."""
         for a in self.archive_links:
@@ -68,7 +70,7 @@ class Reference:
                 return a
         return self.archive_links[0] if self.archive_links else None
 
-    @property
+    @functools.cached_property
     def url(self) -> str | None:
         """The original URL to check: written out, or recovered from the snapshot link."""
         if self.original_urls:

@@ -184,8 +184,8 @@ class Settings:
     max_api_bytes: int = 8 * 1024 * 1024  # a whole JSON answer from an archive API
     max_redirects: int = 10
     user_agent: str = USER_AGENT
-    concurrency: int = option(32, flag="--concurrency", config="concurrency", read=at_least_one, metavar="N",
-                              help="Requests in flight to ordinary hosts.")
+    concurrency: int = option(128, flag="--concurrency", config="concurrency", read=at_least_one, metavar="N",
+                              help="Requests in flight to ordinary hosts (each host still gets --per-host at most).")
     per_host: int = option(2, flag="--per-host", config="per_host", read=at_least_one, metavar="N",
                            help="Requests in flight to one host.")
     host_interval: float = 0.1  # seconds between request starts to one host

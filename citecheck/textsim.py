@@ -6,6 +6,7 @@ Titles in different scripts (a Kazakh translation of an English title) cannot be
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -28,8 +29,11 @@ def normalise(text: str) -> str:
     return " ".join(out)
 
 
+@functools.lru_cache(maxsize=4096)
 def script_of(text: str) -> str | None:
     """The dominant script of the letters in ``text`` (by Unicode name prefix), None if no letters."""
+    if text.isascii():
+        return "LATIN" if any(ch.isalpha() for ch in text) else None
     counts: dict[str, int] = {}
     for ch in text:
         if ch.isalpha():

@@ -6,6 +6,7 @@ and keeps percent-encoding and non-ASCII paths exactly as written.
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import socket
@@ -174,6 +175,7 @@ def url_key(url: str) -> str:
     return host + path + ("?" + query if query else "")
 
 
+@functools.lru_cache(maxsize=8192)
 def host_of(url: str) -> str:
     """The URL's host name, lower-case ("" when it has none or cannot be read)."""
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -86,14 +87,26 @@ def snapshot_key(link: ArchiveLink) -> tuple[str, str]:
     return (url_key(link.original) if link.original else link.url, link.timestamp or "")
 
 
-def round_robin_by_host(urls: list[str]) -> list[str]:
-    """URLs reordered so that consecutive ones are on different hosts: workers spread over hosts instead of
-    queueing on one host's limit."""
-    by_host: dict[str, list[str]] = {}
+def round_robin_by_host(urls: list[str], window: int) -> list[str]:
+    """URLs reordered so that consecutive ones are on different hosts (workers spread over hosts instead of
+    queueing on one host's limit), taking ``window`` hosts at a time: a host's URLs stay close together, so its
+    connections are reused instead of closed and opened again."""
+    by_host: dict[str, deque[str]] = {}
     for u in urls:
-        by_host.setdefault(host_of(u), []).append(u)
-    columns = list(by_host.values())
-    return [c[i] for i in range(max(map(len, columns), default=0)) for c in columns if i < len(c)]
+        by_host.setdefault(host_of(u), deque()).append(u)
+    waiting = iter(by_host.values())
+    active: list[deque[str]] = [c for _, c in zip(range(window), waiting, strict=False)]
+    order: list[str] = []
+    while active:
+        still: list[deque[str]] = []
+        for column in active:
+            order.append(column.popleft())
+            if column:
+                still.append(column)
+            else:
+                still.extend(c for _, c in zip(range(1), waiting, strict=False))  # a new host takes its place
+        active = still
+    return order
 
 
 def pool(jobs: dict[Any, Callable[[], Awaitable[T]]], size: int) -> tuple[dict[Any, asyncio.Future[T]],
@@ -235,7 +248,8 @@ class _Run:
                 snapshot_jobs.setdefault(snapshot_key(ref.archive_link), functools.partial(self.snapshot, ref))
         live_jobs: dict[str, Callable[[], Awaitable[LiveObservation]]] = {}
         if settings.check_live:
-            for url in round_robin_by_host([r.url for r in to_check if r.url and requestable(r.url)]):
+            window = max(1, settings.concurrency // max(1, settings.per_host))
+            for url in round_robin_by_host([r.url for r in to_check if r.url and requestable(r.url)], window):
                 live_jobs.setdefault(url, functools.partial(self.live, url))
         # a few workers per kind walk the jobs in order (snapshots at the archive's pace, originals host by
         # host in turn), so a 10,000-reference list does not hold 20,000 waiting tasks

@@ -4,9 +4,12 @@ replaced before any format renders a report. Page titles, URLs and error message
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from enum import Enum
 from typing import Any, TypeVar
+
+from ..model import Result
 
 T = TypeVar("T")
 
@@ -24,24 +27,38 @@ def plain(text: str) -> str:
 
 
 def scrubbed(value: T) -> T:
-    """A copy of a frozen model (a whole Report) with every string passed through :func:`plain`."""
+    """A copy of a frozen model (a whole Report) with every string passed through :func:`plain`. The raw
+    observations a Result keeps for library users (``live``, ``snapshot``: headers, hops) are not shown by any
+    format and are left out of the walk."""
     return _scrub(value)  # type: ignore[no-any-return]
+
+
+#: fields of a Result no format shows, and not walked
+_UNSHOWN = frozenset({"live", "snapshot"})
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _scrub(value: Any) -> Any:
     """Scrubbed ``value``; the very same object when nothing in it needed scrubbing (so a clean report is not
     copied at all)."""
-    if isinstance(value, Enum):
-        return value
     if isinstance(value, str):
-        return plain(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return value if isinstance(value, Enum) else plain(value)
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        shown = [f.name for f in dataclasses.fields(value) if not (kind is Result and f.name in _UNSHOWN)]
+        names = _FIELDS[kind] = tuple(shown)
+    if names is not None:
         changes = {}
-        for f in dataclasses.fields(value):
-            old = getattr(value, f.name)
+        for name in names:
+            old = getattr(value, name)
             new = _scrub(old)
             if new is not old:
-                changes[f.name] = new
+                changes[name] = new
         return dataclasses.replace(value, **changes) if changes else value
     if isinstance(value, (tuple, list, frozenset)):
         items = [_scrub(v) for v in value]
@@ -54,3 +71,6 @@ def _scrub(value: Any) -> Any:
             return value
         return dict(pairs)
     return value
+
+
+_ATOMS = frozenset({int, float, bool, type(None), bytes, dt.datetime, dt.date})
