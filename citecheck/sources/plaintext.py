@@ -102,13 +102,13 @@ def _choose(runs: list[_Run]) -> list[_Run]:
     return [runs[-1]]
 
 
-def parse_numbered(text: str, source: str) -> list[Reference]:
+def parse_numbered(text: str, source: str, context: str = "prose") -> list[Reference]:
     lines = text.splitlines()
     refs: list[Reference] = []
     for run in _choose(_runs(lines)):
         for e in run.entries:
             raw = "\n".join(x for x in e.lines if x).strip()
-            refs.append(make_reference(number=e.number, raw=raw, line=e.line, source=source))
+            refs.append(make_reference(number=e.number, raw=raw, line=e.line, source=source, context=context))
     return refs
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..dates import parse_date
 from ..model import Reference
-from ..urls import extract_urls
+from ..urls import extract_urls, field_urls
 from . import Parser, register
 from .common import make_reference, unique
 
@@ -53,8 +53,9 @@ def _records(text: str, line_re: re.Pattern[str], start_tag: str | None,
 def _urls(values: list[str]) -> list[str]:
     out = []
     for v in values:
-        spans = extract_urls(v)
-        out += [s.url for s in spans] if spans else ([v] if v.lower().startswith("http") else [])
+        # the field's value is the URL as written (a SICI DOI keeps its <…>); ";" separates several
+        urls = field_urls(v)
+        out += urls if urls else [s.url for s in extract_urls(v)]
     return out
 
 

@@ -92,25 +92,34 @@ def _ref_reference(body: str, number: int, key: str, line: int, source: str) -> 
             if status is None and dead_url:
                 status = _DEAD_URL_VALUES.get(dead_url.lower())
             url_status = url_status or (status.lower() if status else None)
-            urls += [u for u in (url, archive_url) if u]
+            urls += [link_url(u) for u in (url, archive_url) if u]
             problems += _cs1_problems(archive_url, archive_date)
         else:
             archive_url, _ = _archive_template(template)
             if archive_url:
                 urls.append(archive_url)
     for link in code.filter_external_links(recursive=True):
-        urls.append(str(link.url).strip())
+        urls.append(link_url(str(link.url), bracketed=bool(link.brackets)))
     if not urls:
-        urls = [s.url for s in extract_urls(code.strip_code())]
+        urls = [s.url for s in extract_urls(code.strip_code(), "wikitext")]
     if title:
         title = mwparserfromhell.parse(title).strip_code().strip()
-    urls = [u.strip() for u in urls if u.strip().lower().startswith(("http://", "https://", "//"))]
+    urls = [u for u in urls if u.lower().startswith(("http://", "https://", "//"))]
     if not urls and not body.strip():
         return None
     return make_reference(number=number, key=key, raw=body.strip(), line=line, source=source,
                           title=title or mwparserfromhell.parse(body).strip_code().strip()[:200] or None,
                           urls=tuple(unique(urls)), access_date=access, url_status=url_status,
                           problems=tuple(problems), scan_text=False)
+
+
+def link_url(value: str, bracketed: bool = True) -> str:
+    """The URL a parameter value or link holds, cut where MediaWiki ends it: a value runs on past its URL
+    ("…/x[1]", "…/a&lt;b"), and a free link leaves out the sentence's punctuation. The value as written when
+    MediaWiki would not read a URL there."""
+    value = value.strip()
+    spans = extract_urls("[" + value if bracketed else value, "wikitext")
+    return spans[0].url if spans and spans[0].start <= 1 else value
 
 
 _REF = re.compile(r"<ref(?P<attrs>\s[^>]*?)?(?<!/)>(?P<body>.*?)</ref\s*>", re.DOTALL | re.IGNORECASE)
