@@ -46,6 +46,15 @@ _PORT = re.compile(r":(\d*)")
 _MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> str:
+    """Character references with their semicolon decoded (as CommonMark and MediaWiki do); a query's
+    ``&copy=1`` or ``&lt=2`` stays as written."""
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
+
+
 @dataclass(frozen=True)
 class UrlSpan:
     url: str  # the URL as meant (escapes and entities undone where the context defines them)
@@ -273,7 +282,7 @@ def _destination(text: str, start: int) -> UrlSpan | None:
             depth -= 1
         j += 1
     raw = text[start:j]
-    url = html.unescape(_MARKDOWN_ESCAPE.sub(r"\1", raw))
+    url = decode_entities(_MARKDOWN_ESCAPE.sub(r"\1", raw))
     return UrlSpan(url, start, j) if _is_url(url) else None
 
 
@@ -312,7 +321,7 @@ class _Markdown:
 
     def add(self, url: str, start: int, end: int, *, unescape: bool = True) -> None:
         if unescape:
-            url = html.unescape(_MARKDOWN_ESCAPE.sub(r"\1", url))
+            url = decode_entities(_MARKDOWN_ESCAPE.sub(r"\1", url))
         if _is_url(url):
             self.spans.append(UrlSpan(url, start, end))
 
@@ -428,7 +437,7 @@ def _wikitext(text: str) -> list[UrlSpan]:
         found = _scan(visible, start, "wikilink" if bracketed else "wiki")
         if found:
             end, raw = found
-            spans.append(UrlSpan(html.unescape(raw), start, end))
+            spans.append(UrlSpan(decode_entities(raw), start, end))
             pos = end
     return spans
 

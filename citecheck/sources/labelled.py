@@ -103,6 +103,6 @@ def _sniff_rst(text: str) -> float:
 
 
 register(Parser("markdown", "Markdown: numbered lists, [^n] footnotes, [label]: url definitions, fenced BibTeX",
-                (".md", ".markdown", ".mdown"), parse_markdown, _sniff_markdown))
+                (".md", ".markdown", ".mdown"), parse_markdown, _sniff_markdown, context="markdown"))
 register(Parser("rst", "reStructuredText: .. [n] footnotes and citations, .. _label: url targets", (".rst", ".rest"),
                 parse_rst, _sniff_rst))

@@ -105,5 +105,5 @@ def _sniff_enw(text: str) -> float:
     return 0.9 if re.search(r"^%0 ", text, re.MULTILINE) and re.search(r"^%[TAU] ", text, re.MULTILINE) else 0.0
 
 
-register(Parser("ris", "RIS tagged records", (".ris",), parse_ris, _sniff_ris))
-register(Parser("endnote", "EndNote tagged (.enw)", (".enw",), parse_endnote, _sniff_enw))
+register(Parser("ris", "RIS tagged records", (".ris",), parse_ris, _sniff_ris, context="ris"))
+register(Parser("endnote", "EndNote tagged (.enw)", (".enw",), parse_endnote, _sniff_enw, context="ris"))
