@@ -164,7 +164,8 @@ def expand_inputs(paths: list[str], exclude: tuple[str, ...] = ()) -> list[str]:
         if Path(path).is_dir():
             found = _walk(Path(path))
         elif _GLOB_CHARS.search(path):
-            found = sorted(Path(p) for p in globmodule.glob(path, recursive=True) if Path(p).is_file())
+            found = sorted(Path(p) for p in globmodule.glob(path, recursive=True) if Path(p).is_file()
+                           and not _NOT_WALKED.intersection(Path(p).parts[len(Path(_glob_root(path)).parts):]))
             if not found:
                 raise InputError(f"{path}: no file matches this pattern")
         else:

@@ -104,7 +104,8 @@ class _Render(HTMLParser):
             or a.get("role") == "navigation" or a.get("aria-hidden") == "true"
         element = _Element(tag, skipped, tag == "ol" and "references" in classes)
         self.stack.append(element)
-        self.line = self.getpos()[0]
+        if not self.pieces:  # the line a rendered line comes from: where its block starts
+            self.line = self.getpos()[0]
         if tag in ("ol", "ul"):
             start = a.get("start", "1")
             self.lists.append([tag, int(start) if start.isdigit() else 1])

@@ -20,7 +20,7 @@ _BACKLINK = re.compile(r"""^[\s*^↑(]*\[[^\]\n]*\]\(#cite_ref[^)\s]*(?:\s+"[^"]
 _ARCHIVE_WORDS = re.compile(
     r"^(?:archived?(?: copy| from the original)?|archive\.(?:org|today|is|ph)|wayback machine|存档|存檔|歸檔|"
     r"页面存档备份|頁面存檔備份|存档备份|アーカイブ|ウェブアーカイブ|архивировано.*|архивная копия|архив|"
-    r"мұрағатталған.*|мұрағатталды.*|мұрағат.*)$",
+    r"(?:түпнұсқадан )?мұрағатталған.*|мұрағатталды.*|мұрағат.*)$",
     re.IGNORECASE,
 )
 _ORIGINAL_WORDS = re.compile(
