@@ -307,6 +307,8 @@ def fix(
 
     if file == "-":
         raise InputError("fix needs a file, not standard input")
+    if file.lower().startswith(("http://", "https://")):
+        raise InputError(f"fix needs a file it can rewrite, not a page ({file}); save the page's source and fix that")
     if in_place and output:
         raise InputError("--in-place and --output cannot be used together")
     if diff and (in_place or output):

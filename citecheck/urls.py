@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import html
+import ipaddress
 import re
 import unicodedata
 import urllib.parse
@@ -43,6 +44,7 @@ _OPENER = {")": "(", "]": "[", "}": "{"}
 _PROTOCOL_RELATIVE_AFTER = frozenset("'\"(<=[«“‘|")
 _WIKI_ENTITY_STOP = re.compile(r"&(?:lt|gt|nbsp|#0*(?:60|62|160)|#x0*(?:3c|3e|a0));", re.IGNORECASE)
 _PORT = re.compile(r":(\d*)")
+_IP_LITERAL = re.compile(r"\[([0-9A-Fa-f:.]+)\]")
 _MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
@@ -93,10 +95,8 @@ def _label_char(ch: str) -> bool:
 def _host_end(text: str, i: int) -> int | None:
     """Where a valid host starting at ``text[i]`` ends, or None when there is none."""
     if text.startswith("[", i):
-        m = re.compile(r"\[([0-9A-Fa-f:.]+)\]").match(text, i)
-        if not m or (":" not in m.group(1) and not _dotted_quad(m.group(1).split("."))):
-            return None
-        return m.end()
+        m = _IP_LITERAL.match(text, i)
+        return m.end() if m and _ip_literal(m.group(1)) else None
     labels: list[tuple[int, int]] = []
     j = i
     while True:
@@ -126,18 +126,30 @@ def _host_end(text: str, i: int) -> int | None:
     return end
 
 
+def _ip_literal(inside: str) -> bool:
+    """An IPv6 address (or a dotted quad) as written between brackets."""
+    if ":" not in inside:
+        return _dotted_quad(inside.split("."))
+    try:
+        ipaddress.IPv6Address(inside)
+    except ValueError:
+        return False
+    return True
+
+
 def _dotted_quad(parts: list[str]) -> bool:
     return len(parts) == 4 and all(p.isdigit() and int(p) <= 255 for p in parts)
 
 
-def _authority_end(text: str, i: int) -> int | None:
-    """End of [userinfo@]host[:port] starting at ``i``, or None without a valid host."""
+def _authority_end(text: str, i: int, lenient: bool = False) -> int | None:
+    """End of [userinfo@]host[:port] starting at ``i``, or None without a valid host (``lenient``: without
+    anything that could be meant as one)."""
     user = _USERINFO.match(text, i)
     end = _host_end(text, user.end()) if user else None
     if end is None:
         end = _host_end(text, i)
     if end is None:
-        return None
+        return _written_authority_end(text, i) if lenient else None
     port = _PORT.match(text, end)
     after = text[port.end():port.end() + 1] if port else ""
     if port and (after in ("/", "?", "#") or (port.group(1) and not (after.isascii() and after.isalnum()))):
@@ -145,17 +157,29 @@ def _authority_end(text: str, i: int) -> int | None:
     return end
 
 
+def _written_authority_end(text: str, i: int) -> int | None:
+    """End of what was written as an authority, real host or not (``-bad-.com``, ``127.1``, ``[::1``,
+    ``localhost``): up to the path, or to a character no authority has."""
+    j = i
+    while j < len(text) and not _stops(text[j]) and (text[j] in "-._~%!$&'*+,;=:@[]" or text[j].isalnum()):
+        j += 1
+    while j > i and text[j - 1] in ".,;:!'":  # the sentence's punctuation, not the host's
+        j -= 1
+    return j if any(c.isalnum() for c in text[i:j]) else None
+
+
 def _wiki_stop(text: str, j: int) -> bool:
     c = text[j]
     return c in "[]{}" or text.startswith("''", j) or (c == "&" and _WIKI_ENTITY_STOP.match(text, j) is not None)
 
 
-def _scan(text: str, start: int, mode: str) -> tuple[int, str] | None:
+def _scan(text: str, start: int, mode: str, lenient: bool = False) -> tuple[int, str] | None:
     """The URL starting at ``text[start]`` (a scheme or //), as written: (end offset, URL) or None.
-    ``mode``: prose, gfm (a bare URL in Markdown), wiki (a free wikitext link), wikilink (a bracketed one)."""
+    ``mode``: prose, gfm (a bare URL in Markdown), wiki (a free wikitext link), wikilink (a bracketed one).
+    ``lenient``: a scheme followed by a host that is no real one is a URL too (a broken one)."""
     scheme = _SCHEME.match(text, start)
     authority = scheme.end() if scheme else start + 2
-    host_end = _authority_end(text, authority)
+    host_end = _authority_end(text, authority, lenient and scheme is not None)
     if host_end is None:
         return None
     j = host_end
@@ -225,25 +249,25 @@ def _starts(text: str) -> list[int]:
     return sorted(found)
 
 
-def _bare(text: str, mode: str, *, unescape: bool = False) -> list[UrlSpan]:
+def _bare(text: str, mode: str, *, unescape: bool = False, lenient: bool = False) -> list[UrlSpan]:
     spans: list[UrlSpan] = []
     pos = 0
     for start in _starts(text):
         if start < pos:
             continue
         if text[start - 1:start] == "<" and mode in ("prose", "gfm"):
-            autolink = _autolink(text, start)
+            autolink = _autolink(text, start, lenient)
             if autolink:
                 spans.append(autolink)
                 pos = autolink.end
                 continue
         if text[max(0, start - 2):start] == "](" and mode == "prose":
-            destination = _destination(text, start)
+            destination = _destination(text, start, lenient)
             if destination:
                 spans.append(destination)
                 pos = destination.end
                 continue
-        found = _scan(text, start, mode)
+        found = _scan(text, start, mode, lenient)
         if found is None:
             continue
         end, raw = found
@@ -252,18 +276,18 @@ def _bare(text: str, mode: str, *, unescape: bool = False) -> list[UrlSpan]:
     return spans
 
 
-def _autolink(text: str, start: int) -> UrlSpan | None:
+def _autolink(text: str, start: int, lenient: bool = False) -> UrlSpan | None:
     """``<URL>`` taken whole, as written, when nothing in it ends a URL."""
     close = text.find(">", start)
     if close == -1:
         return None
     raw = text[start:close]
-    if any(_stops(c) for c in raw) or not _is_url(raw):
+    if any(_stops(c) for c in raw) or not _is_url(raw, lenient):
         return None
     return UrlSpan(raw, start, close)
 
 
-def _destination(text: str, start: int) -> UrlSpan | None:
+def _destination(text: str, start: int, lenient: bool = False) -> UrlSpan | None:
     """A Markdown link destination starting at ``start`` (just after ``](``): parentheses balanced, backslash
     escapes skipped over and undone."""
     depth, j = 0, start
@@ -283,14 +307,15 @@ def _destination(text: str, start: int) -> UrlSpan | None:
         j += 1
     raw = text[start:j]
     url = decode_entities(_MARKDOWN_ESCAPE.sub(r"\1", raw))
-    return UrlSpan(url, start, j) if _is_url(url) else None
+    return UrlSpan(url, start, j) if _is_url(url, lenient) else None
 
 
-def _is_url(url: str) -> bool:
-    """A whole string that is an http(s)/ftp or protocol-relative URL with a valid host."""
+def _is_url(url: str, lenient: bool = False) -> bool:
+    """A whole string that is an http(s)/ftp or protocol-relative URL with a valid host (``lenient``: with a
+    scheme and something written as its host)."""
     scheme = _SCHEME.match(url)
     if scheme:
-        return _authority_end(url, scheme.end()) is not None
+        return _authority_end(url, scheme.end(), lenient) is not None
     return url.startswith("//") and not url.startswith("///") and _authority_end(url, 2) is not None
 
 
@@ -311,8 +336,9 @@ _LINK_TEXT_LIMIT = 2000  # link text cannot run on for ever (a stray "[" must no
 class _Markdown:
     """Markdown's reading: link destinations (not link text), nothing from code, then GFM's bare URLs."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, lenient: bool = False):
         self.text = text
+        self.lenient = lenient
         self.hidden = bytearray(len(text))
         self.spans: list[UrlSpan] = []
 
@@ -322,7 +348,7 @@ class _Markdown:
     def add(self, url: str, start: int, end: int, *, unescape: bool = True) -> None:
         if unescape:
             url = decode_entities(_MARKDOWN_ESCAPE.sub(r"\1", url))
-        if _is_url(url):
+        if _is_url(url, self.lenient):
             self.spans.append(UrlSpan(url, start, end))
 
     def read(self) -> list[UrlSpan]:
@@ -350,7 +376,7 @@ class _Markdown:
         for run in re.finditer(rb"\x01+", self.hidden):  # hidden text blanked, its line breaks kept
             pieces += [text[pos:run.start()], re.sub(r"[^\r\n]", " ", text[run.start():run.end()])]
             pos = run.end()
-        self.spans += _bare("".join([*pieces, text[pos:]]), "gfm", unescape=True)
+        self.spans += _bare("".join([*pieces, text[pos:]]), "gfm", unescape=True, lenient=self.lenient)
         return sorted(self.spans, key=lambda s: s.start)
 
     def inline_links(self) -> None:
@@ -398,7 +424,7 @@ class _Markdown:
                 return None
             dest, k = (text[i + 1:close], i + 1, close), close + 1
         else:
-            span = _destination(text, i)
+            span = _destination(text, i, self.lenient)
             k = span.end if span else i
             while span is None and k < len(text) and not text[k].isspace() and text[k] != ")":
                 k += 1  # a destination that is no URL (#cite_ref-1, /wiki/…): skipped over all the same
@@ -449,33 +475,39 @@ _BEFORE_SCHEME = re.compile(r"[;\s]+(?=(?:https?|ftp)://)", re.IGNORECASE)
 def field_urls(value: str) -> list[str]:
     """The URLs of a tagged field (RIS ``UR``, EndNote ``%U``): the value as written, split only where ``;`` or
     space comes before a scheme (a path's ``;jsessionid=`` stays, and so does a SICI DOI's ``<…>``)."""
-    return [piece.strip() for piece in _BEFORE_SCHEME.split(value.strip()) if _is_url(piece.strip())]
+    return [piece.strip() for piece in _BEFORE_SCHEME.split(value.strip()) if _is_url(piece.strip(), lenient=True)]
 
 
-def _tagged(text: str) -> list[UrlSpan]:
+def _tagged(text: str, lenient: bool = False) -> list[UrlSpan]:
     spans: list[UrlSpan] = []
     for line in re.finditer(r"[^\r\n]+", text):
         m = _TAG_LINE.match(line.group(0))
         if not m:
-            spans += [UrlSpan(s.url, s.start + line.start(), s.end + line.start()) for s in _bare(line.group(0), "prose")]
+            spans += [UrlSpan(s.url, s.start + line.start(), s.end + line.start())
+                      for s in _bare(line.group(0), "prose", lenient=lenient)]
             continue
         at = line.start() + m.start("value")
-        for url in field_urls(m.group("value")):
+        for url in field_urls(m.group("value")) if lenient else [
+                u for u in field_urls(m.group("value")) if _is_url(u)]:
             offset = text.index(url, at)
             spans.append(UrlSpan(url, offset, offset + len(url)))
             at = offset + len(url)
     return spans
 
 
-def extract_urls(text: str, context: str = "prose") -> list[UrlSpan]:
-    """Every URL in ``text`` in order, each once per occurrence, read as ``context`` (one of CONTEXTS) reads it."""
+def extract_urls(text: str, context: str = "prose", *, malformed: bool = False) -> list[UrlSpan]:
+    """Every URL in ``text`` in order, each once per occurrence, read as ``context`` (one of CONTEXTS) reads it.
+
+    ``malformed``: also a scheme followed by a host that is no real one (``http://-bad-.com/``,
+    ``http://127.1/``, ``http://[::1``, ``http://localhost/``), as written. A link finder passes over these;
+    a reference list's link that cannot work is a problem to report, so the parsers keep them."""
     if context == "markdown":
-        return _Markdown(text).read()
+        return _Markdown(text, malformed).read()
     if context == "wikitext":
         return _wikitext(text)
     if context == "ris":
-        return _tagged(text)
-    return _bare(text, "prose")
+        return _tagged(text, malformed)
+    return _bare(text, "prose", lenient=malformed)
 
 
 def is_url(text: str) -> bool:

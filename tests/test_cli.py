@@ -110,3 +110,8 @@ def test_parse_a_folder_with_every_link(tmp_path):
     assert proc.returncode == 0, proc.err
     refs = json.loads(proc.out)["references"]
     assert [(r["key"], r["url"]) for r in refs] == [("1", "https://a.example.org/x"), ("L5", "https://b.example.org/y")]
+
+
+def test_fix_refuses_a_page_by_url():
+    proc = run("fix", "https://example.org/article")
+    assert proc.returncode == 3 and "fix needs a file" in proc.err

@@ -53,3 +53,19 @@ def test_spans_point_at_the_text(context):
     text = "x <https://e.com/a> y [t](https://e.com/b) [https://e.com/c label]"
     for span in extract_urls(text, context):
         assert text[span.start:span.end] == span.url
+
+
+@pytest.mark.parametrize("text,urls", [
+    # a link finder passes over these; a reference list keeps them, so that the broken link is reported
+    ("see http://-bad-.com/ now", ["http://-bad-.com/"]),
+    ("http://127.1/ and http://2130706433/", ["http://127.1/", "http://2130706433/"]),
+    ("x http://[::1 y", ["http://[::1"]),
+    ("http://localhost:8000/a.", ["http://localhost:8000/a"]),
+    ("http://exa mple.com/", ["http://exa"]),
+    # what has no host at all is still nothing, and real hosts read as before
+    ("http:// http://. http://# http:///x hppt://x.com", []),
+    ("see https://example.org- and 1.http://example.org/", ["https://example.org", "http://example.org/"]),
+])
+def test_malformed_urls_kept_for_reference_lists(text, urls):
+    assert [s.url for s in extract_urls(text, malformed=True)] == urls
+    assert [s.url for s in extract_urls(f"1. {text}", "markdown", malformed=True)] == urls

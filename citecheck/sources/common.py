@@ -8,7 +8,7 @@ from ..archives import parse_archive_link
 from ..dates import find_access_date, find_year
 from ..model import Reference
 from ..urls import UrlSpan, absolute, extract_urls
-from .roles import assign, clean_title
+from .roles import assign, clean_title, strip_backlinks
 
 # Opening quote -> closing quotes that may end a quoted title.
 _QUOTES = {"‘": "’", "“": "”", "«": "»", "„": "“”", '"': '"', "「": "」", "『": "』", "《": "》"}
@@ -110,22 +110,25 @@ def make_reference(
     Structured formats pass their URLs and ``scan_text=False`` so stray links in abstracts do not count.
     ``context`` is how the entry's text is read (urls.CONTEXTS): a Markdown entry's links get their roles
     (roles.py), so a rendered citation's cited page, snapshot and title are told apart."""
-    spans = extract_urls(raw, context)
+    spans = extract_urls(raw, context, malformed=True)  # a link that cannot work is reported, never passed over
     found_urls: tuple[str, ...] = ()
     if scan_text:
         found_urls = unique([absolute(s.url) for s in spans])
         if context == "markdown":
             roles = assign(raw)
             left_out = {absolute(u) for u in roles.left_out}
-            first = [absolute(u) for u in roles.urls] if roles.rendered else []
+            first = [absolute(roles.cited)] if roles.cited else []
             found_urls = unique([u for u in first + list(found_urls) if u not in left_out])
             title = title or roles.title
     all_urls = unique(list(urls or ()) + list(found_urls))
     archives = tuple(a for a in (parse_archive_link(u) for u in all_urls) if a is not None)
     prose = without_spans(raw, spans)
     if not title and scan_text:
-        title = best_title(raw)
-        title = clean_title(title) if title and context == "markdown" else title
+        if context == "markdown":
+            title = best_title(strip_backlinks(raw)[0])
+            title = clean_title(title) if title else None
+        else:
+            title = best_title(raw)
     return Reference(
         number=number,
         key=key if key is not None else (str(number) if number is not None else f"L{line}"),

@@ -201,8 +201,7 @@ def parse_html(text: str, source: str) -> list[Reference]:
     for number_bullets in (False, True):
         lines = render(text, base, number_bullets=number_bullets)
         refs = parse_markdown("\n".join(line for _, line in lines), source)
-        refs = [r for r in refs if r.urls]
-        if refs:
+        if any(r.urls for r in refs):
             # each reference keeps the line of the page it starts on
             return [replace(r, line=lines[r.line - 1][0] if 0 < r.line <= len(lines) else r.line) for r in refs]
     return []

@@ -46,7 +46,7 @@ class Link:
 class Roles:
     """What an entry's links say, once each has its role."""
 
-    urls: tuple[str, ...]  # the cited page first, then the rest in order (wiki-internal links left out)
+    cited: str | None  # the cited page, when the words say which link it is ("Archived from [the original](…)")
     left_out: tuple[str, ...]  # links into the wiki itself, beside a cited page elsewhere
     title: str | None  # the title link's text, when the entry is a rendered citation
     rendered: bool  # the entry carries a back-link or an archive/original phrase
@@ -65,7 +65,7 @@ def strip_backlinks(text: str) -> tuple[str, bool]:
 def markdown_links(text: str) -> list[Link]:
     """The entry's ``[text](url)`` links with absolute (or protocol-relative) URLs, in order."""
     links = []
-    for span in extract_urls(text, "markdown"):
+    for span in extract_urls(text, "markdown", malformed=True):
         opener = text[span.start - 2:span.start]
         angled = text[span.start - 3:span.start] == "](<"
         if opener != "](" and not angled:
@@ -118,11 +118,7 @@ def assign(text: str) -> Roles:
     archived = [link for link in kept if _ARCHIVE_WORDS.match(link.text.strip())]
     rendered = backlinked or original is not None or bool(archived)
     title_link = next((link for link in kept if link is not original and link not in archived), None)
-    urls = [link.url for link in kept]
-    if original is not None:
-        # "Archived from [the original](URL)": the title links to the snapshot, the cited page is this one
-        urls.remove(original.url)
-        urls.insert(0, original.url)
     title = clean_title(title_link.text) if rendered and title_link and title_link.text.strip() else None
     left_out = tuple(link.url for link in links if link not in kept)
-    return Roles(tuple(dict.fromkeys(urls)), left_out, title or None, rendered)
+    # "Archived from [the original](URL)": the title links to the snapshot, the cited page is this one
+    return Roles(original.url if original else None, left_out, title or None, rendered)

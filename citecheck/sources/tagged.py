@@ -55,7 +55,7 @@ def _urls(values: list[str]) -> list[str]:
     for v in values:
         # the field's value is the URL as written (a SICI DOI keeps its <…>); ";" separates several
         urls = field_urls(v)
-        out += urls if urls else [s.url for s in extract_urls(v)]
+        out += urls if urls else [s.url for s in extract_urls(v, malformed=True)]
     return out
 
 

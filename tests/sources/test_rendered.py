@@ -101,7 +101,7 @@ def test_back_links_are_not_part_of_the_entry(entry, rest):
 
 def test_a_plain_markdown_entry_keeps_its_order_and_a_lone_wiki_link():
     roles = assign("Smith. [Foo](https://en.wikipedia.org/wiki/Foo \"Foo\"). 2020.")
-    assert roles.urls == ("https://en.wikipedia.org/wiki/Foo",) and not roles.rendered  # all it cites: kept
+    assert roles.left_out == () and roles.cited is None and not roles.rendered  # all it cites: kept
 
 
 WIKIPEDIA_HTML = """<!DOCTYPE html><html><head><title>Town</title><style>.x{}</style></head><body>
