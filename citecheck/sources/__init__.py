@@ -162,16 +162,17 @@ def expand_inputs(paths: list[str], exclude: tuple[str, ...] = ()) -> list[str]:
             out.append(path)
             continue
         if Path(path).is_dir():
-            found = _walk(Path(path))
+            root = Path(path)
+            found = _walk(root)
         elif _GLOB_CHARS.search(path):
+            root = _glob_root(path)
             found = sorted(Path(p) for p in globmodule.glob(path, recursive=True) if Path(p).is_file()
-                           and not _NOT_WALKED.intersection(Path(p).parts[len(Path(_glob_root(path)).parts):]))
+                           and not _NOT_WALKED.intersection(Path(p).parts[len(root.parts):]))
             if not found:
                 raise InputError(f"{path}: no file matches this pattern")
         else:
             out.append(path)  # reading it says what is wrong with it
             continue
-        root = Path(path) if Path(path).is_dir() else Path(_glob_root(path))
         kept = [f for f in found if not _excluded(f, root, exclude)]
         if not kept:
             raise InputError(f"{path}: no reference files here" + (" (all excluded)" if found else ""))
@@ -195,10 +196,10 @@ def _walked(name: str, readable: set[str]) -> bool:
     return suffix in readable
 
 
-def _glob_root(pattern: str) -> str:
-    parts = Path(pattern).parts
-    fixed = [p for p in itertools.takewhile(lambda part: not _GLOB_CHARS.search(part), parts)]
-    return str(Path(*fixed)) if fixed else "."
+def _glob_root(pattern: str) -> Path:
+    """The folder a pattern starts from: its parts before the first wildcard."""
+    fixed = list(itertools.takewhile(lambda part: not _GLOB_CHARS.search(part), Path(pattern).parts))
+    return Path(*fixed) if fixed else Path(".")
 
 
 def _excluded(path: Path, root: Path, patterns: tuple[str, ...]) -> bool:

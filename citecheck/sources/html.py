@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
 from ..model import Reference
@@ -48,11 +48,6 @@ class _Anchor:
     start: int = 0  # where its text starts in the current line's pieces
 
 
-@dataclass
-class _Rendering:
-    lines: list[tuple[int, str]] = field(default_factory=list)  # (source line, rendered line)
-
-
 class _Render(HTMLParser):
     """The page as Markdown-like lines, each with the source line it comes from."""
 
@@ -61,7 +56,7 @@ class _Render(HTMLParser):
         self.base = base
         self.only_references = only_references
         self.number_bullets = number_bullets
-        self.out = _Rendering()
+        self.lines: list[tuple[int, str]] = []  # (source line, rendered line)
         self.stack: list[_Element] = []
         self.pieces: list[str] = []
         self.line = 1
@@ -83,9 +78,9 @@ class _Render(HTMLParser):
     def flush(self, blank: bool = False) -> None:
         text = re.sub(r"[ \t\r\n\f\v]+", " ", "".join(self.pieces)).strip()
         if text:
-            self.out.lines.append((self.line, text))
-        if blank and self.out.lines and self.out.lines[-1][1]:
-            self.out.lines.append((self.line, ""))
+            self.lines.append((self.line, text))
+        if blank and self.lines and self.lines[-1][1]:
+            self.lines.append((self.line, ""))
         self.pieces = []
         self.anchors = []
 
@@ -189,7 +184,7 @@ def render(text: str, base: str | None = None, *, number_bullets: bool = False,
     renderer.feed(text)
     renderer.close()
     renderer.flush()
-    return renderer.out.lines
+    return renderer.lines
 
 
 def parse_html(text: str, source: str) -> list[Reference]:
