@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import httpx
 from ._version import __version__
 from .cache import Cache
 from .check import observe
+from .check.document import fetch_documents
 from .crosscheck import FORMATS as CROSSCHECKED_FORMATS
 from .crosscheck import crosscheck
 from .errors import InputError
@@ -27,7 +29,7 @@ from .model import CrossCheck, Observed, Reference, Report, Result, SaveOutcome
 from .rules import JUDGEMENTS, judge, save_candidates
 from .save import Credentials, Journal, save_all
 from .settings import Settings
-from .sources import Document, read_document
+from .sources import Document, expand_inputs, is_page_url, read_document
 
 #: called as references are finished: (how many are done, how many there are)
 Progress = Callable[[int, int], None]
@@ -124,13 +126,31 @@ def read_references(path: str, input_format: str | None = None) -> list[Referenc
     return list(read_document(path, input_format).references)
 
 
-def read_inputs(paths: list[str], input_format: str | None = None,
-                stdin: bytes | None = None) -> tuple[list[Document], tuple[CrossCheck, ...]]:
-    """Every input's document ("-" is standard input, read from ``stdin``), and the in-text citation
-    cross-check of those whose format has markers."""
-    documents = [read_document(p, input_format, stdin=stdin if p == "-" else None) for p in paths]
+def read_inputs(paths: list[str], input_format: str | None = None, stdin: bytes | None = None, *,
+                settings: Settings | None = None,
+                transport: httpx.AsyncBaseTransport | None = None) -> tuple[list[Document], tuple[CrossCheck, ...]]:
+    """Every input's document ("-" is standard input, read from ``stdin``; a folder or a glob pattern gives the
+    reference files it holds; an http(s) URL is a published page, fetched and read), and the in-text citation
+    cross-check of those whose format has markers. ``settings`` says which files to leave out (exclude_path)
+    and whether every link counts (all_links)."""
+    settings = settings or Settings()
+    paths = expand_inputs(paths, settings.exclude_path)
+    pages = fetch_documents([p for p in paths if is_page_url(p)], settings, transport)
+    documents = [_read_one(p, input_format, stdin if p == "-" else None, pages.get(p), settings) for p in paths]
     checks = [crosscheck(d.text, list(d.references), d.name) for d in documents if d.format in CROSSCHECKED_FORMATS]
     return documents, tuple(c for c in checks if c.markers or c.duplicates or c.gaps)
+
+
+def _read_one(path: str, input_format: str | None, stdin: bytes | None, page: tuple[str, str, str] | None,
+              settings: Settings) -> Document:
+    if page is None:
+        return read_document(path, input_format, stdin=stdin, all_links=settings.all_links)
+    text, content_type, found_at = page
+    html = "html" in content_type.lower()
+    if html and found_at != path:
+        text = f'<base href="{escape(found_at, quote=True)}">' + text  # relative links are relative to where it was
+    return read_document(path, input_format or ("html" if html else None), data=text.encode("utf-8"),
+                         all_links=settings.all_links)
 
 
 def save_snapshots(report: Report, settings: Settings, credentials: Credentials, *,

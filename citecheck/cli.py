@@ -17,6 +17,12 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperCommand
+
+try:  # Typer carries its own copy of click from 0.2x on
+    from typer import _click as click
+except ImportError:  # pragma: no cover - older Typer, with click beside it
+    import click  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 from . import __version__, api
 from .config import load_settings
@@ -69,6 +75,31 @@ def _main(
     """citecheck: verify references' original URLs and archive snapshots together."""
 
 
+class _Command(TyperCommand):
+    """Help as a reader expects it: an argument shown as ``FILE...`` (not ``{FILE}...`` and ``<list[str]>``),
+    options with their metavar and no type names."""
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        return pieces + [_argument_name(p) for p in self.get_params(ctx) if p.param_type_name == "argument"]
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        arguments = [(_argument_name(p), getattr(p, "help", None) or "") for p in self.get_params(ctx)
+                     if p.param_type_name == "argument"]
+        options = [record for p in self.get_params(ctx) if p.param_type_name == "option"
+                   for record in [p.get_help_record(ctx)] if record]
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+def _argument_name(param: click.Parameter) -> str:
+    name = param.metavar or (param.name or "").upper()
+    name += "..." if param.nargs != 1 else ""
+    return name if param.required else f"[{name}]"
+
+
 # --- options generated from the settings ---------------------------------------------------------------------
 
 
@@ -110,7 +141,7 @@ def command(name: str, help: str) -> Callable[[Callable[..., None]], Callable[..
         del wrapper.__wrapped__  # Typer must read the signature below, not the function's own
         wrapper.__signature__ = inspect.Signature(own + extra)  # type: ignore[attr-defined]
         wrapper.__annotations__ = {p.name: p.annotation for p in own + extra}
-        app.command(name=name, help=help)(wrapper)
+        app.command(name=name, help=help, cls=_Command)(wrapper)
         return fn
 
     return decorate
@@ -137,11 +168,14 @@ def _check_choice(value: str | None, choices: list[str], option: str) -> None:
         raise InputError(f"{option}: unknown format {value!r} (choose from {', '.join(choices)})")
 
 
-def _read(files: list[str], input_format: str | None) -> tuple[list[Reference], tuple[Any, ...]]:
+def _read(files: list[str], input_format: str | None,
+          settings: Settings) -> tuple[list[Reference], tuple[Any, ...], list[str]]:
+    """The references of every input (folders and patterns expanded, pages fetched), the citation cross-checks,
+    and the inputs as read (their names)."""
     _check_choice(input_format, input_format_names(), "--input-format")
     stdin = read_stdin(sys.stdin.buffer) if "-" in files else None
-    documents, crosschecks = api.read_inputs(files, input_format, stdin)
-    return [r for d in documents for r in d.references], crosschecks
+    documents, crosschecks = api.read_inputs(files, input_format, stdin, settings=settings)
+    return [r for d in documents for r in d.references], crosschecks, [d.name for d in documents]
 
 
 class Interrupted(Exception):
@@ -198,8 +232,9 @@ def _write_or_print(text: str, target: OutputTarget | None) -> None:
         sys.stdout.flush()
 
 
-FILES_ARG = typer.Argument(..., metavar="FILE", help="Reference list files; '-' reads standard input.",
-                           show_default=False)
+FILES_ARG = typer.Argument(..., metavar="INPUT", show_default=False,
+                           help="Reference lists: files, folders, glob patterns ('docs/**/*.md'), the URL of a "
+                           "published article, or '-' for standard input.")
 INPUT_FORMAT_OPT = typer.Option(None, "--input-format", "-i", metavar="FORMAT", show_default=False,
                                 help="Input format (default: by extension and content).")
 CONFIG_OPT = typer.Option(None, "--config", metavar="FILE", help="Configuration file (default: citecheck.toml or "
@@ -223,7 +258,8 @@ def check(
 ) -> None:
     settings = _settings("check", files, config, given)
     target = _target(output, files)
-    refs, crosschecks = _read(files, input_format)
+    refs, crosschecks, files = _read(files, input_format, settings)
+    target = _target(output, files)  # (again: folders and patterns are expanded now)
     try:
         report = _check(refs, settings, files, quiet, crosschecks)
     except Interrupted as stop:
@@ -274,7 +310,7 @@ def save(
     credentials = None if dry_run else find_credentials()  # before any checking: no keys, no run
     settings = _settings("save", files, config, given)
     target = _target(output, files)
-    refs, _ = _read(files, input_format)
+    refs, _, files = _read(files, input_format, settings)
     report = _check(refs, settings, files, quiet=True)
     if credentials is None:
         _write_or_print(render_candidates(save_candidates(report.results, settings, refresh)), target)
@@ -293,7 +329,7 @@ def save(
                 "missing or uncited snapshots (found by check or made by save), the new URL for moved originals. "
                 "Shows a unified diff by default. Exit codes: 0 done; 3 bad input or usage; 1 unexpected failure.")
 def fix(
-    file: str = typer.Argument(..., help="The reference list to fix.", show_default=False),
+    file: str = typer.Argument(..., metavar="FILE", help="The reference list to fix.", show_default=False),
     diff: bool = typer.Option(False, "--diff", help="Show a unified diff (the default when neither --output nor "
                               "--in-place is given)."),
     output: str | None = typer.Option(None, "--output", "-o", metavar="FILE",
@@ -311,6 +347,8 @@ def fix(
 
     if file == "-":
         raise InputError("fix needs a file, not standard input")
+    if file.lower().startswith(("http://", "https://")):
+        raise InputError(f"fix needs a file it can rewrite, not a page ({file}); save the page's source and fix that")
     if in_place and output:
         raise InputError("--in-place and --output cannot be used together")
     if diff and (in_place or output):
@@ -338,18 +376,23 @@ def fix(
     raise typer.Exit(EXIT_OK)
 
 
-@app.command(help="List the parsed references without any network access. Exit codes: 0 ok; 3 bad input.")
+@command("parse", "List the parsed references without checking them (the only request made is for a page "
+                  "named by its URL). Exit codes: 0 ok; 3 bad input.")
 def parse(
     files: list[str] = FILES_ARG,
     output_format: str = typer.Option("table", "--format", "-f", metavar="FORMAT", help="table or json."),
     input_format: str | None = INPUT_FORMAT_OPT,
     output: str | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE (atomically)."),
+    config: str | None = CONFIG_OPT,
+    *,
+    given: dict[str, Any],
 ) -> None:
     from .report.parsed import render_parsed
 
     _check_choice(output_format, ["table", "json"], "--format")
+    settings = _settings("parse", files, config, given)
     target = _target(output, files)
-    refs, crosschecks = _read(files, input_format)
+    refs, crosschecks, files = _read(files, input_format, settings)
     _write_or_print(render_parsed(refs, output_format, crosschecks), target)
 
 

@@ -62,7 +62,7 @@ def config_path(files: list[str], config: str | None) -> Path | None:
         if not path.is_file():
             raise InputError(f"--config {config}: no such file")
         return path
-    first = next((f for f in files if f != "-"), None)
+    first = next((f for f in files if f != "-" and not f.lower().startswith(("http://", "https://"))), None)
     return find_config(Path(first) if first else Path.cwd())
 
 

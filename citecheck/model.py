@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .timestamps import timestamp_to_datetime
+from .urls import url_key
 from .vocab import (
     WAYBACK,
     ActionKind,
@@ -77,6 +78,19 @@ class Reference:
             return self.original_urls[0]
         link = self.archive_link
         return link.original if link else None
+
+    @property
+    def other_urls(self) -> tuple[str, ...]:
+        """The entry's URLs beside the two its verdict is about (the original and its snapshot link): further
+        originals, then further snapshot links. They are checked and reported, and never decide the verdict."""
+        main, link = self.url, self.archive_link
+        seen = {url_key(main)} if main else set()
+        originals = []
+        for u in self.original_urls:
+            if url_key(u) not in seen:
+                seen.add(url_key(u))
+                originals.append(u)
+        return tuple(originals) + tuple(a.url for a in self.archive_links if a is not link)
 
 
 # --- observations: what the network said, before any judgement --------------------------------------
@@ -182,6 +196,9 @@ class Observed:
     snapshot: SnapshotObservation | None = None
     lookup: LookupResult | None = None
     cached: frozenset[str] = frozenset()  # which of "live", "snapshot", "lookup" the cache answered
+    # the entry's other URLs (Reference.other_urls): further originals as fetched, further snapshot links replayed
+    other_live: tuple[LiveObservation, ...] = ()
+    other_snapshots: tuple[SnapshotObservation, ...] = ()
 
 
 # --- verdicts ----------------------------------------------------------------------------------------
@@ -224,12 +241,30 @@ class ArchiveVerdict:
 
 
 @dataclass(frozen=True)
+class OtherVerdict:
+    """One of the entry's other URLs (Reference.other_urls), judged: reported beside the verdict, never part of it."""
+
+    url: str
+    live: LiveVerdict | None = None  # a further original: what it answers today
+    archive: ArchiveVerdict | None = None  # a further snapshot link: what it captured
+
+    @property
+    def state(self) -> str:
+        return self.live.state.value if self.live else self.archive.state.value if self.archive else "unchecked"
+
+    @property
+    def detail(self) -> str:
+        return self.live.detail if self.live else self.archive.detail if self.archive else ""
+
+
+@dataclass(frozen=True)
 class Verdict:
     live: LiveVerdict
     archive: ArchiveVerdict
     attention: bool
     actions: tuple[Action, ...] = ()
     notes: tuple[str, ...] = ()
+    others: tuple[OtherVerdict, ...] = ()  # the entry's other URLs, each with what was found
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from .vocab import WAYBACK_BASE
 # and is not turned away by filters that only admit browser-like agents.
 USER_AGENT = f"Mozilla/5.0 (compatible; citecheck/{__version__}; +https://pypi.org/project/citecheck/)"
 
-CHECK, SAVE, FIX = "check", "save", "fix"
+CHECK, SAVE, FIX, PARSE = "check", "save", "fix", "parse"
 NETWORK_COMMANDS = frozenset({CHECK, SAVE, FIX})
 
 
@@ -104,15 +104,92 @@ def regexes(value: object) -> tuple[str, ...]:
     return tuple(items)
 
 
+ANY_HOST = "*"
+
+
 def accept_table(value: object) -> dict[str, tuple[int, ...]]:
-    if not isinstance(value, Mapping):
-        raise ValueError("must be a table of host = [status codes]")
-    out: dict[str, tuple[int, ...]] = {}
-    for host, codes in value.items():
-        if not isinstance(codes, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in codes):
-            raise ValueError(f"{host} must be a list of status codes")
-        out[str(host)] = tuple(codes)
+    """Status codes that count as working, by host (``*``: every host). A table ``host = [codes]`` (the
+    configuration file), a list of codes for every host, or flags' specs: ``403``, ``200,403``, ``200..299``,
+    ``sagepub.com=403``."""
+    if isinstance(value, Mapping):
+        out: dict[str, tuple[int, ...]] = {}
+        for host, codes in value.items():
+            if not isinstance(codes, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in codes):
+                raise ValueError(f"{host} must be a list of status codes")
+            out[str(host).lower()] = tuple(_status(c) for c in codes)
+        return out
+    items = [value] if isinstance(value, (str, int)) and not isinstance(value, bool) else value
+    if not isinstance(items, (list, tuple)):
+        raise ValueError("must be a table of host = [status codes], or status codes")
+    table: dict[str, list[int]] = {}
+    for item in items:
+        host, codes = ANY_HOST, item
+        if isinstance(item, str) and "=" in item:
+            host, codes = (part.strip() for part in item.split("=", 1))
+            if not host:
+                raise ValueError(f"{item!r}: name a host before '='")
+        table.setdefault(host.lower(), []).extend(_codes(codes))
+    return {host: tuple(dict.fromkeys(codes)) for host, codes in table.items()}
+
+
+def _codes(spec: object) -> list[int]:
+    if isinstance(spec, int) and not isinstance(spec, bool):
+        return [_status(spec)]
+    if not isinstance(spec, str) or not spec.strip():
+        raise ValueError(f"{spec!r} is not a status code")
+    out: list[int] = []
+    for part in spec.split(","):
+        m = re.fullmatch(r"\s*(\d{3})\s*(?:(?:\.\.=?|-)\s*(\d{3})\s*)?", part)
+        if not m:
+            raise ValueError(f"{part.strip()!r} is not a status code or a range such as 200..299")
+        low = _status(int(m.group(1)))
+        high = _status(int(m.group(2))) if m.group(2) else low
+        if high < low:
+            raise ValueError(f"{part.strip()!r}: the range ends before it starts")
+        out += range(low, high + 1)
     return out
+
+
+def _status(code: object) -> int:
+    if isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 999:
+        raise ValueError(f"{code!r} is not an HTTP status code (100-999)")
+    return code
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def header_list(value: object) -> tuple[tuple[str, str], ...]:
+    """HTTP headers: ``Name: value`` strings (flags, or a list in the file), or a table ``Name = "value"``."""
+    if isinstance(value, Mapping):
+        pairs = [(str(k), v) for k, v in value.items()]
+    else:
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)):
+            raise ValueError("must be 'Name: value' headers")
+        pairs = []
+        for item in items:
+            if isinstance(item, tuple) and len(item) == 2:
+                pairs.append(item)
+                continue
+            if not isinstance(item, str) or ":" not in item:
+                raise ValueError(f"{item!r} is not a header (write 'Name: value')")
+            name, text_value = item.split(":", 1)
+            pairs.append((name.strip(), text_value.strip()))
+    out = []
+    for name, header_value in pairs:
+        if not isinstance(header_value, str) or not _HEADER_NAME.fullmatch(name) or re.search(r"[\r\n\x00]",
+                                                                                               header_value):
+            raise ValueError(f"{name!r}: not a valid header name and value")
+        out.append((name, header_value))
+    return tuple(out)
+
+
+def globs(value: object) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(p, str) and p for p in items):
+        raise ValueError("must be a list of file patterns (globs)")
+    return tuple(items)
 
 
 def text(value: object) -> str:
@@ -183,7 +260,12 @@ class Settings:
     max_body_bytes: int = 32 * 1024  # enough for a page's title and the markers citecheck looks for
     max_api_bytes: int = 8 * 1024 * 1024  # a whole JSON answer from an archive API
     max_redirects: int = 10
-    user_agent: str = USER_AGENT
+    user_agent: str = option(USER_AGENT, flag="--user-agent", config="user_agent", read=text, metavar="TEXT",
+                             commands=_NET, help="The User-Agent sent with every request.")
+    headers: tuple[tuple[str, str], ...] = option((), flag="--header", config="headers", read=header_list,
+                                                  metavar="'NAME: VALUE'", repeat=True, commands=_NET,
+                                                  show_default=None, help="An HTTP header sent with every request, "
+                                                  "to the archives too (repeatable), e.g. 'Accept-Language: kk'.")
     concurrency: int = option(128, flag="--concurrency", config="concurrency", read=at_least_one, metavar="N",
                               help="Requests in flight to ordinary hosts (each host still gets --per-host at most).")
     per_host: int = option(2, flag="--per-host", config="per_host", read=at_least_one, metavar="N",
@@ -230,17 +312,28 @@ class Settings:
                                  help="Do not check snapshots or look up captures.")
     lookup_uncited: bool = True  # look for captures of references that cite none
     now: dt.datetime | None = None  # the run's notion of "now" (tests pin it)
-    accept: dict[str, tuple[int, ...]] = option(default_factory=dict, config="accept", read=accept_table,
-                                                help="host -> status codes that count as working there")
+    accept: dict[str, tuple[int, ...]] = option(default_factory=dict, flag="--accept", config="accept",
+                                                read=accept_table, metavar="[HOST=]CODES", repeat=True,
+                                                show_default=None,
+                                                help="Status codes that count as a working original, on every "
+                                                "host or on one (repeatable): 403, 401..403, sagepub.com=403,429.")
     exclude: tuple[str, ...] = option((), flag="--exclude", config="exclude", read=regexes, metavar="REGEX",
                                       repeat=True, commands=_NET, show_default=None,
                                       help="Regex of URLs not to check (repeatable).")
+    # --- what to read ------------------------------------------------------------------------------------------
+    all_links: bool = option(False, flag="--all-links", config="all_links", read=flag, commands={CHECK, SAVE, PARSE},
+                             show_default=None, help="Treat every link of a document as a reference, those "
+                             "outside its reference list too (a link checker's coverage).")
+    exclude_path: tuple[str, ...] = option((), flag="--exclude-path", config="exclude_path", read=globs,
+                                           metavar="GLOB", repeat=True, commands={CHECK, SAVE, PARSE},
+                                           show_default=None, help="Leave out files matching GLOB when reading a "
+                                           "folder or a pattern (repeatable), e.g. 'drafts/**'.")
     # --- cache ---------------------------------------------------------------------------------------------------
     use_cache: bool = option(True, flag="--no-cache", config="no_cache", negate=True, read=flag, commands=_NET,
                              show_default=None, help="Neither read nor write the cache.")
     cache_dir: str | None = option(None, flag="--cache-dir", config="cache_dir", read=text, metavar="DIR",
                                    commands=_NET, show_default=lambda _: "the platform cache folder",
-                                   help="Cache folder.")
+                                   help="Where the cache is kept.")
     max_cache_age: float = option(86400.0, flag="--max-cache-age", config="max_cache_age", read=parse_duration,
                                   metavar="DURATION", show_default=format_duration,
                                   help="Trust cached successes this long, e.g. 12h, 7d; failures a quarter of it.")

@@ -130,6 +130,14 @@ class LiveState(_PolicyEnum):
     SKIPPED = "skipped", StatePolicy(Tone.MUTED, "not checked: excluded by the user, or not an http(s) URL")
 
 
+# The CS1 ``url-status`` each finding means (what InternetArchiveBot writes); the inconclusive states have none:
+# a page that did not answer is neither live nor dead.
+URL_STATUS: dict[LiveState, str] = {
+    LiveState.OK: "live", LiveState.MOVED: "live", LiveState.BLOCKED: "live", LiveState.DEAD: "dead",
+    LiveState.SOFT404: "dead", LiveState.PARKED: "usurped", LiveState.DRIFT: "deviated",
+}
+
+
 class ArchiveState(_PolicyEnum):
     """What the archive holds for the reference."""
 

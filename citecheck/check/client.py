@@ -29,5 +29,6 @@ def build_client(settings: Settings, transport: httpx.AsyncBaseTransport | None 
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
             "Accept-Encoding": "gzip, deflate",
             # no Accept-Language: the page in its default language is what the archive's crawler saw
+            **dict(settings.headers),  # the user's own (--header), over these
         },
     )

@@ -25,7 +25,10 @@ BINARY_SUFFIXES = (
 
 
 def prefers_head(url: str) -> bool:
-    path = urllib.parse.urlsplit(url).path.lower()
+    try:
+        path = urllib.parse.urlsplit(url).path.lower()
+    except ValueError:  # a malformed URL (http://[::1): the request itself will say what is wrong with it
+        return False
     return path.endswith(BINARY_SUFFIXES)
 
 

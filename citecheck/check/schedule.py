@@ -177,13 +177,23 @@ class _Run:
     def skipped(self, ref: Reference) -> bool:
         return self.settings.excludes(ref.url) or bool(ref.archive_link and self.settings.excludes(ref.archive_link.url))
 
+    def other_originals(self, ref: Reference) -> list[str]:
+        archived = {a.url for a in ref.archive_links}
+        return [u for u in ref.other_urls if u not in archived and requestable(u) and not self.settings.excludes(u)]
+
+    def other_snapshot_links(self, ref: Reference) -> list[ArchiveLink]:
+        others = set(ref.other_urls)
+        return [a for a in ref.archive_links if a.url in others and self.replayable(a)
+                and not self.settings.excludes(a.url)]
+
     def replayable(self, link: ArchiveLink | None) -> bool:
         return link is not None and self.settings.check_archive and self.probes.for_link(link).can_replay(link)
 
     # --- one observation of each kind, from the cache when it knows ---------------------------------------
 
-    async def snapshot(self, ref: Reference) -> SnapshotObservation:
-        link = ref.archive_link
+    async def snapshot(self, ref: Reference, link: ArchiveLink | None = None) -> SnapshotObservation:
+        """A replay of the reference's snapshot link (or of ``link``, another of its snapshot links)."""
+        link = link or ref.archive_link
         assert link is not None
         target = target_timestamp(ref, self.now)
         key = Cache.key("snapshot", link.timestamp or target, link.original or link.url)
@@ -246,10 +256,16 @@ class _Run:
         for ref in to_check:
             if ref.archive_link and self.replayable(ref.archive_link):
                 snapshot_jobs.setdefault(snapshot_key(ref.archive_link), functools.partial(self.snapshot, ref))
+        # the entries' other URLs are checked after every reference's own (they never decide a verdict)
+        for ref in to_check:
+            for link in self.other_snapshot_links(ref):
+                snapshot_jobs.setdefault(snapshot_key(link), functools.partial(self.snapshot, ref, link))
         live_jobs: dict[str, Callable[[], Awaitable[LiveObservation]]] = {}
         if settings.check_live:
             window = max(1, settings.concurrency // max(1, settings.per_host))
             for url in round_robin_by_host([r.url for r in to_check if r.url and requestable(r.url)], window):
+                live_jobs.setdefault(url, functools.partial(self.live, url))
+            for url in round_robin_by_host([u for r in to_check for u in self.other_originals(r)], window):
                 live_jobs.setdefault(url, functools.partial(self.live, url))
         # a few workers per kind walk the jobs in order (snapshots at the archive's pace, originals host by
         # host in turn), so a 10,000-reference list does not hold 20,000 waiting tasks
@@ -280,7 +296,13 @@ class _Run:
                 lv = await self.prober.confirm_with_sibling(lv)
             if lv is not None and self.cache and ref.url and Cache.key("live", ref.url) not in self.from_cache:
                 self.cache.put(Cache.key("live", ref.url), lv)
-            return Observed(ref, lv, snap, look, self._cached(ref, lv, snap, look))
+            other_live = tuple([await lives[u] for u in self.other_originals(ref) if u in lives])
+            other_snaps = tuple([await snapshots[snapshot_key(a)] for a in self.other_snapshot_links(ref)])
+            if self.cache:
+                for o in other_live:
+                    if Cache.key("live", o.url) not in self.from_cache:
+                        self.cache.put(Cache.key("live", o.url), o)
+            return Observed(ref, lv, snap, look, self._cached(ref, lv, snap, look), other_live, other_snaps)
 
         pending = iter(enumerate(self.refs))
 

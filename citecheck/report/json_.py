@@ -5,7 +5,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from ..model import Action, ArchiveVerdict, Capture, CrossCheck, Hop, LiveVerdict, Report, Result
+from ..model import Action, ArchiveVerdict, Capture, CrossCheck, Hop, LiveVerdict, OtherVerdict, Report, Result
 from . import Formatter, register
 
 SCHEMA = "citecheck/1"
@@ -29,6 +29,12 @@ def archive_dict(v: ArchiveVerdict) -> dict[str, Any]:
             "requested_timestamp": v.requested_timestamp, "capture_timestamp": v.capture_timestamp,
             "captured_status": v.captured_status, "distance_days": v.distance_days, "title": v.title,
             "suggestion": _capture(v.suggestion), "chain": _chain(v.chain)}
+
+
+def other_dict(o: OtherVerdict) -> dict[str, Any]:
+    """One of the entry's other URLs: the verdict of the page (live) or of the snapshot link (archive)."""
+    return {"url": o.url, "kind": "original" if o.live else "snapshot",
+            "live": live_dict(o.live) if o.live else None, "archive": archive_dict(o.archive) if o.archive else None}
 
 
 def _action(a: Action) -> dict[str, Any]:
@@ -59,6 +65,7 @@ def result_dict(r: Result) -> dict[str, Any]:
             "lookup": None if r.lookup is None else {"source": r.lookup.source, "target": r.lookup.target,
                                                      "capture": _capture(r.lookup.capture), "error": r.lookup.error},
             "notes": list(v.notes),
+            "other_urls": [other_dict(o) for o in v.others],
             "history": r.history,
         },
     }

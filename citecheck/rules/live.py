@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..model import Fetch, LiveObservation, LiveVerdict, Reference
-from ..settings import Settings
+from ..settings import ANY_HOST, Settings
 from ..signals import is_not_found_title
 from ..textsim import titles_disagree
 from ..urls import host_of, is_login, is_root, same_resource, url_problem
@@ -17,10 +17,14 @@ Make = Callable[[LiveState, str, str], LiveVerdict]
 
 
 def accepted(settings: Settings, url: str, status: int | None) -> bool:
-    """The configuration says this status counts as working on this host (``accept``)."""
+    """The configuration says this status counts as working on this host (``accept``). A 2xx works already, and
+    stays open to the soft-404, parking and drift rules even when listed."""
+    if status is None or 200 <= status < 300:
+        return False
     host = host_of(url)
     for pattern, codes in settings.accept.items():
-        if (host == pattern.lower() or host.endswith("." + pattern.lower())) and status in set(codes):
+        pattern = pattern.lower()
+        if (pattern == ANY_HOST or host == pattern or host.endswith("." + pattern)) and status in set(codes):
             return True
     return False
 
@@ -53,7 +57,7 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
         return _live_error(f, f.error, v)
     status = f.status or 0
     if accepted(settings, f.final_url or url, status):
-        return v(LiveState.OK, "live.ok.accepted", f"HTTP {status}, accepted for this host by the configuration")
+        return v(LiveState.OK, "live.ok.accepted", f"HTTP {status}, accepted by the configuration (accept)")
     signals = f.page.signals
     if f.header("cf-mitigated") == "challenge" or (PageSignal.CHALLENGE in signals and status in (200, 403, 429, 503)):
         return v(LiveState.BLOCKED, "live.blocked.challenge", f"bot challenge (HTTP {status}); a browser may see the page")

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import codecs
 import errno
+import fnmatch
+import glob as globmodule
+import itertools
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +29,9 @@ class Parser:
     extensions: tuple[str, ...]
     parse: Callable[[str, str], list[Reference]]  # (text, source name) -> references
     sniff: Callable[[str], float]  # confidence 0..1 that text is in this format
+    context: str = "prose"  # how its text's links are read (urls.CONTEXTS), for --all-links
+    # the text as a reader sees it, with each line's line in the document (HTML: rendered), for --all-links
+    rendering: Callable[[str, str], list[tuple[int, str]]] | None = None
 
 
 PARSERS: Registry[Parser] = Registry(__name__, __path__)
@@ -129,11 +136,16 @@ def read_stdin(stream: BinaryIO) -> bytes:
     return data
 
 
-def read_document(path: str, requested: str | None = None, stdin: bytes | None = None) -> Document:
-    """Parse one input (a path, or "-" for standard input); InputError when it has no references."""
+def read_document(path: str, requested: str | None = None, stdin: bytes | None = None,
+                  data: bytes | None = None, *, all_links: bool = False) -> Document:
+    """Parse one input (a path, or "-" for standard input); InputError when it has no references. ``data`` is
+    the input's content when it was read already (a page fetched by its URL: ``path`` is then the URL).
+    ``all_links``: every link of the document is a reference, those outside its reference list too."""
     if path == "-":
         data = stdin if stdin is not None else b""
         name = "<stdin>"
+    elif data is not None:
+        name = path
     else:
         data = read_input_file(path)
         name = path
@@ -148,9 +160,92 @@ def read_document(path: str, requested: str | None = None, stdin: bytes | None =
         from dataclasses import replace
 
         refs = [r if r.number is not None else replace(r, number=i) for i, r in enumerate(refs, 1)]
+    if all_links:
+        refs += _all_links(parser, text, name if path != "-" else "-", refs)
     if not refs:
         raise InputError(f"{name}: no references found (read as {parser.name}: {parser.description})")
     return Document(name, parser.name, text, tuple(refs))
+
+
+def _all_links(parser: Parser, text: str, source: str, refs: list[Reference]) -> list[Reference]:
+    from .links import link_references
+
+    if parser.rendering is None:
+        return link_references(text, parser.context, source, refs)
+    lines = parser.rendering(text, source)
+    return link_references("\n".join(t for _, t in lines), "markdown", source, refs, [n for n, _ in lines])
+
+
+# folders a walk never enters: version control, dependencies, caches, build output
+_NOT_WALKED = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache",
+                         ".pytest_cache", "site-packages", "_build", "_site", "dist", "build"})
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+def is_page_url(path: str) -> bool:
+    """An input naming a published page (http:// or https://) rather than a file."""
+    return path.lower().startswith(("http://", "https://"))
+
+
+def expand_inputs(paths: list[str], exclude: tuple[str, ...] = ()) -> list[str]:
+    """The inputs as given, with folders and glob patterns (``docs/**/*.md``, quoted so the shell leaves them)
+    turned into the files they hold, in order. A folder gives the files whose extension an input format reads,
+    hidden ones and those under dependency or build folders left out; ``exclude`` globs leave out more (matched
+    against the path, relative to the folder or pattern, and against the file's name). A file named
+    explicitly is always read."""
+    out: list[str] = []
+    for path in paths:
+        if path == "-" or is_page_url(path) or Path(path).is_file():
+            out.append(path)
+            continue
+        if Path(path).is_dir():
+            root = Path(path)
+            found = _walk(root)
+        elif _GLOB_CHARS.search(path):
+            root = _glob_root(path)
+            found = sorted(Path(p) for p in globmodule.glob(path, recursive=True) if Path(p).is_file()
+                           and not _NOT_WALKED.intersection(Path(p).parts[len(root.parts):]))
+            if not found:
+                raise InputError(f"{path}: no file matches this pattern")
+        else:
+            out.append(path)  # reading it says what is wrong with it
+            continue
+        kept = [f for f in found if not _excluded(f, root, exclude)]
+        if not kept:
+            raise InputError(f"{path}: no reference files here" + (" (all excluded)" if found else ""))
+        out += [str(f) for f in kept]
+    return list(dict.fromkeys(out))
+
+
+def _walk(folder: Path) -> list[Path]:
+    readable = {ext for p in PARSERS.values() for ext in p.extensions if ext}
+    found = []
+    for here, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_WALKED)
+        found += [Path(here) / f for f in sorted(files) if not f.startswith(".") and _walked(f, readable)]
+    return found
+
+
+def _walked(name: str, readable: set[str]) -> bool:
+    suffix = Path(name).suffix.lower()
+    if suffix == ".json":  # package.json and friends are JSON too: only CSL-JSON by its name
+        return name.lower().endswith((".csl.json", ".csljson.json"))
+    return suffix in readable
+
+
+def _glob_root(pattern: str) -> Path:
+    """The folder a pattern starts from: its parts before the first wildcard."""
+    fixed = list(itertools.takewhile(lambda part: not _GLOB_CHARS.search(part), Path(pattern).parts))
+    return Path(*fixed) if fixed else Path(".")
+
+
+def _excluded(path: Path, root: Path, patterns: tuple[str, ...]) -> bool:
+    try:
+        relative = path.relative_to(root).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(path.as_posix(), p)
+               or (p.endswith("/**") and (relative + "/").startswith(p[:-2])) for p in patterns)
 
 
 def read_references(path: str, requested: str | None = None, stdin: bytes | None = None) -> list[Reference]:

@@ -49,7 +49,8 @@ def latex_to_text(value: str) -> str:
 
 def _field_urls(value: str) -> list[str]:
     inner = re.findall(r"\\url\{([^}]*)\}", value)
-    found = [u.strip() for u in inner] + [s.url for s in extract_urls(re.sub(r"\\url\{[^}]*\}", " ", value))]
+    found = [u.strip() for u in inner] + [s.url for s in extract_urls(re.sub(r"\\url\{[^}]*\}", " ", value),
+                                                                       malformed=True)]
     return [absolute(u) for u in found if u]
 
 

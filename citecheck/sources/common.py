@@ -8,6 +8,7 @@ from ..archives import parse_archive_link
 from ..dates import find_access_date, find_year
 from ..model import Reference
 from ..urls import UrlSpan, absolute, extract_urls
+from .roles import assign, clean_title, strip_backlinks
 
 #: the longest entry read: a real reference is a few hundred characters
 MAX_ENTRY_CHARS = 16 * 1024
@@ -110,27 +111,44 @@ def make_reference(
     url_status: str | None = None,
     problems: tuple[str, ...] = (),
     scan_text: bool = True,
+    context: str = "prose",
 ) -> Reference:
     """A Reference from an entry's text; fields a format gives explicitly win over what the text suggests.
     Structured formats pass their URLs and ``scan_text=False`` so stray links in abstracts do not count.
+    ``context`` is how the entry's text is read (urls.CONTEXTS): a Markdown entry's links get their roles
+    (roles.py), so a rendered citation's cited page, snapshot and title are told apart.
     A text entry longer than MAX_ENTRY_CHARS is not a reference: only its start is read, and it says so."""
     if scan_text and len(raw) > MAX_ENTRY_CHARS:
         problems = (*problems, f"the entry is longer than {MAX_ENTRY_CHARS:,} characters; only its start was read")
         raw = raw[:MAX_ENTRY_CHARS]
-    spans = extract_urls(raw)
+    spans = extract_urls(raw, context, malformed=True)  # a link that cannot work is reported, never passed over
     quoted = quoted_span(raw) if scan_text else None
     # a URL quoted inside the title is part of the title, never the link the reference cites
     cited = [s for s in spans if not (quoted and quoted[0] <= s.start < quoted[1])]
-    found_urls = unique([absolute(s.url) for s in cited]) if scan_text else ()
+    found_urls: tuple[str, ...] = ()
+    if scan_text:
+        found_urls = unique([absolute(s.url) for s in cited])
+        if context == "markdown":
+            roles = assign(raw)
+            left_out = {absolute(u) for u in roles.left_out}
+            first = [absolute(roles.cited)] if roles.cited else []
+            found_urls = unique([u for u in first + list(found_urls) if u not in left_out])
+            title = title or roles.title
     all_urls = unique(list(urls or ()) + list(found_urls))
     archives = tuple(a for a in (parse_archive_link(u) for u in all_urls) if a is not None)
     prose = without_spans(raw, spans)
+    if not title and scan_text:
+        if context == "markdown":
+            title = best_title(strip_backlinks(raw)[0])
+            title = clean_title(title) if title else None
+        else:
+            title = best_title(raw)
     return Reference(
         number=number,
         key=key if key is not None else (str(number) if number is not None else f"L{line}"),
         raw=raw,
         line=line,
-        title=title or (best_title(raw) if scan_text else None),
+        title=title or None,
         urls=all_urls,
         archive_links=archives,
         access_date=access_date or find_access_date(prose),

@@ -104,12 +104,12 @@ def _choose(runs: list[_Run]) -> list[_Run]:
     return [runs[-1]]
 
 
-def parse_numbered(text: str, source: str) -> list[Reference]:
+def parse_numbered(text: str, source: str, context: str = "prose") -> list[Reference]:
     refs: list[Reference] = []
     for run in _choose(_runs(iter_lines(text))):
         for e in run.entries:
             raw = "\n".join(x for x in e.lines if x).strip()
-            refs.append(make_reference(number=e.number, raw=raw, line=e.line, source=source))
+            refs.append(make_reference(number=e.number, raw=raw, line=e.line, source=source, context=context))
     return refs
 
 

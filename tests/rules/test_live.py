@@ -81,3 +81,18 @@ def test_no_url():
     assert v.state is LiveState.NONE
 
 
+
+
+@pytest.mark.parametrize("accept,f,state,rule", [
+    ({"*": (403,)}, fetch(403, title="Forbidden"), LiveState.OK, "live.ok.accepted"),
+    ({"example.org": (403,)}, fetch(403, title="Forbidden"), LiveState.OK, "live.ok.accepted"),
+    ({"other.org": (403,)}, fetch(403, title="Forbidden"), LiveState.BLOCKED, "live.blocked.http403"),
+    # a 2xx works anyway; listing it must not wave a not-found or parked page through
+    ({"*": (200,)}, fetch(200, title="Page not found", markers={"notfound_title"}), LiveState.SOFT404,
+     "live.soft404.title"),
+])
+def test_accept(accept, f, state, rule):
+    from dataclasses import replace
+
+    v = classify_live(ref(), live(f), TITLE, replace(SETTINGS, accept=accept))
+    assert (v.state, v.rule) == (state, rule)
