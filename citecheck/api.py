@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -18,8 +19,9 @@ from .cache import Cache
 from .check import Progress, observe
 from .crosscheck import FORMATS as CROSSCHECKED_FORMATS
 from .crosscheck import crosscheck
+from .errors import NoReferences
 from .fix import FixPlan, plan
-from .model import CrossCheck, Reference, Report, Result, SaveOutcome
+from .model import CrossCheck, Observed, Reference, Report, Result, SaveOutcome
 from .rules import JUDGEMENTS, judge, save_candidates
 from .save import Credentials, Journal, save_all
 from .settings import Settings
@@ -34,27 +36,36 @@ async def acheck(
     crosschecks: tuple[CrossCheck, ...] = (),
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
+    on_result: Callable[[Result], None] | None = None,
 ) -> Report:
     """Check references' originals and snapshots and judge them: one verdict per reference.
 
     For callers that already run an event loop. ``transport`` replaces the network (tests hand in
-    ``httpx.MockTransport``); ``progress(done, total)`` is called as references are finished.
+    ``httpx.MockTransport``); ``progress(done, total)`` is called as references are finished, and
+    ``on_result(result)`` with each reference's result as soon as it is judged (in the order they finish).
     Raises NetworkDown when nothing at all could be reached; every per-link failure is in the report."""
     settings = settings or Settings()
     started = dt.datetime.now(dt.UTC)
     folder = settings.cache_folder
     cache = Cache(Path(folder) / "cache.sqlite3", settings.max_cache_age) if folder else None
+    judged: dict[int, Result] = {}  # by the observation's identity: judged once, as it finishes
+    histories: dict[str, dict[str, object]] = {}
+
+    def result_of(o: Observed) -> Result:
+        verdict = judge(o, settings)
+        url = o.reference.url
+        if cache and url and o.live is not None and url not in histories:
+            histories[url] = cache.record_run(url, verdict.live.state)
+        result = Result(o.reference, verdict, o.live, o.snapshot, o.lookup, histories.get(url or ""), o.cached)
+        judged[id(o)] = result
+        if on_result:
+            on_result(result)
+        return result
+
     try:
         observed, stats = await observe(references, settings, judgements=JUDGEMENTS, transport=transport,
-                                        progress=progress, cache=cache)
-        results: list[Result] = []
-        histories: dict[str, dict[str, object]] = {}
-        for o in observed:
-            verdict = judge(o, settings)
-            url = o.reference.url
-            if cache and url and o.live is not None and url not in histories:
-                histories[url] = cache.record_run(url, verdict.live.state)
-            results.append(Result(o.reference, verdict, o.live, o.snapshot, o.lookup, histories.get(url or "")))
+                                        progress=progress, cache=cache, on_observed=result_of)
+        results = [judged.get(id(o)) or result_of(o) for o in observed]
     finally:
         if cache:
             cache.close()
@@ -75,10 +86,11 @@ def check(
     crosschecks: tuple[CrossCheck, ...] = (),
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
+    on_result: Callable[[Result], None] | None = None,
 ) -> Report:
     """:func:`acheck` for callers without an event loop of their own (it runs one)."""
     return asyncio.run(acheck(references, settings, sources=sources, crosschecks=crosschecks, transport=transport,
-                              progress=progress))
+                              progress=progress, on_result=on_result))
 
 
 def read_references(path: str, input_format: str | None = None) -> list[Reference]:
@@ -86,11 +98,20 @@ def read_references(path: str, input_format: str | None = None) -> list[Referenc
     return list(read_document(path, input_format).references)
 
 
-def read_inputs(paths: list[str], input_format: str | None = None,
-                stdin: bytes | None = None) -> tuple[list[Document], tuple[CrossCheck, ...]]:
+def read_inputs(paths: list[str], input_format: str | None = None, stdin: bytes | None = None, *,
+                on_skip: Callable[[NoReferences], None] | None = None,
+                ) -> tuple[list[Document], tuple[CrossCheck, ...]]:
     """Every input's document ("-" is standard input, read from ``stdin``), and the in-text citation
-    cross-check of those whose format has markers."""
-    documents = [read_document(p, input_format, stdin=stdin if p == "-" else None) for p in paths]
+    cross-check of those whose format has markers. With ``on_skip``, an input that holds no reference list
+    is handed to it and left out instead of stopping the run."""
+    documents = []
+    for p in paths:
+        try:
+            documents.append(read_document(p, input_format, stdin=stdin if p == "-" else None))
+        except NoReferences as e:
+            if on_skip is None:
+                raise
+            on_skip(e)
     checks = [crosscheck(d.text, list(d.references), d.name) for d in documents if d.format in CROSSCHECKED_FORMATS]
     return documents, tuple(c for c in checks if c.markers or c.duplicates or c.gaps)
 

@@ -3,9 +3,10 @@
 The options that tune a run are not written here: they are generated from the settings' own metadata
 (settings.py), so a new option is one field there.
 
-Exit codes: 0 nothing needs attention; 2 some reference needs attention; 3 bad input or usage;
+Exit codes: 0 nothing fails the --fail-on level; 2 something does; 3 bad input or usage;
 1 unexpected failure (or the network is down); 130 interrupted.
 """
+import dataclasses
 import functools
 import inspect
 import os
@@ -19,18 +20,19 @@ from rich.console import Console
 
 from . import __version__, api
 from .config import load_settings
-from .errors import CitecheckError, InputError
-from .model import Reference, Report
+from .errors import CitecheckError, InputError, NoReferences
+from .model import Reference, Report, Result
 from .output import write_atomically
-from .report import format_names, render
+from .report import format_for_path, format_names, render
+from .report.table import wants_color, wants_hyperlinks
 from .settings import OPTIONS, Settings, default_text, parse_duration
 from .sources import format_names as input_format_names
 from .vocab import SaveStatus
 
 EXIT_OK, EXIT_FAILURE, EXIT_ATTENTION, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_CODES_HELP = (
-    "Exit codes: 0 nothing needs attention; 2 some reference needs attention; "
-    "3 bad input or usage; 1 unexpected failure or no network."
+    "Exit codes: 0 nothing fails the --fail-on level; 2 something does (by default: a cited link or snapshot "
+    "misleads readers); 3 bad input or usage; 1 unexpected failure or no network."
 )
 
 app = typer.Typer(
@@ -135,17 +137,26 @@ def _check_choice(value: str | None, choices: list[str], option: str) -> None:
         raise InputError(f"{option}: unknown format {value!r} (choose from {', '.join(choices)})")
 
 
-def _read(files: list[str], input_format: str | None) -> tuple[list[Reference], tuple[Any, ...]]:
+def _read(files: list[str], input_format: str | None,
+          strict: bool | None = True) -> tuple[list[Reference], tuple[Any, ...], list[str]]:
+    """The references of every input, their citation cross-checks, and notes on the inputs skipped for
+    holding no reference list (only when not ``strict``; None: strict for a single input)."""
     _check_choice(input_format, input_format_names(), "--input-format")
     stdin = sys.stdin.buffer.read() if "-" in files else None
-    documents, crosschecks = api.read_inputs(files, input_format, stdin)
-    return [r for d in documents for r in d.references], crosschecks
+    skipped: list[str] = []
+    lenient = strict is False or (strict is None and len(files) > 1)
+
+    def skip(e: NoReferences) -> None:
+        skipped.append(f"skipped {e}")
+
+    documents, crosschecks = api.read_inputs(files, input_format, stdin, on_skip=skip if lenient else None)
+    return [r for d in documents for r in d.references], crosschecks, skipped
 
 
 def _check(refs: list[Reference], settings: Settings, files: list[str], quiet: bool,
            crosschecks: tuple[Any, ...] = ()) -> Report:
-    """The library's check, with a progress bar when stderr is a terminal."""
-    if quiet or not err.is_terminal:
+    """The library's check, with a progress bar (problems found so far, time left) when stderr is a terminal."""
+    if quiet or not sys.stderr.isatty() or not refs:
         return api.check(refs, settings, sources=tuple(files), crosschecks=crosschecks)
     from rich.progress import (
         BarColumn,
@@ -153,13 +164,26 @@ def _check(refs: list[Reference], settings: Settings, files: list[str], quiet: b
         Progress,
         TextColumn,
         TimeElapsedColumn,
+        TimeRemainingColumn,
     )
 
-    with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
-        task = bar.add_task("refs", total=len(refs))
+    found = {"attention": 0, "broken": 0}
+
+    def problems() -> str:
+        a, b = found["attention"], found["broken"]
+        return f"{a} need attention ({b} broken)" if a else "no problem so far"
+
+    with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[problems]}"),
+                  TextColumn("eta"), TimeRemainingColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("refs", total=len(refs), problems=problems())
+
+        def judged(result: Result) -> None:
+            found["attention"] += result.verdict.attention
+            found["broken"] += result.verdict.misleads
+            bar.update(task, problems=problems())
+
         return api.check(refs, settings, sources=tuple(files), crosschecks=crosschecks,
-                         progress=lambda done, total: bar.update(task, completed=done))
+                         progress=lambda done, total: bar.update(task, completed=done), on_result=judged)
 
 
 def _write_or_print(text: str, output: str | None, files: list[str]) -> None:
@@ -182,11 +206,48 @@ QUIET_OPT = typer.Option(False, "--quiet", "-q", help="No progress or summary on
 # --- the commands -----------------------------------------------------------------------------------------------
 
 
+STDOUT = "-"
+OUTPUTS_OPT = typer.Option(
+    None, "--output", "-o", metavar="[FORMAT:]FILE", show_default=False,
+    help="Write the report to FILE (atomically); repeat for several reports from one run. The format is FORMAT, "
+         "else --format, else the file's extension (.json, .html, .sarif, .csv, .md, .xml, .txt); '-' is standard "
+         "output, e.g. -o github:- -o sarif:citecheck.sarif.")
+
+
+def _outputs(specs: list[str], settings: Settings, explicit_format: bool) -> list[tuple[str, str]]:
+    """(format, destination) for each ``--output [FORMAT:]FILE`` ("-" is standard output; none given: the
+    terminal). Without a FORMAT, an explicit --format wins, then the file's extension, then the configured format."""
+    if not specs:
+        return [(settings.format, STDOUT)]
+    out: list[tuple[str, str]] = []
+    for spec in specs:
+        head, sep, rest = spec.partition(":")
+        if sep and head in format_names() and rest:
+            fmt, dest = head, rest
+        else:
+            dest = spec
+            fmt = settings.format if explicit_format or dest == STDOUT else (format_for_path(dest) or settings.format)
+        if any(d == dest for _, d in out):
+            raise InputError(f"--output {spec}: {'standard output' if dest == STDOUT else dest} is given twice")
+        out.append((fmt, dest))
+    return out
+
+
+def _print(report: Report, fmt: str, settings: Settings) -> None:
+    """The report on standard output: coloured and linked as the terminal and NO_COLOR/FORCE_COLOR allow."""
+    console = Console(highlight=False)
+    tty = sys.stdout.isatty()
+    width = console.width if tty else int(os.environ.get("COLUMNS", "") or 120)
+    text = render(report, fmt, color=wants_color(os.environ, tty), width=width,
+                  hyperlinks=wants_hyperlinks(os.environ, tty), show=settings.show, verbose=settings.verbose)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 @command("check", "Check every reference's original URL and archive snapshot. " + EXIT_CODES_HELP)
 def check(
     files: list[str] = FILES_ARG,
-    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE",
-                                         help="Write the report to FILE (atomically)."),
+    output: list[str] | None = OUTPUTS_OPT,
     input_format: str | None = INPUT_FORMAT_OPT,
     config: str | None = CONFIG_OPT,
     quiet: bool = QUIET_OPT,
@@ -194,19 +255,27 @@ def check(
     given: dict[str, Any],
 ) -> None:
     settings = _settings("check", files, config, given)
-    refs, crosschecks = _read(files, input_format)
-    report = _check(refs, settings, files, quiet, crosschecks)
-    if output:
-        write_atomically(output, render(report, settings.format, color=False, width=120), files)
+    outputs = _outputs(output or [], settings, given.get("format") is not None)
+    for fmt, dest in outputs:
+        if fmt not in format_names():
+            raise InputError(f"--output {dest}: unknown format {fmt!r} (choose from {', '.join(format_names())})")
+    refs, crosschecks, skipped = _read(files, input_format, settings.strict)
+    if not quiet:
+        for note in skipped:
+            _say(f"citecheck: note: {note}")
+    report = dataclasses.replace(_check(refs, settings, files, quiet, crosschecks), notes=tuple(skipped))
+    for fmt, dest in outputs:
+        if dest == STDOUT:
+            _print(report, fmt, settings)
+            continue
+        write_atomically(dest, render(report, fmt, show=settings.show, verbose=settings.verbose), files)
         if not quiet:
-            err.print(f"wrote {output}: {len(report.results)} references, "
-                      f"{len(report.needing_attention)} need attention")
-    else:
-        console = Console(highlight=False)
-        color = console.is_terminal and settings.format == "table"
-        width = console.width if console.is_terminal else 160
-        _write_or_print(render(report, settings.format, color=color, width=width), None, files)
-    raise typer.Exit(EXIT_ATTENTION if report.needs_attention else EXIT_OK)
+            err.print(f"wrote {dest} ({fmt}): {len(report.results)} references, "
+                      f"{len(report.needing_attention)} need attention", highlight=False, markup=False)
+    failing = report.fails(settings.fail_on)
+    if not quiet and failing and all(dest != STDOUT for _, dest in outputs):
+        _say(f"citecheck: {len(report.failing(settings.fail_on))} references fail --fail-on {settings.fail_on}")
+    raise typer.Exit(EXIT_ATTENTION if failing else EXIT_OK)
 
 
 @command("save", "Request Save Page Now captures for references whose original works but that have no good "
@@ -235,7 +304,7 @@ def save(
     refresh = _duration("--refresh-older-than", refresh_older_than)
     credentials = None if dry_run else find_credentials()  # before any checking: no keys, no run
     settings = _settings("save", files, config, given)
-    refs, _ = _read(files, input_format)
+    refs, _, _ = _read(files, input_format)
     report = _check(refs, settings, files, quiet=True)
     if credentials is None:
         _write_or_print(render_candidates(save_candidates(report.results, settings, refresh)), output, files)
@@ -308,7 +377,7 @@ def parse(
     from .report.parsed import render_parsed
 
     _check_choice(output_format, ["table", "json"], "--format")
-    refs, crosschecks = _read(files, input_format)
+    refs, crosschecks, _ = _read(files, input_format)
     _write_or_print(render_parsed(refs, output_format, crosschecks), output, files)
 
 

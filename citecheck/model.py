@@ -6,7 +6,7 @@ they carry (states, error kinds, signals, answers) are the enums of vocab.py.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .timestamps import timestamp_to_datetime
@@ -16,10 +16,12 @@ from .vocab import (
     ArchiveAnswer,
     ArchiveState,
     ErrorKind,
+    FailOn,
     LiveState,
     LookupSource,
     PageSignal,
     SaveStatus,
+    _PolicyEnum,
 )
 
 
@@ -179,6 +181,7 @@ class Observed:
     live: LiveObservation | None = None
     snapshot: SnapshotObservation | None = None
     lookup: LookupResult | None = None
+    cached: frozenset[str] = frozenset()  # which of "live", "snapshot", "lookup" came from the cache
 
 
 # --- verdicts ----------------------------------------------------------------------------------------
@@ -228,6 +231,17 @@ class Verdict:
     actions: tuple[Action, ...] = ()
     notes: tuple[str, ...] = ()
 
+    @property
+    def states(self) -> tuple[_PolicyEnum, ...]:
+        """Each part's state: the original's, the snapshot's, and that of any part added later with a ``state``."""
+        parts = (getattr(self, f.name) for f in fields(self))
+        return tuple(p.state for p in parts if isinstance(getattr(p, "state", None), _PolicyEnum))
+
+    @property
+    def misleads(self) -> bool:
+        """The cited link or snapshot sends readers to the wrong thing (a state whose policy says so)."""
+        return any(s.misleads for s in self.states)
+
 
 @dataclass(frozen=True)
 class Result:
@@ -239,6 +253,7 @@ class Result:
     snapshot: SnapshotObservation | None = None
     lookup: LookupResult | None = None
     history: dict[str, Any] | None = None  # the original URL's record across runs (from the cache), when kept
+    cached: frozenset[str] = frozenset()  # observations taken from the cache: "live", "snapshot", "lookup"
 
 
 @dataclass(frozen=True)
@@ -264,6 +279,8 @@ class Report:
     version: str
     settings: dict[str, Any] = field(default_factory=dict)
     crosschecks: tuple[CrossCheck, ...] = ()  # per input that has in-text markers to compare
+    offline: bool = False  # the network could not be reached: the results come from the cache, none is fresh
+    notes: tuple[str, ...] = ()  # about the run as a whole (e.g. inputs skipped for having no reference list)
 
     @property
     def needing_attention(self) -> tuple[Result, ...]:
@@ -272,6 +289,19 @@ class Report:
     @property
     def needs_attention(self) -> bool:
         return bool(self.needing_attention) or any(c.needs_attention for c in self.crosschecks)
+
+    def failing(self, level: FailOn) -> tuple[Result, ...]:
+        """The references that fail a run at ``level`` (the CI policy, ``--fail-on``)."""
+        if level is FailOn.NEVER:
+            return ()
+        if level is FailOn.ATTENTION:
+            return self.needing_attention
+        return tuple(r for r in self.results if r.verdict.misleads)
+
+    def fails(self, level: FailOn) -> bool:
+        """Should a run at ``level`` fail? Also when an in-text citation points to no entry (or to two)."""
+        return level is not FailOn.NEVER and (bool(self.failing(level)) or
+                                              any(c.needs_attention for c in self.crosschecks))
 
 
 @dataclass(frozen=True)

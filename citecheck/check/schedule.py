@@ -159,6 +159,11 @@ class _Run:
         self.probes = Probes(ProbeKit(client, settings, gates, policy))
         self.prober = LiveProber(client, settings, gates, policy)
         self.monitor = NetworkMonitor()
+        self.from_cache: dict[int, object] = {}  # observations the cache answered, by identity (kept alive here)
+
+    def cached(self, obs: T) -> T:
+        self.from_cache[id(obs)] = obs
+        return obs
 
     def skipped(self, ref: Reference) -> bool:
         return self.settings.excludes(ref.url) or bool(ref.archive_link and self.settings.excludes(ref.archive_link.url))
@@ -175,7 +180,7 @@ class _Run:
         key = Cache.key("snapshot", link.timestamp or target, link.original or link.url)
         cached = self.cache.get(key) if self.cache else None
         if isinstance(cached, SnapshotObservation):
-            return cached
+            return self.cached(cached)
         obs = await self.probes.for_link(link).observe(link, target)
         f = obs.fetch
         self.monitor.note(f.error if f else None, f.status if f else None, archive=True)
@@ -186,7 +191,7 @@ class _Run:
     async def live(self, url: str) -> LiveObservation:
         cached = self.cache.get(Cache.key("live", url)) if self.cache else None
         if isinstance(cached, LiveObservation):
-            return cached
+            return self.cached(cached)
         obs = await self.prober.check(url)
         self.monitor.note(obs.fetch.error, obs.fetch.status)
         return obs
@@ -195,7 +200,7 @@ class _Run:
         key = Cache.key("lookup", ts, str(confirm), url)
         cached = self.cache.get(key) if self.cache else None
         if isinstance(cached, LookupResult):
-            return cached
+            return self.cached(cached)
         result = await self.probes.finder.closest_good(url, ts, confirm_empty=confirm)
         if self.cache and result is not None and not result.error:
             self.cache.put(key, result)
@@ -203,7 +208,8 @@ class _Run:
 
     # --- the plan ---------------------------------------------------------------------------------------------
 
-    async def execute(self, progress: Progress | None) -> list[Observed]:
+    async def execute(self, progress: Progress | None,
+                      on_observed: Callable[[Observed], object] | None = None) -> list[Observed]:
         settings = self.settings
         to_check = [r for r in self.refs if not self.skipped(r)]
         snapshot_jobs: dict[tuple[str, str], Callable[[], Awaitable[SnapshotObservation]]] = {}
@@ -241,9 +247,11 @@ class _Run:
             lv = await lives[ref.url] if ref.url in lives else None
             if lv is not None and self.judgements.suspect_drift(ref, lv, snap):
                 lv = await self.prober.confirm_with_sibling(lv)
-            if lv is not None and self.cache and ref.url:
+            # (a cached answer is not stored again: that would make it look fresh, and keep it past its age)
+            if lv is not None and self.cache and ref.url and id(lv) not in self.from_cache:
                 self.cache.put(Cache.key("live", ref.url), lv)
-            return Observed(ref, lv, snap, look)
+            parts = (("live", lv), ("snapshot", snap), ("lookup", look))
+            return Observed(ref, lv, snap, look, frozenset(k for k, o in parts if o is not None and id(o) in self.from_cache))
 
         results: list[Observed | None] = [None] * len(self.refs)
         done = 0
@@ -254,7 +262,9 @@ class _Run:
             # so a task per reference would only cost memory on long lists
             nonlocal done
             for i, ref in pending:
-                results[i] = await one(ref)
+                results[i] = observed = await one(ref)
+                if on_observed:
+                    on_observed(observed)
                 done += 1
                 if progress:
                     progress(done, len(self.refs))
@@ -298,9 +308,10 @@ async def observe(
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
     cache: Cache | None = None,
+    on_observed: Callable[[Observed], object] | None = None,
 ) -> tuple[list[Observed], RunStats]:
     """Every reference's original and snapshot observed, concurrently, with one client."""
     async with build_client(settings, transport) as client:
         run = _Run(refs, settings, client, judgements, cache)
-        observed = await run.execute(progress)
+        observed = await run.execute(progress, on_observed)
         return observed, RunStats(run.probes.stats())

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..model import Report
-from . import Formatter, register
+from . import Formatter, View, register
 from .common import archive_words, crosscheck_lines, label, live_words, what_to_do
 
 
@@ -10,7 +10,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 
-def render(report: Report, *, color: bool = False, width: int = 120) -> str:
+def render(report: Report, view: View) -> str:
     n, k = len(report.results), len(report.needing_attention)
     out = ["# citecheck report", "", f"{n} references, **{k} need attention**.", ""]
     out += ["| Ref | Attention | Original | Snapshot | What to do |", "|---|---|---|---|---|"]
@@ -27,4 +27,4 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
     return "\n".join(out) + "\n"
 
 
-register(Formatter("markdown", "Markdown table", render, ".md"))
+register(Formatter("markdown", "Markdown table", render, ".md", (".md", ".markdown")))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, NoReferences
 from ..model import Reference
 from ..registry import Registry
 
@@ -55,7 +55,7 @@ def decode(data: bytes, name: str) -> str:
         return data.decode("utf-16", errors="replace")
     sample = data[:8192]
     if b"\x00" in sample or _control_ratio(sample) > 0.1:
-        raise InputError(f"{name}: looks like a binary file, not a reference list")
+        raise NoReferences(f"{name}: looks like a binary file, not a reference list")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -101,7 +101,7 @@ def read_document(path: str, requested: str | None = None, stdin: bytes | None =
             raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
         name = path
     if not data.strip():
-        raise InputError(f"{name}: empty file")
+        raise NoReferences(f"{name}: empty file")
     text = decode(data, name)
     parser = choose_parser(text, name if path != "-" else None, requested)
     refs = parser.parse(text, name if path != "-" else "-")
@@ -111,7 +111,7 @@ def read_document(path: str, requested: str | None = None, stdin: bytes | None =
 
         refs = [r if r.number is not None else replace(r, number=i) for i, r in enumerate(refs, 1)]
     if not refs:
-        raise InputError(f"{name}: no references found (read as {parser.name}: {parser.description})")
+        raise NoReferences(f"{name}: no references found (read as {parser.name}: {parser.description})")
     return Document(name, parser.name, text, tuple(refs))
 
 
