@@ -47,3 +47,10 @@ def test_acheck_inside_a_running_event_loop(tmp_path):
 
     report = asyncio.run(app())
     assert report.results[0].verdict.archive.state is citecheck.ArchiveState.OK
+
+
+def test_each_result_is_handed_over_as_soon_as_it_is_judged(tmp_path):
+    settings = replace(citecheck.Settings(), use_cache=False)
+    seen = []
+    report = citecheck.check(refs(tmp_path), settings, transport=httpx.MockTransport(handler), on_result=seen.append)
+    assert [id(r) for r in seen] == [id(r) for r in report.results]  # the same results, judged once

@@ -1,6 +1,7 @@
 """The cache: a second run within the age makes no request; failures age faster; history is kept."""
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 
 from fakeweb import Capture, Running, Wayback
@@ -33,6 +34,14 @@ def test_ages(tmp_path):
     assert c.get("ok") is None
 
 
+def stored_times(path):
+    db = sqlite3.connect(str(path))
+    try:
+        return dict(db.execute("SELECT key, stored FROM entries").fetchall())
+    finally:
+        db.close()
+
+
 def test_second_run_makes_no_requests_and_keeps_history(site, tmp_path):
     archive = {f"{site.url}/article": [Capture("20230919065839", title="Modeling Internet Effects on Civic Participation")],
                f"{site.url}/gone": [Capture("20200101000000", title="A page that was")]}
@@ -45,8 +54,14 @@ def test_second_run_makes_no_requests_and_keeps_history(site, tmp_path):
         settings = replace(fast_settings(wb), use_cache=True, cache_dir=str(tmp_path / "cache"), max_cache_age=3600)
         first = check_references(refs, settings)
         requests_before = len(site.log) + len(wb.log)
+        stored_before = stored_times(tmp_path / "cache" / "cache.sqlite3")
         second = check_references(refs, settings)
         assert len(site.log) + len(wb.log) == requests_before  # nothing asked again
+        # what the cache answered is marked so, and is not stored again as if it were fresh
+        assert [r.cached for r in first.results] == [frozenset()] * 3
+        assert [sorted(r.cached) for r in second.results] == [["live", "snapshot"], ["live", "snapshot"],
+                                                               ["live", "lookup"]]
+        assert stored_times(tmp_path / "cache" / "cache.sqlite3") == stored_before
         assert [r.verdict for r in second.results] == [r.verdict for r in first.results]
         dead = second.results[1]
         assert dead.verdict.live.state.value == "dead"
