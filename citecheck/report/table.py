@@ -35,6 +35,7 @@ LABEL = 10  # "original  ", "snapshot  ", "fix       "
 URL_IN_TEXT = re.compile(r"https?://\S+")
 ELLIPSIS = "…"
 FROM_CACHE = "from the cache"
+PROSE_URL = 48  # a URL inside a sentence is shortened to this, so that the sentence stays on its line
 
 
 # --- what the terminal can do (read by the CLI from the environment) -----------------------------------------
@@ -61,6 +62,8 @@ def wants_hyperlinks(env: Mapping[str, str], is_terminal: bool) -> bool:
     if force:
         return force not in ("0", "false")
     if not is_terminal or env.get("TERM") in (None, "", "dumb", "linux") or env.get("INSIDE_EMACS") or env.get("CI"):
+        return False
+    if env.get("TMUX") or env.get("STY"):  # tmux before 3.4 and screen drop the links: whatever the outer terminal
         return False
     vte = env.get("VTE_VERSION", "")
     return (env.get("TERM_PROGRAM") in _LINKING_PROGRAMS or env.get("TERM", "") in _LINKING_TERMS
@@ -101,13 +104,15 @@ class _Block:
         return Text(url, style=style)
 
     def prose(self, text: str, style: str, width: int) -> Text:
-        """Words that may name a URL: such a URL is shortened to the line so that no URL is ever folded."""
+        """Words that may name a URL: such a URL is shortened (and linked where links work) so that it is never
+        folded; wherever it matters, the whole URL is on a line of its own too (the fix)."""
         out = Text()
         pos = 0
         for m in URL_IN_TEXT.finditer(text):
             out.append(text[pos:m.start()], style=style)
             u = m.group(0)
-            out.append_text(self.url(u, width, style) if self.view.hyperlinks else Text(shorten_middle(u, width), style))
+            link = f" link {u}" if self.view.hyperlinks else ""
+            out.append(shorten_middle(u, min(width, PROSE_URL)), style=f"{style}{link}".strip())
             pos = m.end()
         out.append(text[pos:], style=style)
         return out
@@ -190,20 +195,25 @@ def _evidence(block: _Block, r: Result) -> None:
 
 
 def _reference(block: _Block, r: Result, multi: bool) -> None:
+    """A reference's block: for the original and the snapshot, the URL as cited on the label's line and the
+    state under it (so that a URL inside a detail is never taken for the cited one), then the fixes."""
     ref, v = r.reference, r.verdict
     column = block.width - INDENT - LABEL
     _header(block, r, multi)
+    original = _state(v.live.state, block.prose(v.live.detail, "dim", column),
+                      [(history_words(r), "yellow"), (FROM_CACHE if "live" in r.cached else "", "cyan")])
     if ref.url:
-        block.field("original", _state(v.live.state, block.prose(v.live.detail, "dim", column),
-                                       [(history_words(r), "yellow"), (FROM_CACHE if "live" in r.cached else "", "cyan")]))
-        block.url_line(ref.url, "dim")
+        block.url_line(ref.url, "dim", name="original")
+        block.field("", original)
     else:
         block.field("original", _state(v.live.state, Text("no URL", style="dim")))
-    snapshot_cached = FROM_CACHE if r.cached - {"live"} else ""
-    block.field("snapshot", _state(v.archive.state, block.prose(v.archive.detail, "dim", column),
-                                   [(snapshot_cached, "cyan")]))
+    snapshot = _state(v.archive.state, block.prose(v.archive.detail, "dim", column),
+                      [(FROM_CACHE if r.cached - {"live"} else "", "cyan")])
     if ref.archive_link:
-        block.url_line(ref.archive_link.url, "dim")
+        block.url_line(ref.archive_link.url, "dim", name="snapshot")
+        block.field("", snapshot)
+    else:
+        block.field("snapshot", snapshot)
     for a in shown_actions(r):
         block.field("fix", block.prose(action_words(a), "" if v.attention else "dim", column))
         if a.url:
@@ -236,6 +246,9 @@ def _summary(block: _Block, report: Report, listed: int) -> None:
     if cached:
         line.append(f"; {cached} from the cache", style="cyan")
     console.print(line)
+    if cached and cached == sum(1 for r in report.results if r.reference.url):
+        console.print(Text("no request was made: every result comes from the cache (--no-cache checks afresh)",
+                           style="cyan"))
     if listed < n:
         console.print(Text(f"listed: the {listed} needing attention; --show all lists every reference",
                            style="dim"))

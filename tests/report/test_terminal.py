@@ -51,6 +51,7 @@ def test_colour_follows_the_terminal_and_no_color_force_color(env, tty, color):
     ({"TERM": "xterm-kitty"}, False, False),  # a pipe or a file: never escape codes
     ({"TERM": "screen-256color"}, True, False),  # not known to pass links on: URLs written whole instead
     ({"TERM": "xterm-kitty", "CI": "true"}, True, False),
+    ({"TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default,1,0", "VTE_VERSION": "7200"}, True, False),
     ({"FORCE_HYPERLINK": "1"}, False, True), ({"FORCE_HYPERLINK": "0", "TERM": "xterm-kitty"}, True, False),
 ])
 def test_hyperlinks_only_where_the_terminal_takes_them(env, tty, links):
