@@ -173,8 +173,9 @@ def _check(refs: list[Reference], settings: Settings, files: list[str], quiet: b
         a, b = found["attention"], found["broken"]
         return f"{a} need attention ({b} broken)" if a else "no problem so far"
 
-    with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[problems]}"),
-                  TextColumn("eta"), TimeRemainingColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
+    with Progress(TextColumn("checking"), BarColumn(bar_width=24), MofNCompleteColumn(), TextColumn("·"),
+                  TextColumn("{task.fields[problems]}"), TextColumn("· eta"), TimeRemainingColumn(), TextColumn("·"),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
         task = bar.add_task("refs", total=len(refs), problems=problems())
 
         def judged(result: Result) -> None:
@@ -238,7 +239,7 @@ def _print(report: Report, fmt: str, settings: Settings) -> None:
     console = Console(highlight=False)
     tty = sys.stdout.isatty()
     width = console.width if tty else int(os.environ.get("COLUMNS", "") or 120)
-    text = render(report, fmt, color=wants_color(os.environ, tty), width=width,
+    text = render(report, fmt, color=wants_color(os.environ, tty), width=width, fit=tty,
                   hyperlinks=wants_hyperlinks(os.environ, tty), show=settings.show, verbose=settings.verbose)
     sys.stdout.write(text)
     sys.stdout.flush()

@@ -17,7 +17,8 @@ from ..registry import Registry
 class View:
     color: bool = False
     width: int = 120
-    hyperlinks: bool = False  # OSC 8 links in a terminal: long URLs may then be shortened, the link stays whole
+    hyperlinks: bool = False  # OSC 8 links in a terminal (the link is always to the whole URL)
+    fit: bool = False  # a terminal: lines fit the width, cited URLs shortened in the middle (files: all whole)
     show: str = "all"  # which references the table lists: "all", "attention", or "auto" (all for short lists)
     verbose: bool = False  # the evidence under each reference
 
@@ -50,9 +51,9 @@ def format_for_path(path: str) -> str | None:
 
 
 def render(report: Report, format: str = "table", *, color: bool = False, width: int = 120,
-           hyperlinks: bool = False, show: str = "all", verbose: bool = False) -> str:
+           hyperlinks: bool = False, fit: bool = False, show: str = "all", verbose: bool = False) -> str:
     """The report as text in one of the registered formats (:func:`format_names`)."""
     formatter = FORMATTERS.get(format)
     if formatter is None:
         raise ValueError(f"unknown report format {format!r} (choose from {', '.join(format_names())})")
-    return formatter.render(report, View(color, width, hyperlinks, show, verbose))
+    return formatter.render(report, View(color, width, hyperlinks, fit, show, verbose))

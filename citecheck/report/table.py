@@ -1,8 +1,9 @@
 """The terminal report (rich): a block per reference, URLs whole, a summary at the end.
 
-Long lists show only the references needing attention (``show``). A URL is never folded: where the terminal
-takes OSC 8 hyperlinks it is shortened in the middle and linked whole, otherwise it is written whole on its
-own line and the terminal wraps it (so it can still be copied and clicked). Titles and details are rich
+Long lists show only the references needing attention (``show``). A URL is never folded: on a terminal the
+cited original and snapshot are shortened in the middle to fit the line, and linked whole where the terminal
+takes OSC 8 hyperlinks; a URL to paste (a fix) is always whole, on a line of its own. In a file or a pipe
+every URL is whole. Titles and details are rich
 Text, never markup.
 """
 from __future__ import annotations
@@ -97,11 +98,11 @@ class _Block:
         self.view = view
         self.width = view.width
 
-    def url(self, url: str, width: int, style: str = "") -> Text:
-        """A URL as a piece of text: shortened to ``width`` and linked where links work, else whole."""
-        if self.view.hyperlinks:
-            return Text(shorten_middle(url, width), style=f"{style} link {url}".strip())
-        return Text(url, style=style)
+    def url(self, url: str, width: int, style: str = "", *, whole: bool = False) -> Text:
+        """A URL as a piece of text, linked where links work: on a terminal shortened in the middle to ``width``
+        unless it is one to paste (``whole``); in a file or a pipe always whole."""
+        shown = url if whole or not self.view.fit else shorten_middle(url, width)
+        return Text(shown, style=f"{style} link {url}".strip() if self.view.hyperlinks else style)
 
     def prose(self, text: str, style: str, width: int) -> Text:
         """Words that may name a URL: such a URL is shortened (and linked where links work) so that it is never
@@ -130,10 +131,11 @@ class _Block:
         """The indent and the label column of a line."""
         return Text.assemble(" " * indent, (name.ljust(LABEL), "bold"))
 
-    def url_line(self, url: str, style: str = "", *, indent: int = INDENT, name: str = "") -> None:
-        """A URL on a line of its own: whole (the terminal may wrap it, it never breaks it) or shortened and linked."""
-        column = max(20, self.width - indent - LABEL)
-        self.console.print(self.head(name, indent) + self.url(url, column, style), soft_wrap=True, crop=False)
+    def url_line(self, url: str, style: str = "", *, name: str = "", whole: bool = False) -> None:
+        """A URL on a line of its own, never broken by us: shortened to the line (``url``), or whole, which a
+        narrow terminal may wrap but copies and clicks as one."""
+        column = max(20, self.width - INDENT - LABEL)
+        self.console.print(self.head(name) + self.url(url, column, style, whole=whole), soft_wrap=True, crop=False)
 
 
 def _state(state: LiveState | ArchiveState, detail: Text, extra: Iterable[tuple[str, str]] = ()) -> Text:
@@ -217,7 +219,7 @@ def _reference(block: _Block, r: Result, multi: bool) -> None:
     for a in shown_actions(r):
         block.field("fix", block.prose(action_words(a), "" if v.attention else "dim", column))
         if a.url:
-            block.url_line(a.url, "bold" if v.attention else "")
+            block.url_line(a.url, "bold" if v.attention else "", whole=True)  # the one to paste
     if block.view.verbose:
         _evidence(block, r)
 
@@ -227,13 +229,18 @@ def _summary(block: _Block, report: Report, listed: int) -> None:
     n = len(report.results)
     live, archive = state_counts(report)
     for name, counts in (("original", live), ("snapshot", archive)):
-        text = Text()
-        for i, (state, count) in enumerate(counts.most_common()):
-            if i:
-                text.append(" · ", style="dim")
-            text.append(f"{state} ", style=TONE_STYLE[state.tone])
-            text.append(str(count), style="bold")
-        block.field(name, text, indent=0)
+        # filled by hand: a state and its count stay on one line
+        lines, line = [], Text()
+        for state, count in counts.most_common():
+            item = Text.assemble((str(state), TONE_STYLE[state.tone]), " ", (str(count), "bold"))
+            if line.plain and line.cell_len + 3 + item.cell_len > block.width - LABEL:
+                lines.append(line)
+                line = Text()
+            if line.plain:
+                line.append(" · ", style="dim")
+            line.append_text(item)
+        for i, text in enumerate([*lines, line]):
+            console.print(block.head(name if i == 0 else "", 0) + text, soft_wrap=True)
     attention = len(report.needing_attention)
     misleading = sum(1 for r in report.results if r.verdict.misleads)
     line = Text.assemble((f"{n} references, ", "bold"),

@@ -65,7 +65,7 @@ def test_shortened_urls_keep_the_host_and_the_end():
     assert "…" in short and shorten_middle(url, 200) == url
 
 
-def test_without_links_every_url_is_whole_on_one_line():
+def test_in_a_file_or_a_pipe_every_url_is_whole_on_one_line():
     report = sample_report()
     text = render(report, "table", width=80, show="all")
     lines = text.splitlines()
@@ -76,12 +76,21 @@ def test_without_links_every_url_is_whole_on_one_line():
 
 def test_with_links_urls_fit_the_width_and_link_to_the_whole_url():
     report = sample_report()
-    text = render(report, "table", width=80, show="all", hyperlinks=True, color=False)
+    text = render(report, "table", width=80, show="all", hyperlinks=True, fit=True, color=False)
     assert every_url(report) <= set(OSC8.findall(text))
+    fixes = {a.url for r in report.results for a in r.verdict.actions if a.url}
     for line in text.splitlines():
-        assert len(ANSI.sub("", line)) <= 80, line
+        assert len(ANSI.sub("", line)) <= 80 or any(u in line for u in fixes), line
     assert "…" in ANSI.sub("", text)  # the long snapshot links were shortened in the middle
     assert "\x1b[3" not in text  # links, but no colour
+
+
+def test_on_a_terminal_cited_urls_fit_the_line_and_the_url_to_paste_is_whole():
+    report = sample_report()
+    text = render(report, "table", width=80, show="all", fit=True)
+    block = text.split("[2]")[1].split("[3]")[0]
+    assert "https://web.archive.org/web/2023091907…w.example.kz/blog/?p=3304" in block  # the cited snapshot
+    assert "\n                https://web.archive.org/web/20230801000000/https://www.example.kz/blog/?p=3304\n" in block
 
 
 def test_colour_marks_the_states():
