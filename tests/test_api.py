@@ -25,7 +25,7 @@ def refs(tmp_path):
 
 
 def test_the_public_names():
-    for name in ("check", "acheck", "read_references", "render", "Settings", "Report", "LiveState", "ArchiveState",
+    for name in ("check", "acheck", "read_references", "render", "Settings", "Report", "LiveState", "ArchiveState", "FailOn",
                  "InputError", "NetworkDown", "__version__"):
         assert name in citecheck.__all__ and hasattr(citecheck, name)
 
