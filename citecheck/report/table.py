@@ -118,13 +118,13 @@ class _Block:
         out.append(text[pos:], style=style)
         return out
 
-    def field(self, name: str, content: Text, *, indent: int = INDENT) -> None:
+    def field(self, name: str, content: Text) -> None:
         """``name`` in the label column and ``content`` wrapped beside it (a hanging indent)."""
-        column = max(20, self.width - indent - LABEL)
+        column = max(20, self.width - INDENT - LABEL)
         lines = content.wrap(self.console, column) if content.plain else [Text()]
         for i, line in enumerate(lines):
             line.rstrip()
-            self.console.print(self.head(name if i == 0 else "", indent) + line, soft_wrap=True)
+            self.console.print(self.head(name if i == 0 else "") + line, soft_wrap=True)
 
     @staticmethod
     def head(name: str, indent: int = INDENT) -> Text:
