@@ -23,7 +23,7 @@ from .check import observe
 from .check.document import fetch_documents
 from .crosscheck import FORMATS as CROSSCHECKED_FORMATS
 from .crosscheck import crosscheck
-from .errors import InputError
+from .errors import InputError, NoReferences
 from .fix import FixPlan, plan
 from .model import CrossCheck, Observed, Reference, Report, Result, SaveOutcome
 from .rules import JUDGEMENTS, judge, save_candidates
@@ -57,9 +57,13 @@ async def acheck(
     settings = settings or Settings()
     if not settings.check_live and not settings.check_archive:
         raise InputError("--no-live and --no-archive together leave nothing to check")
+    if settings.offline and not settings.use_cache:
+        raise InputError("--offline judges from the cache: it cannot be used with --no-cache")
     started = dt.datetime.now(dt.UTC)
     folder = settings.cache_folder
-    cache = Cache(Path(folder) / "cache.sqlite3", settings.max_cache_age) if folder else None
+    # offline, an entry of any age is better than none: the report says none is fresh
+    max_age = float("inf") if settings.offline else settings.max_cache_age
+    cache = Cache(Path(folder) / "cache.sqlite3", max_age) if folder else None
     results: list[Result | None] = [None] * len(references)
     histories: dict[str, dict[str, Any]] = {}
     done = 0
@@ -92,7 +96,8 @@ async def acheck(
                         cache=None if cache is None else {"path": str(cache.path), "hits": cache.hits,
                                                           "misses": cache.misses})
     return Report(results=tuple(r for r in results if r is not None), sources=sources, started=started,
-                  finished=finished, version=__version__, settings=run_settings, crosschecks=crosschecks)
+                  finished=finished, version=__version__, settings=run_settings, crosschecks=crosschecks,
+                  offline=settings.offline)
 
 
 def check(
@@ -128,15 +133,25 @@ def read_references(path: str, input_format: str | None = None) -> list[Referenc
 
 def read_inputs(paths: list[str], input_format: str | None = None, stdin: bytes | None = None, *,
                 settings: Settings | None = None,
-                transport: httpx.AsyncBaseTransport | None = None) -> tuple[list[Document], tuple[CrossCheck, ...]]:
+                transport: httpx.AsyncBaseTransport | None = None,
+                on_skip: Callable[[NoReferences], None] | None = None,
+                ) -> tuple[list[Document], tuple[CrossCheck, ...]]:
     """Every input's document ("-" is standard input, read from ``stdin``; a folder or a glob pattern gives the
     reference files it holds; an http(s) URL is a published page, fetched and read), and the in-text citation
     cross-check of those whose format has markers. ``settings`` says which files to leave out (exclude_path)
-    and whether every link counts (all_links)."""
+    and whether every link counts (all_links). With ``on_skip``, an input that holds no reference list is
+    handed to it and left out instead of stopping the run."""
     settings = settings or Settings()
     paths = expand_inputs(paths, settings.exclude_path)
     pages = fetch_documents([p for p in paths if is_page_url(p)], settings, transport)
-    documents = [_read_one(p, input_format, stdin if p == "-" else None, pages.get(p), settings) for p in paths]
+    documents = []
+    for p in paths:
+        try:
+            documents.append(_read_one(p, input_format, stdin if p == "-" else None, pages.get(p), settings))
+        except NoReferences as e:
+            if on_skip is None:
+                raise
+            on_skip(e)
     checks = [crosscheck(d.text, list(d.references), d.name) for d in documents if d.format in CROSSCHECKED_FORMATS]
     return documents, tuple(c for c in checks if c.markers or c.duplicates or c.gaps)
 

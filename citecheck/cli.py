@@ -3,9 +3,10 @@
 The options that tune a run are not written here: they are generated from the settings' own metadata
 (settings.py), so a new option is one field there.
 
-Exit codes: 0 nothing needs attention; 2 some reference needs attention; 3 bad input or usage;
+Exit codes: 0 nothing fails the --fail-on level; 2 something does; 3 bad input or usage;
 1 unexpected failure (or the network is down); 130 interrupted.
 """
+import dataclasses
 import datetime as dt
 import functools
 import inspect
@@ -26,10 +27,11 @@ except ImportError:  # pragma: no cover - older Typer, with click beside it
 
 from . import __version__, api
 from .config import load_settings
-from .errors import CitecheckError, InputError
+from .errors import CitecheckError, InputError, NoReferences
 from .model import Reference, Report, Result
 from .output import OutputTarget, prepare_output, write_output
-from .report import format_names, render
+from .report import format_for_path, format_names, render
+from .report.table import wants_color, wants_hyperlinks
 from .settings import OPTIONS, Settings, default_text, parse_duration
 from .sources import format_names as input_format_names
 from .sources import read_stdin
@@ -37,8 +39,8 @@ from .vocab import SaveStatus
 
 EXIT_OK, EXIT_FAILURE, EXIT_ATTENTION, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_CODES_HELP = (
-    "Exit codes: 0 nothing needs attention; 2 some reference needs attention; "
-    "3 bad input or usage; 1 unexpected failure or no network."
+    "Exit codes: 0 nothing fails the --fail-on level; 2 something does (by default: a cited link or snapshot "
+    "misleads readers); 3 bad input or usage; 1 unexpected failure or no network."
 )
 
 app = typer.Typer(
@@ -169,13 +171,26 @@ def _check_choice(value: str | None, choices: list[str], option: str) -> None:
 
 
 def _read(files: list[str], input_format: str | None,
-          settings: Settings) -> tuple[list[Reference], tuple[Any, ...], list[str]]:
+          settings: Settings, strict: bool | None = True) -> tuple[list[Reference], tuple[Any, ...], list[str], list[str]]:
     """The references of every input (folders and patterns expanded, pages fetched), the citation cross-checks,
-    and the inputs as read (their names)."""
+    the inputs as read (their names), and notes on the inputs skipped for holding no reference list (only when
+    not ``strict``; None: strict for a single input)."""
     _check_choice(input_format, input_format_names(), "--input-format")
     stdin = read_stdin(sys.stdin.buffer) if "-" in files else None
-    documents, crosschecks = api.read_inputs(files, input_format, stdin, settings=settings)
-    return [r for d in documents for r in d.references], crosschecks, [d.name for d in documents]
+    skipped: list[str] = []
+    lenient = strict is False or (strict is None and (len(files) > 1 or any(_is_many(f) for f in files)))
+
+    def skip(e: NoReferences) -> None:
+        skipped.append(f"skipped {e}")
+
+    documents, crosschecks = api.read_inputs(files, input_format, stdin, settings=settings,
+                                             on_skip=skip if lenient else None)
+    return [r for d in documents for r in d.references], crosschecks, [d.name for d in documents], skipped
+
+
+def _is_many(path: str) -> bool:
+    """A folder or a glob pattern: an input that stands for several files."""
+    return path != "-" and (os.path.isdir(path) or any(c in path for c in "*?["))
 
 
 class Interrupted(Exception):
@@ -188,8 +203,8 @@ class Interrupted(Exception):
 
 def _check(refs: list[Reference], settings: Settings, files: list[str], quiet: bool,
            crosschecks: tuple[Any, ...] = ()) -> Report:
-    """The library's check, with a progress bar when stderr is a terminal; Ctrl-C raises Interrupted with
-    what was done."""
+    """The library's check, with a progress bar (problems found so far, time left) when stderr is a terminal;
+    Ctrl-C raises Interrupted with what was done."""
     done: dict[int, Result] = {}
     started = dt.datetime.now(dt.UTC)
     try:
@@ -202,7 +217,7 @@ def _check(refs: list[Reference], settings: Settings, files: list[str], quiet: b
 
 def _run_check(refs: list[Reference], settings: Settings, files: list[str], quiet: bool,
                crosschecks: tuple[Any, ...], on_result: Callable[[int, Result], None]) -> Report:
-    if quiet or not err.is_terminal:
+    if quiet or not err.is_terminal or not refs:
         return api.check(refs, settings, sources=tuple(files), crosschecks=crosschecks, on_result=on_result)
     from rich.progress import (
         BarColumn,
@@ -210,13 +225,28 @@ def _run_check(refs: list[Reference], settings: Settings, files: list[str], quie
         Progress,
         TextColumn,
         TimeElapsedColumn,
+        TimeRemainingColumn,
     )
 
-    with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
-        task = bar.add_task("refs", total=len(refs))
-        return api.check(refs, settings, sources=tuple(files), crosschecks=crosschecks, on_result=on_result,
-                         progress=lambda done, total: bar.update(task, completed=done))
+    found = {"attention": 0, "broken": 0}
+
+    def problems() -> str:
+        a, b = found["attention"], found["broken"]
+        return f"{a} need attention ({b} broken)" if a else "no problem so far"
+
+    with Progress(TextColumn("checking"), BarColumn(bar_width=24), MofNCompleteColumn(), TextColumn("·"),
+                  TextColumn("{task.fields[problems]}"), TextColumn("· eta"), TimeRemainingColumn(), TextColumn("·"),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("refs", total=len(refs), problems=problems())
+
+        def judged(index: int, result: Result) -> None:
+            on_result(index, result)
+            found["attention"] += result.verdict.attention
+            found["broken"] += result.verdict.misleads
+            bar.update(task, problems=problems())
+
+        return api.check(refs, settings, sources=tuple(files), crosschecks=crosschecks,
+                         progress=lambda done, total: bar.update(task, completed=done), on_result=judged)
 
 
 def _target(output: str | None, files: list[str]) -> OutputTarget | None:
@@ -245,11 +275,53 @@ QUIET_OPT = typer.Option(False, "--quiet", "-q", help="No progress or summary on
 # --- the commands -----------------------------------------------------------------------------------------------
 
 
+STDOUT = "-"
+OUTPUTS_OPT = typer.Option(
+    None, "--output", "-o", metavar="[FORMAT:]FILE", show_default=False,
+    help="Write the report to FILE (atomically); repeat for several reports from one run. The format is FORMAT, "
+         "else --format, else the file's extension (.json, .html, .sarif, .csv, .md, .xml, .txt); '-' is standard "
+         "output, e.g. -o github:- -o sarif:citecheck.sarif.")
+
+
+def _outputs(specs: list[str], settings: Settings, explicit_format: bool) -> list[tuple[str, str]]:
+    """(format, destination) for each ``--output [FORMAT:]FILE`` ("-" is standard output; none given: the
+    terminal). Without a FORMAT, an explicit --format wins, then the file's extension, then the configured format."""
+    if not specs:
+        return [(settings.format, STDOUT)]
+    out: list[tuple[str, str]] = []
+    for spec in specs:
+        head, sep, rest = spec.partition(":")
+        if sep and head in format_names() and rest:
+            fmt, dest = head, rest
+        else:
+            dest = spec
+            fmt = settings.format if explicit_format or dest == STDOUT else (format_for_path(dest) or settings.format)
+        if any(d == dest for _, d in out):
+            raise InputError(f"--output {spec}: {'standard output' if dest == STDOUT else dest} is given twice")
+        out.append((fmt, dest))
+    return out
+
+
+def _targets(outputs: list[tuple[str, str]], files: list[str]) -> list[tuple[str, OutputTarget | None]]:
+    """Each output's format and checked file (None: standard output), checked before any work is done."""
+    return [(fmt, None if dest == STDOUT else prepare_output(dest, files)) for fmt, dest in outputs]
+
+
+def _print(report: Report, fmt: str, settings: Settings) -> None:
+    """The report on standard output: coloured and linked as the terminal and NO_COLOR/FORCE_COLOR allow."""
+    console = Console(highlight=False)
+    tty = sys.stdout.isatty()
+    width = console.width if tty else int(os.environ.get("COLUMNS", "") or 120)
+    text = render(report, fmt, color=wants_color(os.environ, tty), width=width, fit=tty,
+                  hyperlinks=wants_hyperlinks(os.environ, tty), show=settings.show, verbose=settings.verbose)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 @command("check", "Check every reference's original URL and archive snapshot. " + EXIT_CODES_HELP)
 def check(
     files: list[str] = FILES_ARG,
-    output: str | None = typer.Option(None, "--output", "-o", metavar="FILE",
-                                         help="Write the report to FILE (atomically)."),
+    output: list[str] | None = OUTPUTS_OPT,
     input_format: str | None = INPUT_FORMAT_OPT,
     config: str | None = CONFIG_OPT,
     quiet: bool = QUIET_OPT,
@@ -257,30 +329,41 @@ def check(
     given: dict[str, Any],
 ) -> None:
     settings = _settings("check", files, config, given)
-    target = _target(output, files)
-    refs, crosschecks, files = _read(files, input_format, settings)
-    target = _target(output, files)  # (again: folders and patterns are expanded now)
+    outputs = _outputs(output or [], settings, given.get("format") is not None)
+    for fmt, dest in outputs:
+        if fmt not in format_names():
+            raise InputError(f"--output {dest}: unknown format {fmt!r} (choose from {', '.join(format_names())})")
+    _targets(outputs, files)
+    refs, crosschecks, files, skipped = _read(files, input_format, settings, settings.strict)
+    targets = _targets(outputs, files)  # (again: folders and patterns are expanded now)
+    if not quiet:
+        for note in skipped:
+            _say(f"citecheck: note: {note}")
     try:
-        report = _check(refs, settings, files, quiet, crosschecks)
+        report = dataclasses.replace(_check(refs, settings, files, quiet, crosschecks), notes=tuple(skipped))
     except Interrupted as stop:
         # what was done is not lost: the partial report goes where the report would have gone
-        if target:
-            write_output(target, render(stop.report, settings.format, color=False, width=120))
-        _say(f"citecheck: interrupted after {len(stop.report.results)} of {len(refs)} references"
-             + (f"; partial report written to {output}" if target else ""))
+        partial = dataclasses.replace(stop.report, notes=tuple(skipped))
+        for fmt, target in targets:
+            if target:
+                write_output(target, render(partial, fmt, show=settings.show, verbose=settings.verbose))
+        written = [dest for fmt, dest in outputs if dest != STDOUT]
+        _say(f"citecheck: interrupted after {len(partial.results)} of {len(refs)} references"
+             + (f"; partial report written to {', '.join(written)}" if written else ""))
         sys.stderr.flush()
         os._exit(EXIT_INTERRUPTED)  # not waiting for name lookups still running in threads
-    if target:
-        write_output(target, render(report, settings.format, color=False, width=120))
+    for fmt, target in targets:
+        if target is None:
+            _print(report, fmt, settings)
+            continue
+        write_output(target, render(report, fmt, show=settings.show, verbose=settings.verbose))
         if not quiet:
-            err.print(f"wrote {output}: {len(report.results)} references, "
-                      f"{len(report.needing_attention)} need attention")
-    else:
-        console = Console(highlight=False)
-        color = console.is_terminal and settings.format == "table"
-        width = console.width if console.is_terminal else 160
-        _write_or_print(render(report, settings.format, color=color, width=width), None)
-    raise typer.Exit(EXIT_ATTENTION if report.needs_attention else EXIT_OK)
+            err.print(f"wrote {target.shown} ({fmt}): {len(report.results)} references, "
+                      f"{len(report.needing_attention)} need attention", highlight=False, markup=False)
+    failing = report.fails(settings.fail_on)
+    if not quiet and failing and all(target is not None for _, target in targets):
+        _say(f"citecheck: {len(report.failing(settings.fail_on))} references fail --fail-on {settings.fail_on}")
+    raise typer.Exit(EXIT_ATTENTION if failing else EXIT_OK)
 
 
 @command("save", "Request Save Page Now captures for references whose original works but that have no good "
@@ -310,7 +393,7 @@ def save(
     credentials = None if dry_run else find_credentials()  # before any checking: no keys, no run
     settings = _settings("save", files, config, given)
     target = _target(output, files)
-    refs, _, files = _read(files, input_format, settings)
+    refs, _, files, _ = _read(files, input_format, settings)
     report = _check(refs, settings, files, quiet=True)
     if credentials is None:
         _write_or_print(render_candidates(save_candidates(report.results, settings, refresh)), target)
@@ -392,7 +475,7 @@ def parse(
     _check_choice(output_format, ["table", "json"], "--format")
     settings = _settings("parse", files, config, given)
     target = _target(output, files)
-    refs, crosschecks, files = _read(files, input_format, settings)
+    refs, crosschecks, files, _ = _read(files, input_format, settings)
     _write_or_print(render_parsed(refs, output_format, crosschecks), target)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .timestamps import timestamp_to_datetime
@@ -18,10 +18,12 @@ from .vocab import (
     ArchiveAnswer,
     ArchiveState,
     ErrorKind,
+    FailOn,
     LiveState,
     LookupSource,
     PageSignal,
     SaveStatus,
+    _PolicyEnum,
 )
 
 
@@ -266,6 +268,17 @@ class Verdict:
     notes: tuple[str, ...] = ()
     others: tuple[OtherVerdict, ...] = ()  # the entry's other URLs, each with what was found
 
+    @property
+    def states(self) -> tuple[_PolicyEnum, ...]:
+        """Each part's state: the original's, the snapshot's, and that of any part added later with a ``state``."""
+        parts = (getattr(self, f.name) for f in fields(self))
+        return tuple(p.state for p in parts if isinstance(getattr(p, "state", None), _PolicyEnum))
+
+    @property
+    def misleads(self) -> bool:
+        """The cited link or snapshot sends readers to the wrong thing (a state whose policy says so)."""
+        return any(s.misleads for s in self.states)
+
 
 @dataclass(frozen=True)
 class Result:
@@ -305,6 +318,8 @@ class Report:
     crosschecks: tuple[CrossCheck, ...] = ()  # per input that has in-text markers to compare
     partial: bool = False  # the run was interrupted: only the references in results were checked
     total: int | None = None  # how many references the run was given (when partial)
+    offline: bool = False  # --offline: no request was made, the results come from the cache, none is fresh
+    notes: tuple[str, ...] = ()  # about the run as a whole (e.g. inputs skipped for having no reference list)
 
     @property
     def needing_attention(self) -> tuple[Result, ...]:
@@ -319,6 +334,18 @@ class Report:
         # asyncio.run), and the full repr of 10,000 results is a 130 MB string
         return (f"Report({len(self.results)} results, {len(self.needing_attention)} need attention, "
                 f"sources={self.sources!r}{', partial' if self.partial else ''})")
+    def failing(self, level: FailOn) -> tuple[Result, ...]:
+        """The references that fail a run at ``level`` (the CI policy, ``--fail-on``)."""
+        if level is FailOn.NEVER:
+            return ()
+        if level is FailOn.ATTENTION:
+            return self.needing_attention
+        return tuple(r for r in self.results if r.verdict.misleads)
+
+    def fails(self, level: FailOn) -> bool:
+        """Should a run at ``level`` fail? Also when an in-text citation points to no entry (or to two)."""
+        return level is not FailOn.NEVER and (bool(self.failing(level)) or
+                                              any(c.needs_attention for c in self.crosschecks))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from ._version import __version__
 from .errors import InputError
-from .vocab import WAYBACK_BASE
+from .vocab import WAYBACK_BASE, FailOn
 
 # The crawler convention ("Mozilla/5.0 (compatible; Name/version; +url)"): names citecheck and its version,
 # and is not turned away by filters that only admit browser-like agents.
@@ -204,6 +204,28 @@ def flag(value: object) -> bool:
     return value
 
 
+def fail_level(value: object) -> FailOn:
+    try:
+        return FailOn(value)
+    except ValueError:
+        raise ValueError(f"must be one of {', '.join(FailOn)}, not {value!r}") from None
+
+
+#: which references the terminal table lists: all of them up to this many, else those needing attention
+SHOW_AUTO_LIMIT = 20
+SHOW_CHOICES = ("auto", "attention", "all")
+
+
+def show_choice(value: object) -> str:
+    if value not in SHOW_CHOICES:
+        raise ValueError(f"must be one of {', '.join(SHOW_CHOICES)}, not {value!r}")
+    return str(value)
+
+
+def optional_flag(value: object) -> bool | None:
+    return None if value is None else flag(value)
+
+
 def url_base(value: object) -> str:
     return text(value).rstrip("/")
 
@@ -337,9 +359,24 @@ class Settings:
     max_cache_age: float = option(86400.0, flag="--max-cache-age", config="max_cache_age", read=parse_duration,
                                   metavar="DURATION", show_default=format_duration,
                                   help="Trust cached successes this long, e.g. 12h, 7d; failures a quarter of it.")
+    offline: bool = option(False, flag="--offline", config="offline", read=flag, commands={CHECK},
+                           show_default=None, help="Make no request: judge from the cache alone, however old its "
+                           "entries (what it has not seen is reported not checked).")
     # --- output ----------------------------------------------------------------------------------------------------
     format: str = option("table", flag="--format", short="-f", config="format", read=text, metavar="FORMAT",
-                         help="Report format.")
+                         help="Report format (default: from the --output file's extension, else table).")
+    fail_on: FailOn = option(FailOn.BROKEN, flag="--fail-on", config="fail_on", read=fail_level, metavar="LEVEL",
+                             help="Exit 2 when: broken (a cited link or snapshot misleads readers), attention (any "
+                                  "reference needs attention, those without a snapshot included), or never.")
+    strict: bool | None = option(None, flag="--strict/--no-strict", config="strict", read=optional_flag,
+                                 show_default=None,
+                                 help="A file with no reference list is an error (exit 3); without --strict, a run "
+                                      "over several files skips it with a note. [default: strict for one file]")
+    show: str = option("auto", flag="--show", config="show", read=show_choice, metavar="WHICH",
+                       help=f"References the terminal table lists: all, attention (only those needing it), or auto "
+                            f"(all up to {SHOW_AUTO_LIMIT}, else those needing attention).")
+    verbose: bool = option(False, flag="--verbose", short="-v", read=flag, show_default=None,
+                           help="Show the evidence in the terminal table: requests and redirects, titles, rules.")
     # --- Save Page Now 2 ---------------------------------------------------------------------------------------------
     journal: str | None = option(None, flag="--journal", read=text, metavar="FILE", commands={SAVE, FIX},
                                  show_default=lambda _: "the platform data folder",
@@ -381,6 +418,7 @@ class Settings:
             "cdx_per_min": self.cdx_per_min,
             "availability_per_min": self.availability_per_min,
             "window_days": self.window_days,
+            "fail_on": self.fail_on.value,
         }
 
     # --- building from what a user gave -----------------------------------------------------------------------

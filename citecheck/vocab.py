@@ -174,6 +174,30 @@ class ArchiveState(_PolicyEnum):
                                                       "excluded by the configuration)")
 
 
+class FailOn(str, Enum):
+    """When a check run fails (exit 2): the CI policy, ``--fail-on``."""
+
+    BROKEN = "broken"  # a cited link or snapshot misleads readers (any state whose policy ``misleads``), or a
+    #                    citation marker points to no entry
+    ATTENTION = "attention"  # anything that needs an editor, references without a snapshot included
+    NEVER = "never"  # report only
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def meaning(self) -> str:
+        return _FAIL_ON_MEANING[self]
+
+
+_FAIL_ON_MEANING = {
+    FailOn.BROKEN: "a cited link or snapshot misleads readers (a broken, missing, excluded or distant snapshot; a "
+                   "moved, parked or drifted original), or an in-text citation points to no entry",
+    FailOn.ATTENTION: "any reference needs attention, references without a snapshot included",
+    FailOn.NEVER: "never: report only",
+}
+
+
 class ErrorKind(str, Enum):
     """Why a request ended without a usable answer. ``retry`` says how the one retry policy treats it."""
 

@@ -26,7 +26,7 @@ def refs(tmp_path):
 
 
 def test_the_public_names():
-    for name in ("check", "acheck", "read_references", "render", "Settings", "Report", "LiveState", "ArchiveState",
+    for name in ("check", "acheck", "read_references", "render", "Settings", "Report", "LiveState", "ArchiveState", "FailOn",
                  "InputError", "NetworkDown", "__version__"):
         assert name in citecheck.__all__ and hasattr(citecheck, name)
 
@@ -87,3 +87,12 @@ def test_every_url_of_an_entry_is_checked_and_the_main_one_decides(tmp_path):
         ("https://archive.ph/20230101000000/https://b.example/copy.html", "snapshot")]
     assert evidence["other_urls"][0]["live"]["state"] == "dead"
     assert any("https://b.example/copy.html: dead" in n for n in evidence["notes"])
+
+
+def test_each_result_is_handed_over_as_soon_as_it_is_judged(tmp_path):
+    settings = replace(citecheck.Settings(), use_cache=False)
+    seen: dict[int, object] = {}
+    report = citecheck.check(refs(tmp_path), settings, transport=httpx.MockTransport(handler),
+                             on_result=seen.__setitem__)
+    # the same results, judged once, each with its place in the list
+    assert [id(seen[i]) for i in sorted(seen)] == [id(r) for r in report.results]

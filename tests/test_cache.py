@@ -1,15 +1,20 @@
 """The cache: a second run within the age makes no request; failures age faster; history is kept."""
 from __future__ import annotations
 
+import json
+import sqlite3
 from dataclasses import replace
 
+import pytest
 from fakeweb import Capture, Running, Wayback
 from test_e2e import fast_settings
 
 from citecheck.api import check as check_references
 from citecheck.cache import Cache, decode, encode
+from citecheck.errors import InputError
 from citecheck.model import Fetch, Hop, LiveObservation, PageFacts
-from citecheck.settings import parse_duration
+from citecheck.report import render
+from citecheck.settings import Settings, parse_duration
 from citecheck.sources import parse_text
 from citecheck.vocab import ErrorKind, PageSignal
 
@@ -33,6 +38,14 @@ def test_ages(tmp_path):
     assert c.get("ok") is None
 
 
+def stored_times(path):
+    db = sqlite3.connect(str(path))
+    try:
+        return dict(db.execute("SELECT key, stored FROM entries").fetchall())
+    finally:
+        db.close()
+
+
 def test_second_run_makes_no_requests_and_keeps_history(site, tmp_path):
     archive = {f"{site.url}/article": [Capture("20230919065839", title="Modeling Internet Effects on Civic Participation")],
                f"{site.url}/gone": [Capture("20200101000000", title="A page that was")]}
@@ -45,8 +58,14 @@ def test_second_run_makes_no_requests_and_keeps_history(site, tmp_path):
         settings = replace(fast_settings(wb), use_cache=True, cache_dir=str(tmp_path / "cache"), max_cache_age=3600)
         first = check_references(refs, settings)
         requests_before = len(site.log) + len(wb.log)
+        stored_before = stored_times(tmp_path / "cache" / "cache.sqlite3")
         second = check_references(refs, settings)
         assert len(site.log) + len(wb.log) == requests_before  # nothing asked again
+        # what the cache answered is marked so, and is not stored again as if it were fresh
+        assert [r.cached for r in first.results] == [frozenset()] * 3
+        assert [sorted(r.cached) for r in second.results] == [["live", "snapshot"], ["live", "snapshot"],
+                                                               ["live", "lookup"]]
+        assert stored_times(tmp_path / "cache" / "cache.sqlite3") == stored_before
         assert [r.verdict for r in second.results] == [r.verdict for r in first.results]
         dead = second.results[1]
         assert dead.verdict.live.state.value == "dead" and dead.cached == {"live", "snapshot"}
@@ -59,6 +78,37 @@ def test_second_run_makes_no_requests_and_keeps_history(site, tmp_path):
         assert third.results[1].history["consecutive_failing_runs"] == 2 and not third.results[1].cached
     finally:
         wb.close()
+
+
+
+def test_offline_judges_from_the_cache_however_old_and_asks_nothing(site, tmp_path):
+    archive = {f"{site.url}/article": [Capture("20230919065839", title="Modeling Internet Effects on Civic Participation")]}
+    wb = Running(Wayback(archive))
+    try:
+        known = f"[1] ‘Modeling Internet Effects on Civic Participation’, https://web.archive.org/web/20230919065839/{site.url}/article\n"
+        unseen = f"[2] ‘Never checked’, https://web.archive.org/web/20200101000000/{site.url}/other\n"
+        settings = replace(fast_settings(wb), use_cache=True, cache_dir=str(tmp_path / "cache"), max_cache_age=3600)
+        first = check_references(parse_text(known, "r.txt"), settings)
+        asked = len(site.log) + len(wb.log)
+        db = sqlite3.connect(tmp_path / "cache" / "cache.sqlite3")
+        with db:  # a year later: every entry is far older than --max-cache-age allows
+            db.execute("UPDATE entries SET stored = stored - 365 * 86400")
+        db.close()
+        report = check_references(parse_text(known + unseen, "r.txt"), replace(settings, offline=True))
+        assert len(site.log) + len(wb.log) == asked  # not one request
+        assert report.offline and json.loads(render(report, "json"))["run"]["offline"] is True
+        old, new = report.results
+        assert old.verdict == first.results[0].verdict and old.cached == {"live", "snapshot"}
+        assert (new.verdict.live.rule, new.verdict.archive.rule) == ("live.skipped.offline", "archive.unchecked.offline")
+        assert not new.verdict.misleads
+    finally:
+        wb.close()
+
+
+def test_offline_needs_the_cache():
+    with pytest.raises(InputError, match="--offline"):
+        check_references(parse_text("[1] https://example.org/\n", "r.txt"),
+                         replace(Settings(), use_cache=False, offline=True))
 
 
 WRITER = """

@@ -44,6 +44,9 @@ def test_citecheck_toml_wins_and_flags_override(tmp_path):
     ("no_cache = 'yes'\n", "no_cache must be true or false"),
     ("max_cache_age = 'soon'\n", "cannot read the duration"),
     ("timeout = \n", "not valid TOML"),
+    ("fail_on = 'sometimes'\n", "fail_on must be one of broken, attention, never"),
+    ("show = 'some'\n", "show must be one of auto, attention, all"),
+    ("strict = 'no'\n", "strict must be true or false"),
 ])
 def test_bad_config_is_one_clear_error(tmp_path, content, message):
     f = tmp_path / "citecheck.toml"

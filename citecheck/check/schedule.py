@@ -41,7 +41,7 @@ from .politeness import HostGates, RetryPolicy
 #: called as each reference's observations are complete: (its index in the list, what was observed)
 OnObserved = Callable[[int, Observed], None]
 NETWORK_DOWN = ("no host could be reached, web.archive.org included: check the network connection or the proxy "
-                "settings (HTTP_PROXY/HTTPS_PROXY)")
+                "settings (HTTP_PROXY/HTTPS_PROXY); --offline judges from the cache alone")
 T = TypeVar("T")
 
 
@@ -172,7 +172,11 @@ class _Run:
         self.probes = Probes(ProbeKit(client, settings, gates, policy, guard))
         self.prober = LiveProber(client, settings, gates, policy, guard)
         self.monitor = NetworkMonitor()
-        self.from_cache: set[str] = set()  # cache keys this run answered from the cache
+        self.from_cache: dict[int, object] = {}  # observations the cache answered, by identity (kept alive here)
+
+    def cached(self, obs: T) -> T:
+        self.from_cache[id(obs)] = obs
+        return obs
 
     def skipped(self, ref: Reference) -> bool:
         return self.settings.excludes(ref.url) or bool(ref.archive_link and self.settings.excludes(ref.archive_link.url))
@@ -191,16 +195,18 @@ class _Run:
 
     # --- one observation of each kind, from the cache when it knows ---------------------------------------
 
-    async def snapshot(self, ref: Reference, link: ArchiveLink | None = None) -> SnapshotObservation:
-        """A replay of the reference's snapshot link (or of ``link``, another of its snapshot links)."""
+    async def snapshot(self, ref: Reference, link: ArchiveLink | None = None) -> SnapshotObservation | None:
+        """A replay of the reference's snapshot link (or of ``link``, another of its snapshot links); offline,
+        only what the cache knows (None when it does not)."""
         link = link or ref.archive_link
         assert link is not None
         target = target_timestamp(ref, self.now)
         key = Cache.key("snapshot", link.timestamp or target, link.original or link.url)
         cached = self.cache.get(key) if self.cache else None
         if isinstance(cached, SnapshotObservation):
-            self.from_cache.add(key)
-            return cached
+            return self.cached(cached)
+        if self.settings.offline:
+            return None
         obs = await self.probes.for_link(link).observe(link, target)
         f = obs.fetch
         self.monitor.note(f.error if f else None, f.status if f else None)
@@ -208,12 +214,13 @@ class _Run:
             self.cache.put(key, obs)
         return obs
 
-    async def live(self, url: str) -> LiveObservation:
+    async def live(self, url: str) -> LiveObservation | None:
         key = Cache.key("live", url)
         cached = self.cache.get(key) if self.cache else None
         if isinstance(cached, LiveObservation):
-            self.from_cache.add(key)
-            return cached
+            return self.cached(cached)
+        if self.settings.offline:
+            return None
         obs = await self.prober.check(url)
         self.monitor.note(obs.fetch.error, obs.fetch.status)
         return obs
@@ -222,24 +229,13 @@ class _Run:
         key = Cache.key("lookup", ts, str(confirm), url)
         cached = self.cache.get(key) if self.cache else None
         if isinstance(cached, LookupResult):
-            self.from_cache.add(key)
-            return cached
+            return self.cached(cached)
+        if self.settings.offline:
+            return None
         result = await self.probes.finder.closest_good(url, ts, confirm_empty=confirm)
         if self.cache and result is not None and not result.error:
             self.cache.put(key, result)
         return result
-
-    def _cached(self, ref: Reference, lv: LiveObservation | None, snap: SnapshotObservation | None,
-                look: LookupResult | None) -> frozenset[str]:
-        """Which of this reference's observations the cache answered."""
-        if not self.from_cache:
-            return frozenset()
-        link = ref.archive_link
-        keys = {"live": Cache.key("live", ref.url or "") if lv else None,
-                "snapshot": Cache.key("snapshot", link.timestamp or target_timestamp(ref, self.now),
-                                      link.original or link.url) if snap and link else None,
-                "lookup": Cache.key("lookup", look.target, str(link is None), look.url) if look else None}
-        return frozenset(name for name, key in keys.items() if key and key in self.from_cache)
 
     async def network_answers(self) -> bool:
         """Nothing has answered: does the archive's home answer? If so, these hosts are down, not the network."""
@@ -252,7 +248,7 @@ class _Run:
     async def execute(self, on_observed: OnObserved) -> None:
         settings = self.settings
         to_check = [r for r in self.refs if not self.skipped(r)]
-        snapshot_jobs: dict[tuple[str, str], Callable[[], Awaitable[SnapshotObservation]]] = {}
+        snapshot_jobs: dict[tuple[str, str], Callable[[], Awaitable[SnapshotObservation | None]]] = {}
         for ref in to_check:
             if ref.archive_link and self.replayable(ref.archive_link):
                 snapshot_jobs.setdefault(snapshot_key(ref.archive_link), functools.partial(self.snapshot, ref))
@@ -260,7 +256,7 @@ class _Run:
         for ref in to_check:
             for link in self.other_snapshot_links(ref):
                 snapshot_jobs.setdefault(snapshot_key(link), functools.partial(self.snapshot, ref, link))
-        live_jobs: dict[str, Callable[[], Awaitable[LiveObservation]]] = {}
+        live_jobs: dict[str, Callable[[], Awaitable[LiveObservation | None]]] = {}
         if settings.check_live:
             window = max(1, settings.concurrency // max(1, settings.per_host))
             for url in round_robin_by_host([r.url for r in to_check if r.url and requestable(r.url)], window):
@@ -285,24 +281,28 @@ class _Run:
             link, snap, look = ref.archive_link, None, None
             if link is not None and self.replayable(link):
                 snap = await snapshots[snapshot_key(link)]
-                if link.original and self.judgements.needs_lookup(snap):
+                if snap is not None and link.original and self.judgements.needs_lookup(snap):
                     look = await self.lookup(link.original, target_timestamp(ref, self.now), False)
             elif link is None and ref.url:
                 key = (url_key(ref.url), target_timestamp(ref, self.now))
                 if key in uncited:
                     look = await uncited[key]
             lv = await lives[ref.url] if ref.url in lives else None
-            if lv is not None and self.judgements.suspect_drift(ref, lv, snap):
+            if lv is not None and not settings.offline and self.judgements.suspect_drift(ref, lv, snap):
                 lv = await self.prober.confirm_with_sibling(lv)
-            if lv is not None and self.cache and ref.url and Cache.key("live", ref.url) not in self.from_cache:
+            # (a cached answer is not stored again: that would make it look fresh, and keep it past its age)
+            if lv is not None and self.cache and ref.url and id(lv) not in self.from_cache:
                 self.cache.put(Cache.key("live", ref.url), lv)
-            other_live = tuple([await lives[u] for u in self.other_originals(ref) if u in lives])
-            other_snaps = tuple([await snapshots[snapshot_key(a)] for a in self.other_snapshot_links(ref)])
+            other_live = tuple(o for o in [await lives[u] for u in self.other_originals(ref) if u in lives] if o)
+            other_snaps = tuple(o for o in [await snapshots[snapshot_key(a)] for a in self.other_snapshot_links(ref)]
+                                if o)
             if self.cache:
                 for o in other_live:
-                    if Cache.key("live", o.url) not in self.from_cache:
+                    if id(o) not in self.from_cache:
                         self.cache.put(Cache.key("live", o.url), o)
-            return Observed(ref, lv, snap, look, self._cached(ref, lv, snap, look), other_live, other_snaps)
+            parts = (("live", lv), ("snapshot", snap), ("lookup", look))
+            cached = frozenset(k for k, o in parts if o is not None and id(o) in self.from_cache)
+            return Observed(ref, lv, snap, look, cached, other_live, other_snaps)
 
         pending = iter(enumerate(self.refs))
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..model import Report
-from . import Formatter, register
+from . import Formatter, View, register
 from .common import crosscheck_lines, label, partial_words, severity, what_to_do
 from .sarif import rule_id
 
@@ -15,7 +15,7 @@ def _escape_property(s: str) -> str:
     return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(report: Report, *, color: bool = False, width: int = 120) -> str:
+def render(report: Report, view: View) -> str:
     lines = []
     for r in report.needing_attention:
         ref, v = r.reference, r.verdict

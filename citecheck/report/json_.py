@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from ..model import Action, ArchiveVerdict, Capture, CrossCheck, Hop, LiveVerdict, OtherVerdict, Report, Result
-from . import Formatter, register
+from . import Formatter, View, register
 
 SCHEMA = "citecheck/1"
 
@@ -56,6 +56,8 @@ def result_dict(r: Result) -> dict[str, Any]:
         "live": live_dict(v.live),
         "archive": archive_dict(v.archive),
         "attention": v.attention,
+        "misleads": v.misleads,
+        "cached": sorted(r.cached),
         "actions": [_action(a) for a in v.actions],
         "evidence": {
             "live_rule": v.live.rule,
@@ -81,6 +83,8 @@ def summary(report: Report) -> dict[str, Any]:
     return {
         "references": len(report.results),
         "attention": len(report.needing_attention),
+        "misleading": sum(1 for r in report.results if r.verdict.misleads),
+        "cached": sum(1 for r in report.results if r.cached),
         "citation_problems": sum(1 for c in report.crosschecks if c.needs_attention),
         "live": dict(Counter(r.verdict.live.state.value for r in report.results)),
         "archive": dict(Counter(r.verdict.archive.state.value for r in report.results)),
@@ -99,6 +103,8 @@ def report_dict(report: Report) -> dict[str, Any]:
             "settings": report.settings,
             "partial": report.partial,
             "references_given": report.total if report.partial else len(report.results),
+            "offline": report.offline,
+            "notes": list(report.notes),
         },
         "summary": summary(report),
         "crosscheck": [crosscheck_dict(c) for c in report.crosschecks],
@@ -106,8 +112,8 @@ def report_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def render(report: Report, *, color: bool = False, width: int = 120) -> str:
+def render(report: Report, view: View) -> str:
     return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
 
 
-register(Formatter("json", "JSON (schema citecheck/1)", render, ".json"))
+register(Formatter("json", "JSON (schema citecheck/1)", render, ".json", (".json",)))

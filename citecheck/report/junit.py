@@ -5,11 +5,11 @@ import xml.etree.ElementTree as ET
 
 from ..model import Report, Result
 from ..vocab import ArchiveState
-from . import Formatter, register
+from . import Formatter, View, register
 from .common import archive_words, label, live_words, partial_words, what_to_do
 
 
-def render(report: Report, *, color: bool = False, width: int = 120) -> str:
+def render(report: Report, view: View) -> str:
     failures = len(report.needing_attention)
     duration = (report.finished - report.started).total_seconds()
     suites = ET.Element("testsuites", name="citecheck", tests=str(len(report.results)), failures=str(failures))
@@ -38,4 +38,4 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
 
-register(Formatter("junit", "JUnit XML (one test case per reference)", render, ".xml"))
+register(Formatter("junit", "JUnit XML (one test case per reference)", render, ".xml", (".xml",)))

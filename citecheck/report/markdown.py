@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 
 from ..model import Report
-from . import Formatter, register
+from . import Formatter, View, register
 from .common import archive_words, crosscheck_lines, label, live_words, partial_words, what_to_do
 
 
@@ -13,7 +13,7 @@ def _cell(text: str) -> str:
     return html.escape(text, quote=False).replace("|", "\\|").replace("\n", "<br>")
 
 
-def render(report: Report, *, color: bool = False, width: int = 120) -> str:
+def render(report: Report, view: View) -> str:
     n, k = len(report.results), len(report.needing_attention)
     out = ["# citecheck report", "", f"{n} references, **{k} need attention**.", ""]
     if report.partial:
@@ -32,4 +32,4 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
     return "\n".join(out) + "\n"
 
 
-register(Formatter("markdown", "Markdown table", render, ".md"))
+register(Formatter("markdown", "Markdown table", render, ".md", (".md", ".markdown")))

@@ -42,6 +42,8 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
         return replace(base, state=ArchiveState.MISSING, rule="archive.wayback.no_original",
                        detail="the snapshot link does not name the archived URL (truncated?)")
     if snap is None:
+        if settings.offline:
+            return replace(base, rule="archive.unchecked.offline", detail="not checked: not in the cache (--offline)")
         return replace(base, rule="archive.unchecked", detail="not checked")
     if link.service != WAYBACK:
         return _other_archive(link.service, snap, base)

@@ -46,6 +46,8 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
     if obs is None:
         if not url.lower().startswith(("http://", "https://")):
             return LiveVerdict(LiveState.SKIPPED, "live.skipped.scheme", "not an http(s) URL")
+        if settings.offline:
+            return LiveVerdict(LiveState.SKIPPED, "live.skipped.offline", "not checked: not in the cache (--offline)")
         return LiveVerdict(LiveState.SKIPPED, "live.skipped", "not checked")
     f = obs.fetch
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import InputError
+from ..errors import InputError, NoReferences
 from ..model import Reference
 from ..registry import Registry
 
@@ -71,7 +71,7 @@ def decode(data: bytes, name: str) -> str:
         return data.decode("utf-16", errors="replace")
     sample = data[:8192]
     if b"\x00" in sample or _control_ratio(sample) > 0.1:
-        raise InputError(f"{name}: looks like a binary file, not a reference list")
+        raise NoReferences(f"{name}: looks like a binary file, not a reference list")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -150,7 +150,7 @@ def read_document(path: str, requested: str | None = None, stdin: bytes | None =
         data = read_input_file(path)
         name = path
     if not data.strip():
-        raise InputError(f"{name}: empty file")
+        raise NoReferences(f"{name}: empty file")
     text = decode(data, name)
     del data  # (a big input is held once, as text)
     parser = choose_parser(text, name if path != "-" else None, requested)
@@ -163,7 +163,7 @@ def read_document(path: str, requested: str | None = None, stdin: bytes | None =
     if all_links:
         refs += _all_links(parser, text, name if path != "-" else "-", refs)
     if not refs:
-        raise InputError(f"{name}: no references found (read as {parser.name}: {parser.description})")
+        raise NoReferences(f"{name}: no references found (read as {parser.name}: {parser.description})")
     return Document(name, parser.name, text, tuple(refs))
 
 
