@@ -32,6 +32,7 @@ class ArchiveLink:
     original: str | None  # the archived URL, when the link names it
     timestamp: str | None  # 1-14 digits as written, None for "latest"/"*"/unknown
     modifier: str = ""  # e.g. "id_", "im_"
+    kind: str = "memento"  # "memento" (one capture), "timegate" (the latest), "timemap" (a list): archives.py
 
     @property
     def captured_at(self) -> dt.datetime | None:
