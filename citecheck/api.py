@@ -54,7 +54,8 @@ async def acheck(
             url = o.reference.url
             if cache and url and o.live is not None and url not in histories:
                 histories[url] = cache.record_run(url, verdict.live.state)
-            results.append(Result(o.reference, verdict, o.live, o.snapshot, o.lookup, histories.get(url or "")))
+            results.append(Result(o.reference, verdict, o.live, o.snapshot, o.lookup, o.elsewhere,
+                                  history=histories.get(url or "")))
     finally:
         if cache:
             cache.close()

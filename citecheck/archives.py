@@ -84,6 +84,7 @@ class Service:
     replay_at: str | None = None
     domains: tuple[str, ...] = ()
     general: bool = False  # keeps pages from anywhere (asked for any URL the Wayback Machine lacks)
+    framed: bool = False  # shows its captures only inside a browser frame: its answer is never the capture itself
     host_pattern: re.Pattern[str] | None = field(default=None, compare=False)
 
 
@@ -129,7 +130,7 @@ SERVICES: tuple[Service, ...] = (
         _shape("^/(?!query\\b|archive\\b)(?P<ts>[0-9A-Za-z]{6,16})(?:\\?(?:url=)?(?P<original>\\S+))?$",
                ts_format="webcite-id"),
         _shape("^/query\\?(?P<query>\\S+)$", ts_format="webcite-id", query=(("ts", "id"), ("original", "url"))),
-    ), "https://www.webcitation.org/query?id={webcite_id}&url={quoted_url}"),
+    ), "https://www.webcitation.org/query?id={webcite_id}&url={quoted_url}", framed=True),
     Service("wikiwix", "Wikiwix", _www("wikiwix.com") | {"archive.wikiwix.com"}, (
         _shape("^/cache/(?P<ts>\\d{14})/{ORIGINAL}$"),
         _shape("^/cache/(?:(?:index2?|display)\\.php)?\\?(?:[^#]*?&)?url=(?P<original>.+?)"
@@ -291,6 +292,17 @@ WAYBACK_HOSTS = _BY_ID[WAYBACK].hosts
 
 def service(service_id: str) -> Service | None:
     return _BY_ID.get(service_id)
+
+
+def is_framed(service_id: str) -> bool:
+    s = _BY_ID.get(service_id)
+    return bool(s and s.framed)
+
+
+def names_capture(url: str) -> bool:
+    """The link names a capture: by the archived URL, or by the archive's own id (archive.ph/AbCd1)."""
+    m = match_archive_link(url)
+    return bool(m and (m.original or m.id))
 
 
 def service_name(service_id: str) -> str:
@@ -489,6 +501,14 @@ def raw_replay(link: ArchiveLink) -> str | None:
     if not svc.raw or svc.memento is None or m.modifier == svc.raw:
         return None
     return memento_url(svc.id, m.original, m.timestamp, svc.raw, m.collection)
+
+
+def view_url(url: str) -> str:
+    """A capture's URL as a reader should get it: without the raw modifier citecheck asked with."""
+    m = match_archive_link(url)
+    if m and m.kind == MEMENTO and m.modifier and m.modifier == m.service.raw and m.original and m.timestamp:
+        return memento_url(m.service.id, m.original, m.timestamp, "", m.collection) or url
+    return url
 
 
 def timemap_url(service_id: str, original: str) -> str | None:

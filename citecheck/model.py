@@ -180,6 +180,7 @@ class Observed:
     live: LiveObservation | None = None
     snapshot: SnapshotObservation | None = None
     lookup: LookupResult | None = None
+    elsewhere: LookupResult | None = None  # the closest good capture in the other archives, when they were asked
 
 
 # --- verdicts ----------------------------------------------------------------------------------------
@@ -239,6 +240,7 @@ class Result:
     live: LiveObservation | None = None
     snapshot: SnapshotObservation | None = None
     lookup: LookupResult | None = None
+    elsewhere: LookupResult | None = None
     history: dict[str, Any] | None = None  # the original URL's record across runs (from the cache), when kept
 
 

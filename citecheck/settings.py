@@ -206,6 +206,16 @@ class Settings:
                                          read=positive, metavar="N", commands=_NET,
                                          help="Availability API requests per minute.")
     wayback_concurrency: int = 24
+    # --- other web archives (Memento): one pacer per archive host -------------------------------------------
+    archive_per_min: float = option(60.0, flag="--archive-per-min", config="archive_per_min", read=positive,
+                                    metavar="N", commands=_NET,
+                                    help="Requests per minute to each web archive other than the Wayback Machine.")
+    other_archives: bool = option(True, flag="--no-other-archives", config="no_other_archives", negate=True,
+                                  read=flag, show_default=None,
+                                  help="Do not look in other web archives when the Wayback Machine has no good "
+                                       "capture near the cited time.")
+    archive_per_host: int = 2  # requests in flight to one archive host
+    timemap_candidates: int = 2  # captures from other archives' TimeMaps replayed to confirm one, nearest first
     wayback_pause: float = 61.0  # a Wayback 429 pauses its whole endpoint family this long (>= 60 s)
     availability_batch: int = 100  # URLs per availability POST
     lookup_linger: float = 1.0  # seconds a look-up waits for others to share its availability POST

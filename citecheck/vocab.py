@@ -244,6 +244,7 @@ class ArchiveAnswer(str, Enum):
     EXCLUDED = "excluded"  # the archive refuses to show the URL
     CLOSEST = "closest"  # no capture at that time: pointed at the nearest one
     RATE_LIMITED = "ratelimited"  # kept answering 429
+    BLOCKED = "blocked"  # will not show captures to a program (a challenge, a CAPTCHA, an interstitial, a frame)
     UNREACHABLE = "unreachable"  # could not be reached
     ERROR = "error"  # answered something unusable
 
@@ -253,7 +254,7 @@ class ArchiveAnswer(str, Enum):
     @property
     def inconclusive(self) -> bool:
         """Says nothing about the snapshot: ask again another time (never cached)."""
-        return self in (ArchiveAnswer.RATE_LIMITED, ArchiveAnswer.UNREACHABLE)
+        return self in (ArchiveAnswer.RATE_LIMITED, ArchiveAnswer.UNREACHABLE, ArchiveAnswer.BLOCKED)
 
 
 class LookupSource(str, Enum):
@@ -262,6 +263,7 @@ class LookupSource(str, Enum):
     AVAILABILITY = "availability"
     CDX = "cdx"
     UNCONFIRMED = "availability, not confirmed by CDX"  # an empty availability answer CDX had no time to confirm
+    TIMEMAP = "timemap"  # another archive's Memento TimeMap, the capture replayed to confirm it
 
     def __str__(self) -> str:
         return self.value

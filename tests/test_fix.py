@@ -12,7 +12,7 @@ from citecheck.sources import Document, parse_text
 SNAP = "https://web.archive.org/web/20200101000000/{}"
 
 
-def results_for(refs, *, found=None, broken=(), moved=None):
+def results_for(refs, *, found=None, broken=(), moved=None, elsewhere=None):
     """Results as check would give them: live OK; snapshots found for uncited URLs in ``found``; the cited
     snapshot of URLs in ``broken`` captured a 404 with a good capture in ``found``."""
     found = found or {}
@@ -30,8 +30,9 @@ def results_for(refs, *, found=None, broken=(), moved=None):
             snap = SnapshotObservation(r.archive_link, Fetch(r.archive_link.url, status=status, page=PageFacts(r.title)),
                                        Capture(r.archive_link.timestamp, status))
         look = LookupResult(url, "2020", Capture("20200101000000", 200, SNAP.format(url)) if url in found else None)
-        o = Observed(r, LiveObservation(url, f), snap, look)
-        out.append(Result(r, judge(o, Settings()), o.live, o.snapshot, o.lookup))
+        other = LookupResult(url, "2020", Capture("20200105000000", 200, elsewhere[url])) if url in (elsewhere or {}) else None
+        o = Observed(r, LiveObservation(url, f), snap, look, other)
+        out.append(Result(r, judge(o, Settings()), o.live, o.snapshot, o.lookup, o.elsewhere))
     return out
 
 
@@ -87,3 +88,11 @@ def test_in_place_keeps_a_backup_and_refuses_to_overwrite_it(tmp_path):
     proc = run("fix", str(src), "--in-place", "--no-cache")
     assert proc.returncode == 3 and "already exists" in proc.err
     assert src.read_text() == "[1] https://a.example/x\n" and (tmp_path / "refs.txt.bak").read_text() == "older backup"
+
+
+def test_a_capture_from_another_archive_is_written_with_its_date():
+    arquivo = "https://arquivo.pt/wayback/20200105000000/https://a.example/x"
+    text = "Fact.<ref>{{cite web |url=https://a.example/x |title=One |access-date=2020-01-01}}</ref>\n"
+    p = fixed(text, "a.wiki", "wikitext", elsewhere={"https://a.example/x": arquivo})
+    assert f"|archive-url={arquivo} |archive-date=2020-01-05 |url-status=live" in p.new_text
+    assert "in Arquivo.pt" in p.applied[0].what or arquivo in p.applied[0].what

@@ -51,6 +51,10 @@ class Judgements(Protocol):
                       snapshot: SnapshotObservation | None) -> bool:
         """Does the live page look like something else than the cited work (worth a sibling probe)?"""
 
+    def wants_other_archives(self, snapshot: SnapshotObservation | None, lookup: LookupResult | None,
+                             window_days: float) -> bool:
+        """Should the other archives be asked for a capture (the Wayback Machine has none good near)?"""
+
 
 @dataclass(frozen=True)
 class RunStats:
@@ -191,12 +195,14 @@ class _Run:
         self.monitor.note(obs.fetch.error, obs.fetch.status)
         return obs
 
-    async def lookup(self, url: str, ts: str, confirm: bool) -> LookupResult | None:
-        key = Cache.key("lookup", ts, str(confirm), url)
+    async def lookup(self, url: str, ts: str, confirm: bool, *, elsewhere: bool = False) -> LookupResult | None:
+        """The closest good capture: in the Wayback Machine, or (``elsewhere``) in the other archives."""
+        key = Cache.key("elsewhere" if elsewhere else "lookup", ts, str(confirm), url)
         cached = self.cache.get(key) if self.cache else None
         if isinstance(cached, LookupResult):
             return cached
-        result = await self.probes.finder.closest_good(url, ts, confirm_empty=confirm)
+        probe = self.probes.elsewhere if elsewhere else self.probes.finder
+        result = await probe.closest_good(url, ts, confirm_empty=confirm)
         if self.cache and result is not None and not result.error:
             self.cache.put(key, result)
         return result
@@ -238,12 +244,17 @@ class _Run:
                 key = (url_key(ref.url), target_timestamp(ref, self.now))
                 if key in uncited:
                     look = await uncited[key]
+            elsewhere = None
+            page = link.original if link else ref.url
+            if settings.other_archives and settings.check_archive and page and is_http(page) and \
+                    self.judgements.wants_other_archives(snap, look, settings.window_days):
+                elsewhere = await self.lookup(page, target_timestamp(ref, self.now), False, elsewhere=True)
             lv = await lives[ref.url] if ref.url in lives else None
             if lv is not None and self.judgements.suspect_drift(ref, lv, snap):
                 lv = await self.prober.confirm_with_sibling(lv)
             if lv is not None and self.cache and ref.url:
                 self.cache.put(Cache.key("live", ref.url), lv)
-            return Observed(ref, lv, snap, look)
+            return Observed(ref, lv, snap, look, elsewhere)
 
         results: list[Observed | None] = [None] * len(self.refs)
         done = 0

@@ -5,7 +5,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from ..model import Action, ArchiveVerdict, Capture, CrossCheck, Hop, LiveVerdict, Report, Result
+from ..model import Action, ArchiveVerdict, Capture, CrossCheck, Hop, LiveVerdict, LookupResult, Report, Result
 from . import Formatter, register
 
 SCHEMA = "citecheck/1"
@@ -29,6 +29,11 @@ def archive_dict(v: ArchiveVerdict) -> dict[str, Any]:
             "requested_timestamp": v.requested_timestamp, "capture_timestamp": v.capture_timestamp,
             "captured_status": v.captured_status, "distance_days": v.distance_days, "title": v.title,
             "suggestion": _capture(v.suggestion), "chain": _chain(v.chain)}
+
+
+def _lookup(found: LookupResult | None) -> dict[str, Any] | None:
+    return None if found is None else {"source": found.source, "target": found.target,
+                                       "capture": _capture(found.capture), "error": found.error}
 
 
 def _action(a: Action) -> dict[str, Any]:
@@ -56,8 +61,8 @@ def result_dict(r: Result) -> dict[str, Any]:
             "archive_rule": v.archive.rule,
             "urls": list(ref.urls),
             "archive_service": link.service if link else None,
-            "lookup": None if r.lookup is None else {"source": r.lookup.source, "target": r.lookup.target,
-                                                     "capture": _capture(r.lookup.capture), "error": r.lookup.error},
+            "lookup": _lookup(r.lookup),
+            "elsewhere": _lookup(r.elsewhere),
             "notes": list(v.notes),
             "history": r.history,
         },

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from ..model import LiveObservation, Reference, Result, SnapshotObservation
+from ..model import LiveObservation, LookupResult, Reference, Result, SnapshotObservation
 from ..settings import Settings
 from ..textsim import titles_disagree
-from ..timestamps import timestamp_to_datetime
+from ..timestamps import distance_days, timestamp_to_datetime
 from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, LiveState
 from .archive import bad_page
 
@@ -18,17 +18,32 @@ class RunJudgements:
 
     @staticmethod
     def needs_lookup(snapshot: SnapshotObservation) -> bool:
-        """A Wayback snapshot that is not an exact good capture: find the closest good one to suggest."""
-        if snapshot.link.service != WAYBACK:
-            return False  # other archives' copies are judged on their own answer
+        """A cited snapshot, in any archive, that is not an exact good capture: find the closest good one to
+        suggest. (A Wayback Machine that excludes the URL, or could not be asked, has none to offer.)"""
         cap = snapshot.capture
-        if snapshot.answer in (ArchiveAnswer.EXCLUDED, ArchiveAnswer.RATE_LIMITED, ArchiveAnswer.UNREACHABLE):
+        wayback = snapshot.link.service == WAYBACK
+        if snapshot.answer in (ArchiveAnswer.RATE_LIMITED, ArchiveAnswer.UNREACHABLE) and wayback:
+            return False
+        if snapshot.answer is ArchiveAnswer.EXCLUDED and wayback:
             return False
         if cap is None or not cap.status or not (200 <= cap.status < 300):
             return True
         if snapshot.landing is not None or snapshot.answer is ArchiveAnswer.CLOSEST:
             return True
         return bool(snapshot.fetch and bad_page(snapshot.fetch.page))
+
+    @staticmethod
+    def wants_other_archives(snapshot: SnapshotObservation | None, lookup: LookupResult | None,
+                             window_days: float) -> bool:
+        """The Wayback Machine has no good capture near the cited time (and the cited snapshot is not a good one):
+        worth asking the other archives. Not when the look-up could not be made: that says nothing."""
+        if snapshot is not None and not RunJudgements.needs_lookup(snapshot) and snapshot.capture is not None:
+            return False  # the cited capture is good
+        if snapshot is not None and snapshot.answer is ArchiveAnswer.EXCLUDED:
+            return True  # the Wayback Machine will not show this page: other archives are the way
+        if lookup is None or lookup.error:
+            return False
+        return lookup.capture is None or distance_days(lookup.target, lookup.capture.timestamp) > window_days
 
     @staticmethod
     def suspect_drift(reference: Reference, live: LiveObservation, snapshot: SnapshotObservation | None) -> bool:

@@ -5,7 +5,7 @@ from ..model import Action, ArchiveVerdict, LiveVerdict, Observed, Reference, Ve
 from ..settings import Settings
 from ..timestamps import format_day
 from ..vocab import ActionKind, ArchiveState, LiveState
-from .archive import classify_archive
+from .archive import classify_archive, in_archive
 from .live import classify_live
 
 
@@ -21,21 +21,25 @@ def actions_for(ref: Reference, live: LiveVerdict, archive: ArchiveVerdict) -> t
         acts.append(Action("The live page no longer shows the cited work: point readers to the snapshot "
                            "(url-status=deviated)", archive.url if archive.state is ArchiveState.OK else None))
     st = archive.state
+    where = in_archive(sugg) if sugg else ""
     if st is ArchiveState.UNCITED_AVAILABLE and sugg:
-        acts.append(Action(f"Add the snapshot of {format_day(sugg.timestamp)}", sugg.url, ActionKind.ADD_SNAPSHOT))
+        acts.append(Action(f"Add the snapshot of {format_day(sugg.timestamp)}{where}", sugg.url, ActionKind.ADD_SNAPSHOT))
     elif st is ArchiveState.UNCITED_NONE:
         acts.append(_no_capture_action(ref, live, "No snapshot exists"))
     elif st is ArchiveState.SHIFTED and sugg:
-        acts.append(Action(f"Check that the capture of {format_day(sugg.timestamp)} shows the cited work, then cite it",
-                           sugg.url, ActionKind.REPLACE_SNAPSHOT))
+        acts.append(Action(f"Check that the capture of {format_day(sugg.timestamp)}{where} shows the cited work, then "
+                           "cite it", sugg.url, ActionKind.REPLACE_SNAPSHOT))
     elif st.policy.broken:
         if sugg:
-            acts.append(Action(f"Replace the snapshot with the good capture of {format_day(sugg.timestamp)}", sugg.url,
-                               ActionKind.REPLACE_SNAPSHOT))
+            acts.append(Action(f"Replace the snapshot with the good capture of {format_day(sugg.timestamp)}{where}",
+                               sugg.url, ActionKind.REPLACE_SNAPSHOT))
         else:
             acts.append(_no_capture_action(ref, live, "No good capture exists"))
+    elif st is ArchiveState.EXCLUDED and sugg:
+        acts.append(Action(f"The archive will not show this URL: cite the capture of {format_day(sugg.timestamp)}"
+                           f"{where} instead", sugg.url, ActionKind.REPLACE_SNAPSHOT))
     elif st is ArchiveState.EXCLUDED:
-        acts.append(Action("The Wayback Machine will not show this URL: archive it elsewhere (e.g. archive.today)"))
+        acts.append(Action("The archive will not show this URL: archive it elsewhere (e.g. archive.today)"))
     return tuple(acts)
 
 
@@ -51,7 +55,7 @@ def _no_capture_action(ref: Reference, live: LiveVerdict, lead: str) -> Action:
 
 def judge(obs: Observed, settings: Settings) -> Verdict:
     ref = obs.reference
-    archive = classify_archive(ref, obs.snapshot, obs.lookup, settings)
+    archive = classify_archive(ref, obs.snapshot, obs.lookup, settings, obs.elsewhere)
     snapshot_title = archive.title if archive.state is ArchiveState.OK else None
     live = classify_live(ref, obs.live, snapshot_title, settings)
     attention = archive.state.needs_fix or live.state.needs_fix

@@ -76,3 +76,36 @@ def test_nothing_reachable_stops_the_run_with_network_down():
     text = "".join(f"[{i}] ‘t’, https://web.archive.org/web/2020/https://h{i}.example/p\n" for i in range(1, 15))
     with pytest.raises(NetworkDown):
         checked(text, handler, replace(SETTINGS, retries=0))
+
+
+def test_other_archives_are_asked_only_when_the_wayback_machine_has_nothing_near():
+    asked = []
+
+    def handler(request):
+        url = str(request.url)
+        if request.url.host == "archive.org":  # the availability API: a capture for /near only
+            lines = request.content.decode().splitlines()
+            results = []
+            for line in lines:
+                q = dict(x.split("=", 1) for x in line.split("&"))
+                near = "near" in q["url"]
+                snap = {"closest": {"available": True, "status": "200", "timestamp": "20230701000000"}} if near else {}
+                results.append({"tag": q["tag"], "archived_snapshots": snap})
+            return httpx.Response(200, json={"results": results})
+        if "/timemap/" in url:
+            asked.append(url)
+            return httpx.Response(200, headers={"Content-Type": "application/link-format"},
+                                  text=f'<https://arquivo.pt/wayback/20230105000000/{url.split("/link/")[-1]}>; '
+                                       'rel="memento"; datetime="Thu, 05 Jan 2023 00:00:00 GMT"')
+        if request.url.host == "arquivo.pt":
+            return httpx.Response(200, headers=MEMENTO, html="<title>Kept</title>")
+        return httpx.Response(200, html="<title>x</title>")
+
+    text = "[1] ‘x’, 2023, https://a.example/near\n[2] ‘y’, 2023, https://a.example/lost\n"
+    observed, stats = checked(text, handler, replace(SETTINGS, lookup_linger=0.0))
+    assert observed[0].elsewhere is None
+    assert observed[1].elsewhere.capture.url == "https://arquivo.pt/wayback/20230105000000/https://a.example/lost"
+    assert asked and all("lost" in u for u in asked)
+    assert stats.archive["memento"]["requests"]["arquivo.pt"] == 2  # its TimeMap, and the capture confirmed
+    observed, _ = checked(text, handler, replace(SETTINGS, lookup_linger=0.0, other_archives=False))
+    assert observed[1].elsewhere is None
