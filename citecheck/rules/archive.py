@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..archives import is_framed, names_capture, parse_archive_link, redirect_target, service_name
+from ..archives import UNPINNED, is_framed, names_capture, parse_archive_link, redirect_target, service_name
 from ..model import (
     ArchiveLink,
     ArchiveVerdict,
@@ -90,7 +90,7 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
                               f"is {days_words(days)} away (window {days_words(settings.window_days)})",
                        suggestion=_better(suggestion, cap) or cap)
     where = "" if link.service == WAYBACK else f" by {name}"
-    if not link.timestamp:
+    if not link.timestamp and link.kind in UNPINNED:
         return replace(base, state=ArchiveState.OK, rule="archive.ok.unpinned",
                        detail=f"the link names no capture time, so it opens the latest capture or the calendar "
                               f"(now {format_day(cap.timestamp)}{where}); a dated snapshot link is steadier")

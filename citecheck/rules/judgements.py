@@ -37,8 +37,8 @@ class RunJudgements:
                              window_days: float) -> bool:
         """The Wayback Machine has no good capture near the cited time (and the cited snapshot is not a good one):
         worth asking the other archives. Not when the look-up could not be made: that says nothing."""
-        if snapshot is not None and not RunJudgements.needs_lookup(snapshot) and snapshot.capture is not None:
-            return False  # the cited capture is good
+        if snapshot is not None and _good_near(snapshot, window_days):
+            return False  # the cited capture, or the one the archive chose near it, is good
         if snapshot is not None and snapshot.answer is ArchiveAnswer.EXCLUDED:
             return True  # the Wayback Machine will not show this page: other archives are the way
         if lookup is None or lookup.error:
@@ -51,6 +51,16 @@ class RunJudgements:
         it drift (a host that answers every path with one page is a soft 404)."""
         snapshot_title = snapshot.fetch.page.title if snapshot and snapshot.fetch and snapshot.capture else None
         return titles_disagree(live.fetch.page.title, snapshot_title, reference.title) is not None
+
+
+def _good_near(snapshot: SnapshotObservation, window_days: float) -> bool:
+    cap = snapshot.capture
+    if cap is None or not cap.status or not 200 <= cap.status < 300 or snapshot.landing is not None:
+        return False
+    if snapshot.fetch and bad_page(snapshot.fetch.page):
+        return False
+    cited = snapshot.link.timestamp
+    return not cited or distance_days(cited, cap.timestamp) <= window_days
 
 
 JUDGEMENTS = RunJudgements()

@@ -145,3 +145,10 @@ def test_the_wayback_machines_capture_wins_when_it_is_near():
     assert v.suggestion == GOOD_LOOKUP.capture
     far = replace(GOOD_LOOKUP, capture=Capture("20150101000000", 200, "https://web.archive.org/web/20150101000000/x"))
     assert classify_archive(ref(), snap(404), far, SETTINGS, ELSEWHERE).suggestion == ELSEWHERE.capture
+
+
+def test_an_archive_id_names_one_capture():
+    link = "https://archive.ph/AbC12"
+    s = snap(link=ArchiveLink(link, "archive.today", None, None), ts="20190405101010")
+    v = classify_archive(ref(url=URL, snapshot=link), s, None, SETTINGS)
+    assert (v.state, v.rule) == (ArchiveState.OK, "archive.ok") and "by archive.today" in v.detail

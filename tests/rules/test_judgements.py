@@ -65,6 +65,8 @@ FAR = LookupResult(url=URL, target="20200101120000", source=LookupSource.AVAILAB
 OTHER_ARCHIVES = [
     ("the cited capture is good", snap(), None, False),
     ("a captured 404, and a good capture near", snap(404), GOOD_LOOKUP, False),
+    ("the archive chose a good capture near", snap(ts="20200115000000", says="closest"), NONE_LOOKUP, False),
+    ("the archive chose one far away", snap(ts="20230115000000", says="closest"), NONE_LOOKUP, True),
     ("a captured 404, and nothing near", snap(404), FAR, True),
     ("never archived, nothing at all", snap(404, says="notarchived", capture=False), NONE_LOOKUP, True),
     ("the Wayback Machine excludes it", snap(200, says="excluded", capture=False), None, True),
