@@ -54,14 +54,14 @@ async def acheck(
             url = o.reference.url
             if cache and url and o.live is not None and url not in histories:
                 histories[url] = cache.record_run(url, verdict.live.state)
-            results.append(Result(o.reference, verdict, o.live, o.snapshot, o.lookup, o.elsewhere,
+            results.append(Result(o.reference, verdict, o.live, o.snapshot, o.lookup, o.elsewhere, o.identifier,
                                   history=histories.get(url or "")))
     finally:
         if cache:
             cache.close()
     finished = dt.datetime.now(dt.UTC)
     run_settings = dict(settings.as_dict(), wayback_requests=stats.wayback_requests,
-                        wayback_rate_limited=stats.wayback_rate_limited,
+                        wayback_rate_limited=stats.wayback_rate_limited, registries=stats.registries,
                         cache=None if cache is None else {"path": str(cache.path), "hits": cache.hits,
                                                           "misses": cache.misses})
     return Report(results=tuple(results), sources=sources, started=started, finished=finished, version=__version__,

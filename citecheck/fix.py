@@ -21,7 +21,7 @@ from .archives import parse_archive_link, snapshot_url
 from .model import Result
 from .sources import Document
 from .sources.wikitext import ARCHIVE_DATE, ARCHIVE_URL, URL, URL_STATUS, is_citation
-from .vocab import ArchiveState, LiveState
+from .vocab import ActionKind, ArchiveState, LiveState
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,9 @@ def wanted(r: Result, saved: dict[str, str]) -> tuple[str | None, str | None]:
         snap = snapshot_url(url, saved[url])
     elif v.archive.state is not ArchiveState.SHIFTED:  # a far capture needs a human look before it is cited
         snap = next((a.url for a in v.actions if a.kind.writes_snapshot and a.url), None)
-    moved = v.live.final_url if v.live.state is LiveState.MOVED else None
+    # a moved original: the new address the check found (a redirect's end, or the doi.org link of a dead
+    # publisher URL whose DOI resolves elsewhere)
+    moved = next((a.url for a in v.actions if a.kind is ActionKind.REPLACE_URL and a.url), None)
     return snap, moved
 
 

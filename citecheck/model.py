@@ -16,6 +16,7 @@ from .vocab import (
     ArchiveAnswer,
     ArchiveState,
     ErrorKind,
+    IdentifierState,
     LiveState,
     LookupSource,
     PageSignal,
@@ -55,6 +56,7 @@ class Reference:
     source: str = ""  # file name, "-" for standard input
     url_status: str | None = None  # what the citation itself claims (wikitext url-status: live, dead, usurped…)
     problems: tuple[str, ...] = ()  # errors in the citation as written (e.g. archive-url without archive-date)
+    doi: str | None = None  # its DOI, as written (identifiers.py finds it in fields, text and URLs)
 
     @property
     def original_urls(self) -> tuple[str, ...]:
@@ -173,6 +175,25 @@ class LookupResult:
 
 
 @dataclass(frozen=True)
+class IdentifierObservation:
+    """What the DOI system said about a reference's DOI, without asking the publisher: the Handle record, the
+    registration agency, and the agency's metadata. Facts only; the rules judge them."""
+
+    value: str  # the DOI as found in the reference
+    scheme: str = "doi"
+    registered: bool | None = None  # the Handle System: True (responseCode 1), False (100, unknown), None: unclear
+    resolves_to: str | None = None  # the Handle record's URL value
+    agency: str | None = None  # the registration agency (doiRA): "Crossref", "DataCite", "mEDRA" …
+    agency_unknown: bool = False  # doiRA answered "DOI does not exist"
+    record: bool | None = None  # the agency's metadata API: True found, False not found, None not asked / no answer
+    title: str | None = None  # the agency's main title, markup kept
+    subtitle: str | None = None
+    other_titles: tuple[str, ...] = ()  # alternative, translated, original-language titles
+    asked: tuple[Hop, ...] = ()  # every request made, for the evidence
+    problems: tuple[str, ...] = ()  # what could not be asked, in words
+
+
+@dataclass(frozen=True)
 class Observed:
     """Everything the checking stage learned about one reference: what the rules judge."""
 
@@ -181,6 +202,7 @@ class Observed:
     snapshot: SnapshotObservation | None = None
     lookup: LookupResult | None = None
     elsewhere: LookupResult | None = None  # the closest good capture in the other archives, when they were asked
+    identifier: IdentifierObservation | None = None  # the DOI system's answers, when the reference has a DOI
 
 
 # --- verdicts ----------------------------------------------------------------------------------------
@@ -223,12 +245,27 @@ class ArchiveVerdict:
 
 
 @dataclass(frozen=True)
+class IdentifierVerdict:
+    """The reference's persistent identifier as the registry knows it (JSON ``identifier``)."""
+
+    value: str
+    state: IdentifierState
+    rule: str
+    detail: str = ""
+    scheme: str = "doi"
+    registry_title: str | None = None  # the agency's title (and subtitle), markup kept
+    resolves_to: str | None = None
+    agency: str | None = None
+
+
+@dataclass(frozen=True)
 class Verdict:
     live: LiveVerdict
     archive: ArchiveVerdict
     attention: bool
     actions: tuple[Action, ...] = ()
     notes: tuple[str, ...] = ()
+    identifier: IdentifierVerdict | None = None
 
 
 @dataclass(frozen=True)
@@ -241,6 +278,7 @@ class Result:
     snapshot: SnapshotObservation | None = None
     lookup: LookupResult | None = None
     elsewhere: LookupResult | None = None
+    identifier: IdentifierObservation | None = None
     history: dict[str, Any] | None = None  # the original URL's record across runs (from the cache), when kept
 
 

@@ -127,6 +127,13 @@ def flag(value: object) -> bool:
     return value
 
 
+def email(value: object) -> str:
+    address = text(value).strip()
+    if not re.fullmatch(r"[^@\s<>();,]+@[^@\s<>();,]+\.[^@\s<>();,]+", address):
+        raise ValueError(f"{address!r} is not an e-mail address")
+    return address
+
+
 def url_base(value: object) -> str:
     return text(value).rstrip("/")
 
@@ -215,6 +222,14 @@ class Settings:
                                   help="Do not look in other web archives when the Wayback Machine has no good "
                                        "capture near the cited time.")
     archive_per_host: int = 2  # requests in flight to one archive host
+    # --- the DOI system (Handle API, doiRA, Crossref, DataCite) ------------------------------------------------
+    check_identifiers: bool = option(True, flag="--no-doi", config="no_doi", negate=True, read=flag,
+                                     show_default=None, help="Do not verify DOIs through the DOI system.")
+    mailto: str | None = option(None, flag="--mailto", config="mailto", read=email, metavar="EMAIL",
+                                show_default=lambda _: "none",
+                                help="Contact address sent to the DOI registries (Crossref's polite pool).")
+    registry_per_sec: float = 5.0  # requests per second to each registry host, until its headers say otherwise
+    registry_concurrency: int = 2  # requests in flight to one registry host, until its headers say otherwise
     timemap_candidates: int = 2  # captures from other archives' TimeMaps replayed to confirm one, nearest first
     wayback_pause: float = 61.0  # a Wayback 429 pauses its whole endpoint family this long (>= 60 s)
     availability_batch: int = 100  # URLs per availability POST
@@ -258,6 +273,13 @@ class Settings:
     job_timeout: float = 600.0  # a job still pending after this is left for the next run
     session_wait: float = 30.0  # wait after error:user-session-limit
     max_session_retries: int = 20
+
+    @property
+    def registry_user_agent(self) -> str:
+        """How citecheck introduces itself to the DOI registries: a name, a home and, given one, a contact
+        (Crossref's etiquette; the contact puts the requests in its polite pool)."""
+        contact = f"; mailto:{self.mailto}" if self.mailto else ""
+        return f"citecheck/{__version__} (+https://pypi.org/project/citecheck/{contact})"
 
     @property
     def request_timeout(self) -> float:

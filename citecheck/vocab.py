@@ -57,6 +57,10 @@ class StatePolicy:
     failing: bool = False
     broken: bool = False
     severity: Severity = Severity.NONE
+    # snapshots: the only problem is that no snapshot is cited, which a verified persistent identifier makes moot
+    snapshot_only: bool = False
+    # identifiers: the reference has a verified persistent link (a DOI: it does not rot, whatever the publisher)
+    persistent: bool = False
 
 
 class _PolicyEnum(str, Enum):
@@ -157,13 +161,35 @@ class ArchiveState(_PolicyEnum):
         misleads=True, needs_fix=True, broken=True, severity=Severity.ERROR)
     UNCITED_AVAILABLE = "uncited_available", StatePolicy(
         Tone.NOTICE, "no snapshot cited, but a good capture exists (the fix: add it)",
-        "No snapshot is cited, but a good capture exists", needs_fix=True, severity=Severity.WARNING)
+        "No snapshot is cited, but a good capture exists", needs_fix=True, severity=Severity.WARNING, snapshot_only=True)
     UNCITED_NONE = "uncited_none", StatePolicy(
         Tone.BAD, "no snapshot cited, and none exists (the fix: request one)",
-        "No snapshot is cited and none exists", needs_fix=True, severity=Severity.ERROR)
+        "No snapshot is cited and none exists", needs_fix=True, severity=Severity.ERROR, snapshot_only=True)
     NONE = "none", StatePolicy(Tone.MUTED, "the reference has no URL at all")
     UNCHECKED = "unchecked", StatePolicy(Tone.NOTICE, "the archive could not be asked (unreachable, rate-limited, "
                                                       "excluded by the configuration)")
+
+
+class IdentifierState(_PolicyEnum):
+    """What the DOI system says about the reference's DOI (JSON: ``identifier.state``; null: no DOI)."""
+
+    OK = "ok", StatePolicy(Tone.GOOD, "registered, and the registry's title names the cited work (markup, case, "
+                                      "punctuation and subtitles aside): a persistent link, so no snapshot is needed",
+                           persistent=True)
+    MISMATCH = "mismatch", StatePolicy(
+        Tone.BAD, "registered, but to another work: the registry's title is not the cited one",
+        "The DOI names another work", misleads=True, needs_fix=True, severity=Severity.ERROR)
+    UNREGISTERED = "unregistered", StatePolicy(
+        Tone.BAD, "the DOI system does not know it (usually a typo)", "The DOI is not registered",
+        misleads=True, needs_fix=True, severity=Severity.ERROR)
+    UNCHECKED = "unchecked", StatePolicy(Tone.NOTICE, "the registries could not be asked, or did not answer in the end")
+
+
+def snapshot_needs_fix(archive: ArchiveState, identifier: IdentifierState | None) -> bool:
+    """Whether the snapshot's state makes the reference need attention: a verified persistent identifier makes moot
+    the states whose only problem is that no snapshot is cited."""
+    return archive.needs_fix and not (identifier is not None and identifier.policy.persistent
+                                      and archive.policy.snapshot_only)
 
 
 class ErrorKind(str, Enum):

@@ -96,3 +96,18 @@ def test_a_capture_from_another_archive_is_written_with_its_date():
     p = fixed(text, "a.wiki", "wikitext", elsewhere={"https://a.example/x": arquivo})
     assert f"|archive-url={arquivo} |archive-date=2020-01-05 |url-status=live" in p.new_text
     assert "in Arquivo.pt" in p.applied[0].what or arquivo in p.applied[0].what
+
+
+def test_a_dead_publisher_url_is_replaced_by_its_doi_link():
+    from citecheck.model import IdentifierObservation
+
+    url = "https://www.oldpress.example/doi/full/10.1162/tacl_a_00305"
+    text = f"References\n\n[1] ‘Beyond digital activism’, 2008, {url}\n"
+    (ref,) = parse_text(text, "r.txt")
+    gone = Fetch(url, (Hop("GET", url, 404),), 404, url, page=PageFacts("Not Found"))
+    doi = IdentifierObservation("10.1162/tacl_a_00305", registered=True, agency="Crossref", record=True,
+                                resolves_to="https://newpress.example/tacl/article/865455", title="Beyond digital activism")
+    o = Observed(ref, LiveObservation(url, gone), None, LookupResult(url, "2008", None), identifier=doi)
+    result = Result(ref, judge(o, Settings()), o.live, o.snapshot, o.lookup, identifier=doi)
+    p = plan(Document("r.txt", "text", text, (ref,)), [result], saved={})
+    assert p.new_text == text.replace(url, "https://doi.org/10.1162/tacl_a_00305")

@@ -19,6 +19,7 @@ from ..cache import Cache
 from ..errors import NetworkDown
 from ..model import (
     ArchiveLink,
+    IdentifierObservation,
     LiveObservation,
     LookupResult,
     Observed,
@@ -32,6 +33,7 @@ from ..vocab import WAYBACK, ErrorKind
 from .archive import ProbeKit, Probes
 from .archive.wayback import FAMILIES
 from .client import build_client
+from .identifier import IdentifierProbe
 from .live import LiveProber
 from .politeness import HostGates, RetryPolicy
 
@@ -59,6 +61,7 @@ class Judgements(Protocol):
 @dataclass(frozen=True)
 class RunStats:
     archive: dict[str, dict[str, dict[str, int]]]  # per archive service: requests and rate limits by family
+    registries: dict[str, dict[str, int]] | None = None  # the DOI registries: requests and 429s by host
 
     @property
     def wayback_requests(self) -> dict[str, int]:
@@ -162,6 +165,7 @@ class _Run:
         gates = HostGates.for_settings(settings)
         self.probes = Probes(ProbeKit(client, settings, gates, policy))
         self.prober = LiveProber(client, settings, gates, policy)
+        self.identifiers = IdentifierProbe(client, settings, gates, policy)
         self.monitor = NetworkMonitor()
 
     def skipped(self, ref: Reference) -> bool:
@@ -184,6 +188,16 @@ class _Run:
         f = obs.fetch
         self.monitor.note(f.error if f else None, f.status if f else None, archive=True)
         if self.cache and not (obs.answer and obs.answer.inconclusive):
+            self.cache.put(key, obs)
+        return obs
+
+    async def identifier(self, doi: str) -> IdentifierObservation:
+        key = Cache.key("identifier", doi.lower())
+        cached = self.cache.get(key) if self.cache else None
+        if isinstance(cached, IdentifierObservation) and cached.value == doi:
+            return cached
+        obs = await self.identifiers.observe(doi)
+        if self.cache and not obs.problems:
             self.cache.put(key, obs)
         return obs
 
@@ -222,8 +236,15 @@ class _Run:
                 live_jobs.setdefault(url, functools.partial(self.live, url))
         # a few workers per kind walk the jobs in order (snapshots at the archive's pace, originals host by
         # host in turn), so a 10,000-reference list does not hold 20,000 waiting tasks
+        identifier_jobs: dict[str, Callable[[], Awaitable[IdentifierObservation]]] = {}
+        if settings.check_identifiers:
+            for ref in to_check:
+                if ref.doi:
+                    identifier_jobs.setdefault(ref.doi.lower(), functools.partial(self.identifier, ref.doi))
         snapshots, snapshot_workers = pool(snapshot_jobs, settings.wayback_concurrency + 8)
         lives, live_workers = pool(live_jobs, settings.concurrency * 2)
+        # a few DOIs at a time: each registry host paces itself, so more workers would only queue
+        identifiers, identifier_workers = pool(identifier_jobs, 8)
         uncited: dict[tuple[str, str], asyncio.Future[LookupResult | None]] = {}
         if settings.check_archive and settings.lookup_uncited:
             for ref in to_check:
@@ -254,7 +275,9 @@ class _Run:
                 lv = await self.prober.confirm_with_sibling(lv)
             if lv is not None and self.cache and ref.url:
                 self.cache.put(Cache.key("live", ref.url), lv)
-            return Observed(ref, lv, snap, look, elsewhere)
+            doi = ref.doi.lower() if ref.doi else ""
+            ident = await identifiers[doi] if doi in identifiers else None
+            return Observed(ref, lv, snap, look, elsewhere, ident)
 
         results: list[Observed | None] = [None] * len(self.refs)
         done = 0
@@ -281,7 +304,7 @@ class _Run:
         work = asyncio.ensure_future(asyncio.gather(*workers))
         down = asyncio.ensure_future(self.monitor.down.wait())
         everything: list[asyncio.Future[Any]] = [work, down, closer, *workers, *snapshot_workers, *live_workers,
-                                                 *uncited.values()]
+                                                 *identifier_workers, *uncited.values()]
         try:
             first: list[asyncio.Future[Any]] = [work, down]
             await asyncio.wait(first, return_when=asyncio.FIRST_COMPLETED)
@@ -293,7 +316,7 @@ class _Run:
             for t in everything:
                 t.cancel()
             await asyncio.gather(*everything, return_exceptions=True)
-            jobs: list[asyncio.Future[Any]] = [*snapshots.values(), *lives.values()]
+            jobs: list[asyncio.Future[Any]] = [*snapshots.values(), *lives.values(), *identifiers.values()]
             for fut in jobs:
                 if not fut.done():
                     fut.cancel()
@@ -314,4 +337,4 @@ async def observe(
     async with build_client(settings, transport) as client:
         run = _Run(refs, settings, client, judgements, cache)
         observed = await run.execute(progress)
-        return observed, RunStats(run.probes.stats())
+        return observed, RunStats(run.probes.stats(), run.identifiers.stats())

@@ -10,7 +10,8 @@ from .common import what_to_do
 
 COLUMNS = ("number", "key", "source", "line", "title", "url", "archive_url", "live_state", "live_detail",
            "live_status", "live_final_url", "archive_state", "archive_detail", "capture_timestamp",
-           "suggested_snapshot", "attention", "actions", "live_rule", "archive_rule")
+           "suggested_snapshot", "attention", "actions", "live_rule", "archive_rule", "doi", "doi_state",
+           "doi_registry_title", "doi_resolves_to")
 
 
 def render(report: Report, *, color: bool = False, width: int = 120) -> str:
@@ -26,6 +27,8 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
             v.archive.state.value, v.archive.detail, v.archive.capture_timestamp or "",
             v.archive.suggestion.url if v.archive.suggestion else "", "yes" if v.attention else "no",
             what_to_do(r).replace("\n", " | "), v.live.rule, v.archive.rule,
+            *((ident.value, ident.state.value, ident.registry_title or "", ident.resolves_to or "")
+              if (ident := v.identifier) else ("", "", "", "")),
         ])
     return buf.getvalue()
 

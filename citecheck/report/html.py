@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 import json
 
+from ..identifiers import doi_link
 from ..model import Report, Result
-from ..vocab import ArchiveState, LiveState
+from ..vocab import ArchiveState, IdentifierState, LiveState
 from . import Formatter, register
 from .common import TONE_CLASS, crosscheck_lines, label
 
@@ -25,7 +26,7 @@ th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{co
 tr.attention td:first-child{border-left:4px solid #cf222e}details{margin-top:.3rem}
 pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:.5rem;border-radius:6px;font-size:.85em}
 .fix{margin:.2rem 0}.fix code{word-break:break-all}button.copy{margin-left:.3rem;font-size:.8em;cursor:pointer}
-.citations{margin-top:1rem;color:#a40e26}
+.citations{margin-top:1rem;color:#a40e26}.doi{margin-top:.2rem;font-size:.9em}
 """
 
 JS = """
@@ -37,7 +38,7 @@ JS = """
     var text=q.value.toLowerCase(), want=st.value, shown=0;
     rows.forEach(function(r){
       var ok=(!only.checked||r.dataset.attention==='1')&&(!text||r.textContent.toLowerCase().indexOf(text)>=0)
-        &&(!want||r.dataset.live===want||r.dataset.archive===want);
+        &&(!want||r.dataset.live===want||r.dataset.archive===want||r.dataset.identifier===want);
       r.hidden=!ok; if(ok) shown++;
     });
     document.getElementById('shown').textContent=shown;
@@ -69,7 +70,7 @@ JS = """
 })();
 """
 
-def _css(state: LiveState | ArchiveState) -> str:
+def _css(state: LiveState | ArchiveState | IdentifierState) -> str:
     return TONE_CLASS[state.tone]
 
 
@@ -91,12 +92,20 @@ def _row(r: Result) -> str:
                 "archive": {"rule": v.archive.rule, "url": v.archive.url, "capture": v.archive.capture_timestamp,
                             "captured_status": v.archive.captured_status, "distance_days": v.archive.distance_days,
                             "chain": [f"{h.method} {h.url} → {h.status}" for h in v.archive.chain]},
+                "identifier": None if v.identifier is None else {
+                    "value": v.identifier.value, "state": v.identifier.state.value, "rule": v.identifier.rule,
+                    "detail": v.identifier.detail, "registry_title": v.identifier.registry_title,
+                    "resolves_to": v.identifier.resolves_to},
                 "notes": list(v.notes), "history": r.history}
+    doi = "" if v.identifier is None else (
+        f'<div class="doi"><span class="state {_css(v.identifier.state)}">DOI {_e(v.identifier.state.value)}</span> '
+        f'<a href="{_e(doi_link(v.identifier.value))}">{_e(v.identifier.value)}</a></div>')
     return (
         f'<tr class="{"attention" if v.attention else ""}" data-attention="{int(v.attention)}" '
-        f'data-live="{_e(v.live.state.value)}" data-archive="{_e(v.archive.state.value)}">'
+        f'data-live="{_e(v.live.state.value)}" data-archive="{_e(v.archive.state.value)}" '
+        f'data-identifier="{_e(v.identifier.state.value if v.identifier else "")}">'
         f'<td data-sort="{ref.number if ref.number is not None else ref.line}">{_e(label(r))}</td>'
-        f'<td>{_e(ref.title or "")}<div class="url">{_e(ref.url or "")}</div></td>'
+        f'<td>{_e(ref.title or "")}<div class="url">{_e(ref.url or "")}</div>{doi}</td>'
         f'<td data-sort="{_e(v.live.state.value)}"><span class="state {_css(v.live.state)}">'
         f'{_e(v.live.state.value)}</span><div class="detail">{_e(v.live.detail)}</div></td>'
         f'<td data-sort="{_e(v.archive.state.value)}"><span class="state {_css(v.archive.state)}">'
@@ -109,7 +118,8 @@ def _row(r: Result) -> str:
 def render(report: Report, *, color: bool = False, width: int = 120) -> str:
     n, k = len(report.results), len(report.needing_attention)
     states = sorted({r.verdict.live.state.value for r in report.results} |
-                    {r.verdict.archive.state.value for r in report.results})
+                    {r.verdict.archive.state.value for r in report.results} |
+                    {r.verdict.identifier.state.value for r in report.results if r.verdict.identifier})
     options = "".join(f'<option value="{_e(s)}">{_e(s)}</option>' for s in states)
     citations = "".join(f"<li>{_e(line)}</li>" for line in crosscheck_lines(report.crosschecks))
     return f"""<!DOCTYPE html>

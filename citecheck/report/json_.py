@@ -5,7 +5,18 @@ import json
 from collections import Counter
 from typing import Any
 
-from ..model import Action, ArchiveVerdict, Capture, CrossCheck, Hop, LiveVerdict, LookupResult, Report, Result
+from ..model import (
+    Action,
+    ArchiveVerdict,
+    Capture,
+    CrossCheck,
+    Hop,
+    IdentifierVerdict,
+    LiveVerdict,
+    LookupResult,
+    Report,
+    Result,
+)
 from . import Formatter, register
 
 SCHEMA = "citecheck/1"
@@ -31,6 +42,14 @@ def archive_dict(v: ArchiveVerdict) -> dict[str, Any]:
             "suggestion": _capture(v.suggestion), "chain": _chain(v.chain)}
 
 
+def identifier_dict(v: IdentifierVerdict | None) -> dict[str, Any] | None:
+    """The reference's persistent identifier (null when it has none): the contract of ``identifier``."""
+    if v is None:
+        return None
+    return {"scheme": v.scheme, "value": v.value, "state": v.state.value, "registry_title": v.registry_title,
+            "resolves_to": v.resolves_to, "agency": v.agency, "rule": v.rule, "detail": v.detail}
+
+
 def _lookup(found: LookupResult | None) -> dict[str, Any] | None:
     return None if found is None else {"source": found.source, "target": found.target,
                                        "capture": _capture(found.capture), "error": found.error}
@@ -54,6 +73,7 @@ def result_dict(r: Result) -> dict[str, Any]:
         "access_date": ref.access_date.isoformat() if ref.access_date else None,
         "live": live_dict(v.live),
         "archive": archive_dict(v.archive),
+        "identifier": identifier_dict(v.identifier),
         "attention": v.attention,
         "actions": [_action(a) for a in v.actions],
         "evidence": {
@@ -63,6 +83,8 @@ def result_dict(r: Result) -> dict[str, Any]:
             "archive_service": link.service if link else None,
             "lookup": _lookup(r.lookup),
             "elsewhere": _lookup(r.elsewhere),
+            "identifier_rule": v.identifier.rule if v.identifier else None,
+            "registry_requests": [f"{h.method} {h.url} → {h.status}" for h in r.identifier.asked] if r.identifier else [],
             "notes": list(v.notes),
             "history": r.history,
         },
@@ -82,6 +104,7 @@ def summary(report: Report) -> dict[str, Any]:
         "citation_problems": sum(1 for c in report.crosschecks if c.needs_attention),
         "live": dict(Counter(r.verdict.live.state.value for r in report.results)),
         "archive": dict(Counter(r.verdict.archive.state.value for r in report.results)),
+        "identifier": dict(Counter(r.verdict.identifier.state.value for r in report.results if r.verdict.identifier)),
     }
 
 

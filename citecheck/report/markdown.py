@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..model import Report
 from . import Formatter, register
-from .common import archive_words, crosscheck_lines, label, live_words, what_to_do
+from .common import archive_words, crosscheck_lines, identifier_words, label, live_words, what_to_do
 
 
 def _cell(text: str) -> str:
@@ -16,7 +16,8 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
     out += ["| Ref | Attention | Original | Snapshot | What to do |", "|---|---|---|---|---|"]
     ordered = sorted(report.results, key=lambda r: (not r.verdict.attention, r.reference.line))
     for r in ordered:
-        original = live_words(r) + (f"<br>{r.reference.url}" if r.reference.url else "")
+        original = live_words(r) + (f"<br>{r.reference.url}" if r.reference.url else "") + (
+            f"<br>{identifier_words(r)}" if r.verdict.identifier else "")
         out.append("| " + " | ".join([
             _cell(label(r)), "**yes**" if r.verdict.attention else "no", _cell(original), _cell(archive_words(r)),
             _cell(what_to_do(r) or "—"),

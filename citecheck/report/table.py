@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ..model import Report
 from . import Formatter, register
-from .common import TONE_STYLE, crosscheck_lines, history_words, label, what_to_do
+from .common import TONE_STYLE, crosscheck_lines, history_words, identifier_words, label, what_to_do
 
 
 def render(report: Report, *, color: bool = False, width: int = 120) -> str:
@@ -32,6 +32,8 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
             live.append(f"\n{history_words(r)}", style="yellow")
         if r.reference.url:
             live.append(f"\n{r.reference.url}", style="dim")
+        if v.identifier:
+            live.append(f"\n{identifier_words(r)}", style=TONE_STYLE[v.identifier.state.tone])
         arch = Text(v.archive.state.value, style=TONE_STYLE[v.archive.state.tone])
         if v.archive.detail and v.archive.state.value not in ("none",):
             arch.append(f"\n{v.archive.detail}", style="dim")
@@ -50,6 +52,9 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
     )
     console.print("original: " + ", ".join(f"{k} {c}" for k, c in live_counts.most_common()))
     console.print("snapshot: " + ", ".join(f"{k} {c}" for k, c in arch_counts.most_common()))
+    doi_counts = Counter(r.verdict.identifier.state.value for r in report.results if r.verdict.identifier)
+    if doi_counts:
+        console.print("DOI: " + ", ".join(f"{k} {c}" for k, c in doi_counts.most_common()))
     for line in crosscheck_lines(report.crosschecks):
         console.print(line, style="red" if "missing" in line or "more than once" in line else "yellow")
     return buf.getvalue()

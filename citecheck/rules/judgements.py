@@ -78,6 +78,8 @@ def save_candidates(results: Iterable[Result], settings: Settings, refresh_older
         if not url or v.live.state is not LiveState.OK or url in chosen:
             continue
         state = v.archive.state
+        if v.identifier and v.identifier.state.policy.persistent and state.policy.snapshot_only:
+            continue  # a verified DOI is the persistent link: no capture needed
         good = v.archive.suggestion
         near = good is not None and v.archive.requested_timestamp is not None and _days_between(
             good.timestamp, v.archive.requested_timestamp) <= settings.window_days

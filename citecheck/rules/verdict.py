@@ -1,16 +1,26 @@
 """The reference's verdict: the live and archive verdicts together, whether it needs attention, and the fixes."""
 from __future__ import annotations
 
-from ..model import Action, ArchiveVerdict, LiveVerdict, Observed, Reference, Verdict
+from ..identifiers import doi_link
+from ..model import Action, ArchiveVerdict, IdentifierVerdict, LiveVerdict, Observed, Reference, Verdict
 from ..settings import Settings
 from ..timestamps import format_day
-from ..vocab import ActionKind, ArchiveState, LiveState
+from ..vocab import ActionKind, ArchiveState, LiveState, snapshot_needs_fix
 from .archive import classify_archive, in_archive
+from .identifier import classify_identifier, with_identifier
 from .live import classify_live
 
 
-def actions_for(ref: Reference, live: LiveVerdict, archive: ArchiveVerdict) -> tuple[Action, ...]:
+def snapshot_moot(archive: ArchiveVerdict, identifier: IdentifierVerdict | None) -> bool:
+    """The snapshot's only problem is that none is cited, and a verified persistent identifier stands in."""
+    return archive.state.needs_fix and not snapshot_needs_fix(archive.state, identifier.state if identifier else None)
+
+
+def actions_for(ref: Reference, live: LiveVerdict, archive: ArchiveVerdict,
+                identifier: IdentifierVerdict | None = None) -> tuple[Action, ...]:
     acts: list[Action] = []
+    if identifier is not None and identifier.state.needs_fix:
+        acts.append(Action(f"Check the DOI: {identifier.detail}", doi_link(identifier.value), ActionKind.FIX_CITATION))
     sugg = archive.suggestion
     if live.state is LiveState.MOVED and live.final_url:
         acts.append(Action(f"Update the URL to {live.final_url}", live.final_url, ActionKind.REPLACE_URL))
@@ -20,6 +30,8 @@ def actions_for(ref: Reference, live: LiveVerdict, archive: ArchiveVerdict) -> t
     elif live.state is LiveState.DRIFT:
         acts.append(Action("The live page no longer shows the cited work: point readers to the snapshot "
                            "(url-status=deviated)", archive.url if archive.state is ArchiveState.OK else None))
+    if snapshot_moot(archive, identifier):
+        return tuple(acts)  # the DOI is the persistent link: no snapshot to add or request
     st = archive.state
     where = in_archive(sugg) if sugg else ""
     if st is ArchiveState.UNCITED_AVAILABLE and sugg:
@@ -56,20 +68,23 @@ def _no_capture_action(ref: Reference, live: LiveVerdict, lead: str) -> Action:
 def judge(obs: Observed, settings: Settings) -> Verdict:
     ref = obs.reference
     archive = classify_archive(ref, obs.snapshot, obs.lookup, settings, obs.elsewhere)
+    identifier = classify_identifier(ref, obs.identifier)
     snapshot_title = archive.title if archive.state is ArchiveState.OK else None
-    live = classify_live(ref, obs.live, snapshot_title, settings)
-    attention = archive.state.needs_fix or live.state.needs_fix
+    live = with_identifier(ref, classify_live(ref, obs.live, snapshot_title, settings), identifier)
+    attention = live.state.needs_fix or bool(identifier and identifier.state.needs_fix) or snapshot_needs_fix(
+        archive.state, identifier.state if identifier else None)
     notes: list[str] = [f"citation error: {p}" for p in ref.problems]
     others = ref.original_urls[1:]
     if others:
         notes.append("other URLs in the entry, not checked: " + ", ".join(others))
-    actions = list(actions_for(ref, live, archive))
+    actions = list(actions_for(ref, live, archive, identifier))
     claim = status_claim_contradiction(ref.url_status, live.state)
     if claim:
         notes.append(claim[0])
         actions.append(Action(claim[1], None, ActionKind.FIX_CITATION))
     actions += [Action(f"Fix the citation: {p}", None, ActionKind.FIX_CITATION) for p in ref.problems]
-    return Verdict(live=live, archive=archive, attention=attention, actions=tuple(actions), notes=tuple(notes))
+    return Verdict(live=live, archive=archive, attention=attention, actions=tuple(actions), notes=tuple(notes),
+                   identifier=identifier)
 
 
 def status_claim_contradiction(url_status: str | None, state: LiveState) -> tuple[str, str] | None:

@@ -6,6 +6,7 @@ import re
 
 from ..archives import parse_archive_link
 from ..dates import find_access_date, find_year
+from ..identifiers import clean_doi, find_doi
 from ..model import Reference
 from ..urls import UrlSpan, absolute, extract_urls
 
@@ -103,14 +104,18 @@ def make_reference(
     url_status: str | None = None,
     problems: tuple[str, ...] = (),
     scan_text: bool = True,
+    doi: str | None = None,
 ) -> Reference:
     """A Reference from an entry's text; fields a format gives explicitly win over what the text suggests.
-    Structured formats pass their URLs and ``scan_text=False`` so stray links in abstracts do not count."""
+    Structured formats pass their URLs (and DOI field) and ``scan_text=False`` so stray links in abstracts do
+    not count. A DOI is read from the field, else the text, else the URLs (archived originals included)."""
     spans = extract_urls(raw)
     found_urls = unique([absolute(s.url) for s in spans]) if scan_text else ()
     all_urls = unique(list(urls or ()) + list(found_urls))
     archives = tuple(a for a in (parse_archive_link(u) for u in all_urls) if a is not None)
     prose = without_spans(raw, spans)
+    originals = [a.original for a in archives if a.original]
+    found_doi = clean_doi(doi) or find_doi(prose if scan_text else "", list(all_urls) + originals)
     return Reference(
         number=number,
         key=key if key is not None else (str(number) if number is not None else f"L{line}"),
@@ -124,4 +129,5 @@ def make_reference(
         source=source,
         url_status=url_status,
         problems=problems,
+        doi=found_doi,
     )

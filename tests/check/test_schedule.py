@@ -109,3 +109,26 @@ def test_other_archives_are_asked_only_when_the_wayback_machine_has_nothing_near
     assert stats.archive["memento"]["requests"]["arquivo.pt"] == 2  # its TimeMap, and the capture confirmed
     observed, _ = checked(text, handler, replace(SETTINGS, lookup_linger=0.0, other_archives=False))
     assert observed[1].elsewhere is None
+
+
+def test_each_doi_is_asked_of_the_registries_once_beside_everything_else():
+    seen = Counter()
+
+    def handler(request):
+        url = str(request.url)
+        seen[request.url.host] += 1
+        if request.url.host == "doi.org" and "/api/handles/" in url:
+            return httpx.Response(200, json={"responseCode": 1, "values": []})
+        if request.url.host == "doi.org":
+            return httpx.Response(200, json=[{"DOI": "x", "RA": "Crossref"}])
+        if request.url.host == "api.crossref.org":
+            return httpx.Response(200, json={"status": "ok", "message": {"title": ["Same"]}})
+        return httpx.Response(200, headers=MEMENTO, html="<title>Same</title>")
+
+    text = ("[1] ‘Same’, doi:10.1000/a, https://web.archive.org/web/20230101000000/https://a.example/x\n"
+            "[2] ‘Same’, https://doi.org/10.1000/A\n")
+    observed, stats = checked(text, handler, replace(SETTINGS, lookup_uncited=False))
+    assert observed[0].identifier.title == "Same" and observed[1].identifier is observed[0].identifier
+    assert stats.registries["requests"] == {"doi.org": 2, "api.crossref.org": 1}
+    observed, _ = checked(text, handler, replace(SETTINGS, lookup_uncited=False, check_identifiers=False))
+    assert observed[0].identifier is None

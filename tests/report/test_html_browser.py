@@ -36,12 +36,16 @@ def page(tmp_path):
 
 def test_html_report_in_chromium(page, tmp_path):
     rows = page.locator("#refs tbody tr")
-    assert rows.count() == 4
-    assert page.locator("#attention-count").inner_text() == "2"
+    assert rows.count() == 5
+    assert page.locator("#attention-count").inner_text() == "3"
     # filter: only references needing attention
     page.check("#only")
-    assert page.locator("#refs tbody tr:not([hidden])").count() == 2
+    assert page.locator("#refs tbody tr:not([hidden])").count() == 3
     page.uncheck("#only")
+    # filter by state: the identifier's too
+    page.select_option("#state", "mismatch")
+    assert page.locator("#refs tbody tr:not([hidden])").count() == 1
+    page.select_option("#state", "")
     page.fill("#q", "example.kz")
     assert page.locator("#refs tbody tr:not([hidden])").count() == 1
     page.fill("#q", "")
@@ -59,7 +63,7 @@ def test_html_report_in_chromium(page, tmp_path):
     ok = page.locator("span.state.ok").first.evaluate("e => getComputedStyle(e).backgroundColor")
     assert bad != ok
     # the suggested fix has a copy button with the URL to paste
-    copy = page.locator("button.copy").first
+    copy = page.locator("tr[data-archive=captured_error] button.copy").first
     assert copy.get_attribute("data-copy").startswith("https://web.archive.org/web/20230801000000/")
     shot = tmp_path / "report.png"
     page.screenshot(path=str(shot), full_page=True)

@@ -3,6 +3,7 @@ by Memento-Datetime, TimeGate redirects, captured redirects, walls that are neve
 and the other archives' TimeMaps asked in parallel."""
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import replace
 
@@ -145,7 +146,7 @@ def test_each_archive_host_has_its_own_pace():
 
     probe_run(handler, job, replace(SETTINGS, archive_per_min=6))
     for host in ("arquivo.pt", "vefsafn.is"):
-        gaps = [b - a for a, b in zip(starts[host], starts[host][1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(starts[host])]
         assert len(starts[host]) == 3 and all(g >= 9.9 for g in gaps)
     assert abs(starts["arquivo.pt"][0] - starts["vefsafn.is"][0]) < 1  # hosts do not wait for each other
 
