@@ -21,14 +21,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import httpx
-
 from ..identifiers import api_path, prefix
 from ..model import Fetch, Hop, IdentifierObservation
-from ..settings import Settings
 from ..urls import host_of
+from .archive.base import ProbeKit
 from .fetch import fetch
-from .politeness import RETRY_STATUSES, Attempts, HostGates, Pacer, RetryPolicy
+from .politeness import RETRY_STATUSES, Attempts, Pacer, settled_earlier
 
 HANDLE_API = "https://doi.org/api/handles/{doi}?type=URL"
 AGENCY_API = "https://doi.org/ra/{doi}"
@@ -184,12 +182,9 @@ class _Asking:
 class IdentifierProbe:
     """One per run: the registries' pacers, and the agency each DOI prefix belongs to."""
 
-    def __init__(self, client: httpx.AsyncClient, settings: Settings, gates: HostGates, policy: RetryPolicy):
-        self.client = client
-        self.settings = settings
-        self.gates = gates
-        self.policy = policy
-        self.headers = {"User-Agent": settings.registry_user_agent, "Accept": "application/json"}
+    def __init__(self, kit: ProbeKit):
+        self.client, self.settings, self.gates, self.policy = kit.client, kit.settings, kit.gates, kit.policy
+        self.headers = {"User-Agent": kit.settings.registry_user_agent, "Accept": "application/json"}
         self._registries: dict[str, _Registry] = {}
         self._agencies: dict[str, str] = {}  # DOI prefix -> registration agency, learned this run
 
@@ -213,7 +208,7 @@ class IdentifierProbe:
             registry.requests += 1
             registry.learn(f)
             asking.asked.append(Hop("GET", url, f.status or 0))
-            retrying = self.policy.next(f, attempts)
+            retrying = None if settled_earlier(f) else self.policy.next(f, attempts)
             if retrying is None:
                 return replace(f, attempts=attempts.made)
             if f.status == 429 or f.status in RETRY_STATUSES:

@@ -208,6 +208,12 @@ class RetryPolicy:
         return decision
 
 
+def settled_earlier(result: Fetch) -> bool:
+    """The host gates answered for the host (its name did not resolve, it hangs): nothing was sent, and asking
+    again would only repeat that."""
+    return (result.error_detail or "").startswith(("HostUnresolved", "HostUnresponsive"))
+
+
 async def fetch_politely(
     client: httpx.AsyncClient,
     method: str,
@@ -227,7 +233,7 @@ async def fetch_politely(
     while True:
         result = await fetch(client, method, url, settings, read_body=read_body, gate=gate, memo=memo)
         if gates:
-            if (result.error_detail or "").startswith(("HostUnresolved", "HostUnresponsive")):
+            if settled_earlier(result):
                 return replace(result, attempts=attempts.made)  # settled by an earlier request: nothing was sent
             gates.record(result.final_url or url, result)
             if gates.unresponsive(url):

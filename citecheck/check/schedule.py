@@ -163,9 +163,10 @@ class _Run:
         self.now = settings.now or dt.datetime.now(dt.UTC)
         policy = RetryPolicy(settings)
         gates = HostGates.for_settings(settings)
-        self.probes = Probes(ProbeKit(client, settings, gates, policy))
+        kit = ProbeKit(client, settings, gates, policy)
+        self.probes = Probes(kit)
         self.prober = LiveProber(client, settings, gates, policy)
-        self.identifiers = IdentifierProbe(client, settings, gates, policy)
+        self.identifiers = IdentifierProbe(kit)
         self.monitor = NetworkMonitor()
 
     def skipped(self, ref: Reference) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import replace
 import httpx
 from virtualtime import now, run
 
+from citecheck.check.archive.base import ProbeKit
 from citecheck.check.client import build_client
 from citecheck.check.identifier import IdentifierProbe
 from citecheck.check.politeness import HostGates, RetryPolicy
@@ -48,7 +49,7 @@ def registry(request, *, agency="Crossref", title=TITLE, subtitle=None):
 def observe(handler, dois=(DOI,), settings=SETTINGS):
     async def go():
         async with build_client(settings, httpx.MockTransport(handler)) as client:
-            probe = IdentifierProbe(client, settings, HostGates.for_settings(settings), RetryPolicy(settings))
+            probe = IdentifierProbe(ProbeKit(client, settings, HostGates.for_settings(settings), RetryPolicy(settings)))
             return await asyncio.gather(*(probe.observe(d) for d in dois)), probe
 
     return run(go())

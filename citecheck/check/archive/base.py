@@ -18,7 +18,7 @@ import httpx
 from ...model import ArchiveLink, Fetch, LookupResult, SnapshotObservation
 from ...registry import Registry
 from ...settings import Settings
-from ..politeness import Attempts, HostGates, Pacer, RetryPolicy
+from ..politeness import Attempts, HostGates, Pacer, RetryPolicy, settled_earlier
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ async def ask_archive(send: Callable[[], Awaitable[Fetch]], pacer: Pacer, policy
             if times_limited <= 2:
                 continue  # wait out the pause, then try again
             return f
-        if f.header("memento-datetime") is not None:
+        if f.header("memento-datetime") is not None or settled_earlier(f):
             return f
         retrying = policy.next(f, attempts)
         if retrying is None:
