@@ -78,6 +78,7 @@ def test_doi_link_keeps_what_a_path_may_hold():
     ("@article{a, title={T}, doi={10.1162/tacl\\_a\\_00305}, url={https://example.org/a}}\n", "bibtex",
      "10.1162/tacl_a_00305"),
     ("@article{a, title={T}, eprinttype={doi}, eprint={10.1000/xyz}}\n", "bibtex", "10.1000/xyz"),
+    ("@misc{a, title={T}, note={Published version: doi:10.1000/in.note}}\n", "bibtex", "10.1000/in.note"),
     ('[{"id": "a", "type": "article", "title": "T", "DOI": "10.1000/XYZ"}]', "csljson", "10.1000/XYZ"),
     ("TY  - JOUR\nTI  - T\nDO  - 10.1000/ris.1\nUR  - https://example.org/a\nER  - \n", "ris", "10.1000/ris.1"),
     ("Text.<ref>{{cite journal |title=T |doi=10.1000/wiki.2 |url=https://example.org/a}}</ref>\n", "wikitext",

@@ -9,7 +9,7 @@ import re
 import bibtexparser
 
 from ..dates import parse_date
-from ..identifiers import clean_doi, doi_link
+from ..identifiers import clean_doi, doi_link, dois_in_text
 from ..model import Reference
 from ..urls import absolute, extract_urls
 from . import Parser, register
@@ -72,9 +72,11 @@ def entry_urls(fields: dict[str, str]) -> list[str]:
 
 
 def entry_doi(fields: dict[str, str]) -> str | None:
-    """The ``doi`` field, or an ``eprint`` whose type is doi."""
+    """The ``doi`` field, an ``eprint`` whose type is doi, or a ``doi:10.…`` written in a note."""
     kind = fields.get("eprinttype", fields.get("archiveprefix", "")).strip().lower()
-    return clean_doi(fields.get("doi")) or (clean_doi(fields.get("eprint")) if kind == "doi" else None)
+    in_notes = [d for name in ("note", "howpublished", "addendum") for d in dois_in_text(fields.get(name, ""))]
+    return clean_doi(fields.get("doi")) or (clean_doi(fields.get("eprint")) if kind == "doi" else None) or (
+        in_notes[0] if in_notes else None)
 
 
 def _access_date(fields: dict[str, str]) -> dt.date | None:

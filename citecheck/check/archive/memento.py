@@ -42,6 +42,7 @@ from ..politeness import Pacer, retry_after_seconds
 from .base import FALLBACK, ProbeKit, ask_archive, memento_timestamp, register
 
 BLOCKING_STATUSES = frozenset({401, 403, 407, 451, 999})
+FINDS_AT_ONCE = 4  # pages looked for in the other archives at a time: each archive gets a few requests queued, not all
 
 
 def parse_link_format(text: str) -> list[tuple[str, frozenset[str], dict[str, str]]]:
@@ -101,6 +102,7 @@ class MementoProbe:
         self.kit = kit
         self._hosts: dict[str, _Host] = {}
         self._finds: dict[tuple[str, str], asyncio.Future[LookupResult]] = {}
+        self._finding = asyncio.Semaphore(FINDS_AT_ONCE)
         self._stop = asyncio.Event()
 
     # --- requests, one pacer per archive host ------------------------------------------------------------------
@@ -222,6 +224,10 @@ class MementoProbe:
                             error="the other archives had not answered when the rest of the run was over")
 
     async def _find(self, url: str, timestamp: str) -> LookupResult:
+        async with self._finding:
+            return await self._find_now(url, timestamp)
+
+    async def _find_now(self, url: str, timestamp: str) -> LookupResult:
         archives = [s for s in archives_for(url) if not self._host(timemap_url(s.id, url) or "").no_timemaps]
         listed = await asyncio.gather(*(self._timemap(s, url) for s in archives))
         answered = [entries for entries in listed if entries is not None]

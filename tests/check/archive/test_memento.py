@@ -3,6 +3,7 @@ by Memento-Datetime, TimeGate redirects, captured redirects, walls that are neve
 and the other archives' TimeMaps asked in parallel."""
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections import Counter
 from dataclasses import replace
@@ -141,7 +142,6 @@ def test_each_archive_host_has_its_own_pace():
     async def job(probe):
         links = [f"https://arquivo.pt/wayback/2019010100000{i}/{ORIG}{i}" for i in range(3)] + \
                 [f"https://vefsafn.is/2019010100000{i}/https://example.is/{i}" for i in range(3)]
-        import asyncio
         return await asyncio.gather(*(probe.observe(parse_archive_link(u), "2019") for u in links))
 
     probe_run(handler, job, replace(SETTINGS, archive_per_min=6))
@@ -201,7 +201,6 @@ def test_the_other_archives_give_way_at_the_end_of_the_run():
         return httpx.Response(200, headers={"Content-Type": "application/link-format"}, text="")
 
     async def job(probe):
-        import asyncio
         pending = asyncio.ensure_future(probe.closest_good(ORIG, "2019"))
         await asyncio.sleep(0)
         probe.stop_confirming()
@@ -209,3 +208,33 @@ def test_the_other_archives_give_way_at_the_end_of_the_run():
 
     result = probe_run(hangs, job, replace(SETTINGS, archive_per_min=0.01))
     assert result.capture is None and "over" in result.error
+
+
+def test_few_pages_are_looked_for_at_a_time():
+    in_flight, most = 0, 0
+
+    async def job(probe):
+        return await asyncio.gather(*(probe.closest_good(f"{ORIG}/{i}", "2019") for i in range(12)))
+
+    def handler(request):
+        return httpx.Response(404)
+
+    async def counting(probe):
+        nonlocal in_flight, most
+        original = probe._find_now
+
+        async def find_now(url, ts):
+            nonlocal in_flight, most
+            in_flight += 1
+            most = max(most, in_flight)
+            try:
+                return await original(url, ts)
+            finally:
+                in_flight -= 1
+
+        probe._find_now = find_now
+        return await job(probe)
+
+    results = probe_run(handler, counting)
+    assert len(results) == 12 and all(r.capture is None and r.error is None for r in results)
+    assert most == 4
