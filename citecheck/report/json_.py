@@ -47,7 +47,7 @@ def identifier_dict(v: IdentifierVerdict | None) -> dict[str, Any] | None:
     if v is None:
         return None
     return {"scheme": v.scheme, "value": v.value, "state": v.state.value, "registry_title": v.registry_title,
-            "resolves_to": v.resolves_to, "agency": v.agency, "rule": v.rule, "detail": v.detail}
+            "resolves_to": v.resolves_to}
 
 
 def _lookup(found: LookupResult | None) -> dict[str, Any] | None:
@@ -83,7 +83,8 @@ def result_dict(r: Result) -> dict[str, Any]:
             "archive_service": link.service if link else None,
             "lookup": _lookup(r.lookup),
             "elsewhere": _lookup(r.elsewhere),
-            "identifier_rule": v.identifier.rule if v.identifier else None,
+            "identifier": None if v.identifier is None else {
+                "rule": v.identifier.rule, "detail": v.identifier.detail, "agency": v.identifier.agency},
             "registry_requests": [f"{h.method} {h.url} → {h.status}" for h in r.identifier.asked] if r.identifier else [],
             "notes": list(v.notes),
             "history": r.history,
