@@ -204,11 +204,13 @@ class IdentifierProbe:
             async with registry.limit.slot():
                 f = await fetch(self.client, "GET", url, self.settings, follow_redirects=False, gate=self.gates.slot,
                                 headers=self.headers, keep_body=True)
+            if settled_earlier(f):
+                return replace(f, attempts=attempts.made)  # the host did not resolve a moment ago: nothing was sent
             self.gates.record(url, f)
             registry.requests += 1
             registry.learn(f)
             asking.asked.append(Hop("GET", url, f.status or 0))
-            retrying = None if settled_earlier(f) else self.policy.next(f, attempts)
+            retrying = self.policy.next(f, attempts)
             if retrying is None:
                 return replace(f, attempts=attempts.made)
             if f.status == 429 or f.status in RETRY_STATUSES:

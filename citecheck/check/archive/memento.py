@@ -38,7 +38,7 @@ from ...timestamps import distance_days, format_http_date
 from ...urls import host_of, is_login, is_root, same_resource, url_key
 from ...vocab import ArchiveAnswer, LookupSource, PageSignal
 from ..fetch import fetch
-from ..politeness import Pacer, retry_after_seconds
+from ..politeness import Pacer, retry_after_seconds, settled_earlier
 from .base import FALLBACK, ProbeKit, ask_archive, memento_timestamp, register
 
 BLOCKING_STATUSES = frozenset({401, 403, 407, 451, 999})
@@ -129,8 +129,9 @@ class MementoProbe:
         async def send() -> Fetch:
             f = await fetch(k.client, "GET", url, k.settings, follow_redirects=False, gate=self._gate, headers=headers,
                             keep_body=keep_body)
-            k.gates.record(url, f)
-            host.requests += 1
+            if not settled_earlier(f):
+                k.gates.record(url, f)
+                host.requests += 1
             return f
 
         def limited() -> None:
