@@ -200,8 +200,10 @@ class IdentifierProbe:
         registry = self._registry(url)
         attempts = Attempts()
         while True:
-            await registry.pacer.wait()
             async with registry.limit.slot():
+                # the pace is kept inside the slot: a request that waited for the slot while another met a 429
+                # still waits out the pause that 429 set
+                await registry.pacer.wait()
                 f = await fetch(self.client, "GET", url, self.settings, follow_redirects=False, gate=self.gates.slot,
                                 headers=self.headers, keep_body=True)
             if settled_earlier(f):

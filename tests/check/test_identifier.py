@@ -164,3 +164,19 @@ def test_the_crossref_record_gives_title_and_subtitle_apart():
     (obs,), _ = observe(lambda r: registry(r, title="From the digital divide", subtitle="an experimental study"))
     assert (obs.title, obs.subtitle) == ("From the digital divide", "an experimental study")
     assert json.dumps(obs.asked[0].url)  # the requests are kept as evidence
+
+
+def test_a_429_pauses_requests_already_waiting_for_their_turn():
+    starts = []
+
+    async def handler(request):
+        if request.url.host != "api.crossref.org":
+            return registry(request)
+        starts.append(now())
+        if len(starts) == 1:
+            await asyncio.sleep(1)  # a slow 429: the other DOI's request queues for the one slot meanwhile
+            return httpx.Response(429, headers={"Retry-After": "2"})
+        return registry(request)
+
+    observe(handler, ("10.1177/1", "10.1177/2"))
+    assert len(starts) == 3 and starts[1] - starts[0] >= 3  # the queued request waited out the pause too

@@ -116,8 +116,14 @@ class MementoProbe:
 
     @contextlib.asynccontextmanager
     async def _gate(self, url: str) -> AsyncIterator[None]:
-        async with self._host(url).semaphore, self.kit.gates.slot(url):
-            yield
+        host = self._host(url)
+        async with host.semaphore:
+            # a 429 met while this request waited for its turn paused the host: wait that out too
+            pause = host.pacer.paused_until - asyncio.get_running_loop().time()
+            if pause > 0:
+                await asyncio.sleep(pause)
+            async with self.kit.gates.slot(url):
+                yield
 
     def _pause(self, f: Fetch) -> float:
         after = retry_after_seconds(f.header("retry-after"))

@@ -238,3 +238,21 @@ def test_few_pages_are_looked_for_at_a_time():
     results = probe_run(handler, counting)
     assert len(results) == 12 and all(r.capture is None and r.error is None for r in results)
     assert most == 4
+
+
+def test_a_429_pauses_requests_already_waiting_for_their_turn():
+    starts = []
+
+    async def handler(request):
+        starts.append(now())
+        if len(starts) == 1:
+            await asyncio.sleep(1)  # the other capture's request queues for the one slot meanwhile
+            return httpx.Response(429, headers={"Retry-After": "5"})
+        return httpx.Response(200, headers=MEMENTO)
+
+    async def job(probe):
+        links = [f"https://arquivo.pt/wayback/2019010100000{i}/{ORIG}{i}" for i in range(2)]
+        return await asyncio.gather(*(probe.observe(parse_archive_link(u), "2019") for u in links))
+
+    probe_run(handler, job, replace(SETTINGS, archive_per_host=1, archive_per_min=600))
+    assert len(starts) == 3 and starts[1] - starts[0] >= 6
