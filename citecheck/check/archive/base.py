@@ -78,10 +78,11 @@ def is_archive_429(f: Fetch) -> bool:
 
 
 async def ask_archive(send: Callable[[], Awaitable[Fetch]], pacer: Pacer, policy: RetryPolicy,
-                      pause: Callable[[Fetch], float], limited: Callable[[], None]) -> Fetch:
+                      pause: Callable[[Fetch], float | None], limited: Callable[[], None]) -> Fetch:
     """One request to an archive, as archives want them: at the pacer's pace; the archive's own 429 pauses the
-    pacer (every request behind it waits too) and is tried twice more, so a run never keeps sending into 429s;
-    a capture is what it is, whatever its status; anything else is retried as the one retry policy says."""
+    pacer (every request behind it waits too) and is tried twice more, so a run never keeps sending into 429s
+    (``pause`` None: the archive wants us gone for longer than we wait, so the 429 is the answer); a capture is
+    what it is, whatever its status; anything else is retried as the one retry policy says."""
     attempts = Attempts()
     times_limited = 0
     while True:
@@ -90,7 +91,10 @@ async def ask_archive(send: Callable[[], Awaitable[Fetch]], pacer: Pacer, policy
         if is_archive_429(f):
             limited()
             times_limited += 1
-            pacer.pause(pause(f))
+            wait = pause(f)
+            if wait is None:
+                return f
+            pacer.pause(wait)
             if times_limited <= 2:
                 continue  # wait out the pause, then try again
             return f

@@ -125,9 +125,12 @@ class MementoProbe:
             async with self.kit.gates.slot(url):
                 yield
 
-    def _pause(self, f: Fetch) -> float:
+    def _pause(self, f: Fetch) -> float | None:
+        """How long the archive's 429 pauses its host: its Retry-After (a minute without one); None when it
+        asks for longer than citecheck waits (archive.today's walls ask for an hour)."""
         after = retry_after_seconds(f.header("retry-after"))
-        return min(after if after is not None else 60.0, self.kit.settings.max_retry_after)
+        wait = after if after is not None else 60.0
+        return wait if wait <= self.kit.settings.max_retry_after else None
 
     async def request(self, url: str, *, headers: dict[str, str] | None = None, keep_body: bool = False) -> Fetch:
         k, host = self.kit, self._host(url)

@@ -256,3 +256,14 @@ def test_a_429_pauses_requests_already_waiting_for_their_turn():
 
     probe_run(handler, job, replace(SETTINGS, archive_per_host=1, archive_per_min=600))
     assert len(starts) == 3 and starts[1] - starts[0] >= 6
+
+
+def test_a_429_asking_for_an_hour_is_the_answer_not_a_wait():
+    seen = []
+
+    def handler(request):
+        seen.append(now())
+        return httpx.Response(429, headers={"Retry-After": "3600"}, text="Please complete the captcha")
+
+    obs = observe(handler, "https://archive.ph/20210101000000/https://example.kz/news/88")
+    assert obs.answer is ArchiveAnswer.RATE_LIMITED and len(seen) == 1
