@@ -235,13 +235,13 @@ class _Run:
         if settings.check_live:
             for url in round_robin_by_host([r.url for r in to_check if r.url and is_http(r.url)]):
                 live_jobs.setdefault(url, functools.partial(self.live, url))
-        # a few workers per kind walk the jobs in order (snapshots at the archive's pace, originals host by
-        # host in turn), so a 10,000-reference list does not hold 20,000 waiting tasks
         identifier_jobs: dict[str, Callable[[], Awaitable[IdentifierObservation]]] = {}
         if settings.check_identifiers:
             for ref in to_check:
                 if ref.doi:
                     identifier_jobs.setdefault(ref.doi.lower(), functools.partial(self.identifier, ref.doi))
+        # a few workers per kind walk the jobs in order (snapshots at the archive's pace, originals host by
+        # host in turn), so a 10,000-reference list does not hold 20,000 waiting tasks
         snapshots, snapshot_workers = pool(snapshot_jobs, settings.wayback_concurrency + 8)
         lives, live_workers = pool(live_jobs, settings.concurrency * 2)
         # a few DOIs at a time: each registry host paces itself, so more workers would only queue
