@@ -76,8 +76,7 @@ async def acheck(
             # only a run that really asked the URL adds to its history
             fresh = "live" not in o.cached
             histories[url] = cache.record_run(url, verdict.live.state) if fresh else cache.history(url)
-        result = results[index] = Result(o.reference, verdict, o.live, o.snapshot, o.lookup,
-                                          histories.get(url or ""), o.cached)
+        result = results[index] = Result.of(o, verdict, histories.get(url or ""))
         if on_result:
             on_result(index, result)
         done += 1
@@ -92,7 +91,7 @@ async def acheck(
             cache.close()
     finished = dt.datetime.now(dt.UTC)
     run_settings = dict(settings.as_dict(), wayback_requests=stats.wayback_requests,
-                        wayback_rate_limited=stats.wayback_rate_limited,
+                        wayback_rate_limited=stats.wayback_rate_limited, registries=stats.registries,
                         cache=None if cache is None else {"path": str(cache.path), "hits": cache.hits,
                                                           "misses": cache.misses})
     return Report(results=tuple(r for r in results if r is not None), sources=sources, started=started,

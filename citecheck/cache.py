@@ -25,7 +25,7 @@ from .errors import InputError
 SCHEMA_VERSION = 2
 _TYPES: dict[str, type] = {c.__name__: c for c in (
     model.Fetch, model.Hop, model.PageFacts, model.LiveObservation, model.Capture, model.SnapshotObservation,
-    model.LookupResult, model.ArchiveLink)}
+    model.LookupResult, model.ArchiveLink, model.IdentifierObservation)}
 _HINTS: dict[type, dict[str, Any]] = {}
 
 
@@ -91,6 +91,8 @@ def is_failure(obj: Any) -> bool:
     fetch = getattr(obj, "fetch", None)
     if isinstance(obj, model.LookupResult):
         return obj.error is not None or obj.capture is None
+    if isinstance(obj, model.IdentifierObservation):
+        return obj.registered is not True or bool(obj.problems)
     if fetch is None:
         return True
     return bool(fetch.error) or fetch.status is None or fetch.status >= 400

@@ -36,7 +36,7 @@ from .sources.wikitext import (
     template_param,
 )
 from .vocab import URL_STATUS as URL_STATUS_FOUND
-from .vocab import ArchiveState, LiveState
+from .vocab import ActionKind, ArchiveState, LiveState
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def plan(doc: Document, results: list[Result], saved: dict[str, str], settings: 
     skipped: list[Change] = []
     for i, r in enumerate(mine):
         snap, why_not = snapshot_to_write(r, saved, settings)
-        moved = r.verdict.live.final_url if r.verdict.live.state is LiveState.MOVED else None
+        moved = moved_to(r)
         if why_not:
             skipped.append(Change(r.reference.key, r.reference.line, f"snapshot not written: {why_not}"))
         if not snap and not moved and doc.format not in _RECORDS_FINDINGS:
@@ -141,6 +141,12 @@ def plan(doc: Document, results: list[Result], saved: dict[str, str], settings: 
 
 
 Edits = tuple[list[Edit], list[str]]  # the edits, and what they do in words
+
+
+def moved_to(r: Result) -> str | None:
+    """A moved original's new address, as the check found it: a redirect's end, or the doi.org link of a dead
+    publisher URL whose DOI resolves elsewhere."""
+    return next((a.url for a in r.verdict.actions if a.kind is ActionKind.REPLACE_URL and a.url), None)
 
 
 def _fix_text(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None, today: dt.date,

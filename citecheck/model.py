@@ -19,6 +19,7 @@ from .vocab import (
     ArchiveState,
     ErrorKind,
     FailOn,
+    IdentifierState,
     LiveState,
     LookupSource,
     PageSignal,
@@ -36,6 +37,7 @@ class ArchiveLink:
     original: str | None  # the archived URL, when the link names it
     timestamp: str | None  # 1-14 digits as written, None for "latest"/"*"/unknown
     modifier: str = ""  # e.g. "id_", "im_"
+    kind: str = "memento"  # "memento" (one capture), "timegate" (the latest), "timemap" (a list): archives.py
 
     @property
     def captured_at(self) -> dt.datetime | None:
@@ -58,6 +60,7 @@ class Reference:
     source: str = ""  # file name, "-" for standard input
     url_status: str | None = None  # what the citation itself claims (wikitext url-status: live, dead, usurped…)
     problems: tuple[str, ...] = ()  # errors in the citation as written (e.g. archive-url without archive-date)
+    doi: str | None = None  # its DOI, as written (identifiers.py finds it in fields, text and URLs)
 
     # (cached: the rules and the reports ask these many times; a frozen dataclass's fields never change)
     @functools.cached_property
@@ -190,6 +193,25 @@ class LookupResult:
 
 
 @dataclass(frozen=True)
+class IdentifierObservation:
+    """What the DOI system said about a reference's DOI, without asking the publisher: the Handle record, the
+    registration agency, and the agency's metadata. Facts only; the rules judge them."""
+
+    value: str  # the DOI as found in the reference
+    scheme: str = "doi"
+    registered: bool | None = None  # the Handle System: True (responseCode 1), False (100, unknown), None: unclear
+    resolves_to: str | None = None  # the Handle record's URL value
+    agency: str | None = None  # the registration agency (doiRA): "Crossref", "DataCite", "mEDRA" …
+    agency_unknown: bool = False  # doiRA answered "DOI does not exist"
+    record: bool | None = None  # the agency's metadata API: True found, False not found, None not asked / no answer
+    title: str | None = None  # the agency's main title, markup kept
+    subtitle: str | None = None
+    other_titles: tuple[str, ...] = ()  # alternative, translated, original-language titles
+    asked: tuple[Hop, ...] = ()  # every request made, for the evidence
+    problems: tuple[str, ...] = ()  # what could not be asked, in words
+
+
+@dataclass(frozen=True)
 class Observed:
     """Everything the checking stage learned about one reference: what the rules judge."""
 
@@ -201,6 +223,8 @@ class Observed:
     # the entry's other URLs (Reference.other_urls): further originals as fetched, further snapshot links replayed
     other_live: tuple[LiveObservation, ...] = ()
     other_snapshots: tuple[SnapshotObservation, ...] = ()
+    elsewhere: LookupResult | None = None  # the closest good capture in the other archives, when they were asked
+    identifier: IdentifierObservation | None = None  # the DOI system's answers, when the reference has a DOI
 
 
 # --- verdicts ----------------------------------------------------------------------------------------
@@ -260,12 +284,27 @@ class OtherVerdict:
 
 
 @dataclass(frozen=True)
+class IdentifierVerdict:
+    """The reference's persistent identifier as the registry knows it (JSON ``identifier``)."""
+
+    value: str
+    state: IdentifierState
+    rule: str
+    detail: str = ""
+    scheme: str = "doi"
+    registry_title: str | None = None  # the agency's title (and subtitle), markup kept
+    resolves_to: str | None = None
+    agency: str | None = None
+
+
+@dataclass(frozen=True)
 class Verdict:
     live: LiveVerdict
     archive: ArchiveVerdict
     attention: bool
     actions: tuple[Action, ...] = ()
     notes: tuple[str, ...] = ()
+    identifier: IdentifierVerdict | None = None
     others: tuple[OtherVerdict, ...] = ()  # the entry's other URLs, each with what was found
 
     @property
@@ -289,8 +328,17 @@ class Result:
     live: LiveObservation | None = None
     snapshot: SnapshotObservation | None = None
     lookup: LookupResult | None = None
+    elsewhere: LookupResult | None = None
+    identifier: IdentifierObservation | None = None
     history: dict[str, Any] | None = None  # the original URL's record across runs (from the cache), when kept
     cached: frozenset[str] = frozenset()  # which observations came from the cache ("live", "snapshot", "lookup")
+
+    @classmethod
+    def of(cls, observed: Observed, verdict: Verdict, history: dict[str, Any] | None = None) -> Result:
+        """The result of judging ``observed``: the verdict with every observation it was judged from."""
+        o = observed
+        return cls(o.reference, verdict, live=o.live, snapshot=o.snapshot, lookup=o.lookup, elsewhere=o.elsewhere,
+                   identifier=o.identifier, history=history, cached=o.cached)
 
 
 @dataclass(frozen=True)

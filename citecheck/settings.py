@@ -224,6 +224,11 @@ def show_choice(value: object) -> str:
 
 def optional_flag(value: object) -> bool | None:
     return None if value is None else flag(value)
+def email(value: object) -> str:
+    address = text(value).strip()
+    if not re.fullmatch(r"[^@\s<>();,]+@[^@\s<>();,]+\.[^@\s<>();,]+", address):
+        raise ValueError(f"{address!r} is not an e-mail address")
+    return address
 
 
 def url_base(value: object) -> str:
@@ -321,6 +326,24 @@ class Settings:
                                               "(the archive allows about 60).")
     share_wayback_budget: bool = True  # pace with every citecheck process of the user (tests turn it off)
     wayback_concurrency: int = 24
+    # --- other web archives (Memento): one pacer per archive host -------------------------------------------
+    archive_per_min: float = option(60.0, flag="--archive-per-min", config="archive_per_min", read=positive,
+                                    metavar="N", commands=_NET,
+                                    help="Requests per minute to each web archive other than the Wayback Machine.")
+    other_archives: bool = option(True, flag="--no-other-archives", config="no_other_archives", negate=True,
+                                  read=flag, show_default=None,
+                                  help="Do not look in other web archives when the Wayback Machine has no good "
+                                       "capture near the cited time.")
+    archive_per_host: int = 2  # requests in flight to one archive host
+    # --- the DOI system (Handle API, doiRA, Crossref, DataCite) ------------------------------------------------
+    check_identifiers: bool = option(True, flag="--no-doi", config="no_doi", negate=True, read=flag,
+                                     show_default=None, help="Do not verify DOIs through the DOI system.")
+    mailto: str | None = option(None, flag="--mailto", config="mailto", read=email, metavar="EMAIL",
+                                show_default=lambda _: "none",
+                                help="Contact address sent to the DOI registries (Crossref's polite pool).")
+    registry_per_sec: float = 4.0  # per registry host: 80 % of Crossref's public 5 a second, less if headers ask
+    registry_concurrency: int = 2  # requests in flight to one registry host, until its headers say otherwise
+    timemap_candidates: int = 2  # captures from other archives' TimeMaps replayed to confirm one, nearest first
     wayback_pause: float = 61.0  # a Wayback 429 pauses its whole endpoint family this long (>= 60 s)
     availability_batch: int = 100  # URLs per availability POST
     lookup_linger: float = 1.0  # seconds a look-up waits for others to share its availability POST
@@ -389,6 +412,13 @@ class Settings:
     job_timeout: float = 600.0  # a job still pending after this is left for the next run
     session_wait: float = 30.0  # wait after error:user-session-limit
     max_session_retries: int = 20
+
+    @property
+    def registry_user_agent(self) -> str:
+        """How citecheck introduces itself to the DOI registries: a name, a home and, given one, a contact
+        (Crossref's etiquette; the contact puts the requests in its polite pool)."""
+        contact = f"; mailto:{self.mailto}" if self.mailto else ""
+        return f"citecheck/{__version__} (+https://pypi.org/project/citecheck/{contact})"
 
     @property
     def request_timeout(self) -> float:

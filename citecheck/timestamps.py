@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import email.utils
 import re
 
 
@@ -65,3 +66,8 @@ def _end_of(digits: str, start: dt.datetime) -> dt.datetime:
 def format_day(ts: str | None) -> str:
     """A timestamp as the day it names (2023-09-19), "?" when there is none."""
     return timestamp_to_datetime(ts).strftime("%Y-%m-%d") if ts else "?"
+
+
+def format_http_date(ts: str) -> str:
+    """A timestamp as an HTTP date in GMT (RFC 1123), as Memento's Accept-Datetime wants it."""
+    return email.utils.format_datetime(timestamp_to_datetime(ts), usegmt=True)

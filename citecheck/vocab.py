@@ -57,6 +57,10 @@ class StatePolicy:
     failing: bool = False
     broken: bool = False
     severity: Severity = Severity.NONE
+    # snapshots: the only problem is that no snapshot is cited, which a verified persistent identifier makes moot
+    snapshot_only: bool = False
+    # identifiers: the reference has a verified persistent link (a DOI: it does not rot, whatever the publisher)
+    persistent: bool = False
 
 
 class _PolicyEnum(str, Enum):
@@ -165,10 +169,10 @@ class ArchiveState(_PolicyEnum):
         misleads=True, needs_fix=True, broken=True, severity=Severity.ERROR)
     UNCITED_AVAILABLE = "uncited_available", StatePolicy(
         Tone.NOTICE, "no snapshot cited, but a good capture exists (the fix: add it)",
-        "No snapshot is cited, but a good capture exists", needs_fix=True, severity=Severity.WARNING)
+        "No snapshot is cited, but a good capture exists", needs_fix=True, severity=Severity.WARNING, snapshot_only=True)
     UNCITED_NONE = "uncited_none", StatePolicy(
         Tone.BAD, "no snapshot cited, and none exists (the fix: request one)",
-        "No snapshot is cited and none exists", needs_fix=True, severity=Severity.ERROR)
+        "No snapshot is cited and none exists", needs_fix=True, severity=Severity.ERROR, snapshot_only=True)
     NONE = "none", StatePolicy(Tone.MUTED, "the reference has no URL at all")
     UNCHECKED = "unchecked", StatePolicy(Tone.NOTICE, "the archive could not be asked (unreachable, rate-limited, "
                                                       "excluded by the configuration)")
@@ -196,6 +200,28 @@ _FAIL_ON_MEANING = {
     FailOn.ATTENTION: "any reference needs attention, references without a snapshot included",
     FailOn.NEVER: "never: report only",
 }
+
+
+class IdentifierState(_PolicyEnum):
+    """What the DOI system says about the reference's DOI (JSON: ``identifier.state``; null: no DOI)."""
+
+    OK = "ok", StatePolicy(Tone.GOOD, "registered, and the registry's title names the cited work (markup, case, "
+                                      "punctuation and subtitles aside): a persistent link, so no snapshot is needed",
+                           persistent=True)
+    MISMATCH = "mismatch", StatePolicy(
+        Tone.BAD, "registered, but to another work: the registry's title is not the cited one",
+        "The DOI names another work", misleads=True, needs_fix=True, severity=Severity.ERROR)
+    UNREGISTERED = "unregistered", StatePolicy(
+        Tone.BAD, "the DOI system does not know it (usually a typo)", "The DOI is not registered",
+        misleads=True, needs_fix=True, severity=Severity.ERROR)
+    UNCHECKED = "unchecked", StatePolicy(Tone.NOTICE, "the registries could not be asked, or did not answer in the end")
+
+
+def snapshot_needs_fix(archive: ArchiveState, identifier: IdentifierState | None) -> bool:
+    """Whether the snapshot's state makes the reference need attention: a verified persistent identifier makes moot
+    the states whose only problem is that no snapshot is cited."""
+    return archive.needs_fix and not (identifier is not None and identifier.policy.persistent
+                                      and archive.policy.snapshot_only)
 
 
 class ErrorKind(str, Enum):
@@ -280,6 +306,7 @@ class ArchiveAnswer(str, Enum):
     EXCLUDED = "excluded"  # the archive refuses to show the URL
     CLOSEST = "closest"  # no capture at that time: pointed at the nearest one
     RATE_LIMITED = "ratelimited"  # kept answering 429
+    BLOCKED = "blocked"  # will not show captures to a program (a challenge, a CAPTCHA, an interstitial, a frame)
     UNREACHABLE = "unreachable"  # could not be reached
     ERROR = "error"  # answered something unusable
 
@@ -289,7 +316,7 @@ class ArchiveAnswer(str, Enum):
     @property
     def inconclusive(self) -> bool:
         """Says nothing about the snapshot: ask again another time (never cached)."""
-        return self in (ArchiveAnswer.RATE_LIMITED, ArchiveAnswer.UNREACHABLE)
+        return self in (ArchiveAnswer.RATE_LIMITED, ArchiveAnswer.UNREACHABLE, ArchiveAnswer.BLOCKED)
 
 
 class LookupSource(str, Enum):
@@ -298,6 +325,7 @@ class LookupSource(str, Enum):
     AVAILABILITY = "availability"
     CDX = "cdx"
     UNCONFIRMED = "availability, not confirmed by CDX"  # an empty availability answer CDX had no time to confirm
+    TIMEMAP = "timemap"  # another archive's Memento TimeMap, the capture replayed to confirm it
 
     def __str__(self) -> str:
         return self.value

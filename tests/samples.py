@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from citecheck.archives import parse_archive_link
 from citecheck.model import (
     Capture,
     Fetch,
     Hop,
+    IdentifierObservation,
     LiveObservation,
     LookupResult,
     Observed,
@@ -25,11 +27,11 @@ from citecheck.vocab import LookupSource, PageSignal
 T = dt.datetime(2026, 11, 24, 10, 0, 0, tzinfo=dt.UTC)
 
 
-def _ref(n, url, snap, title):
+def _ref(n, url, snap, title, doi=None):
     urls = tuple(u for u in (url, snap) if u)
     links = tuple(a for a in (parse_archive_link(u) for u in urls) if a)
     return Reference(number=n, key=str(n), raw=title, line=2 * n + 1, title=title, urls=urls, archive_links=links,
-                     source="refs.txt")
+                     source="refs.txt", doi=doi)
 
 
 def sample_report() -> Report:
@@ -37,7 +39,8 @@ def sample_report() -> Report:
     b = "https://www.example.kz/blog/?p=3304"
     c = "https://news.example.org/a/31274918.html"
     rows = []
-    r1 = _ref(1, None, f"https://web.archive.org/web/20230919065839/{a}", "Information and Expression in a Digital Age")
+    r1 = _ref(1, None, f"https://web.archive.org/web/20230919065839/{a}", "Information and Expression in a Digital Age",
+              "10.1177/1")
     rows.append(Observed(
         r1,
         LiveObservation(a, Fetch(a, (Hop("GET", a, 403),), 403, a, (("cf-mitigated", "challenge"),), "text/html",
@@ -45,6 +48,8 @@ def sample_report() -> Report:
         SnapshotObservation(r1.archive_link, Fetch(r1.archive_link.url, (Hop("GET", r1.archive_link.url, 200),), 200,
                                                    page=PageFacts("Information and Expression in a Digital Age")),
                             Capture("20230919065839", 200, r1.archive_link.url)),
+        identifier=IdentifierObservation("10.1177/1", registered=True, resolves_to=a, agency="Crossref", record=True,
+                                         title="Information and Expression in a Digital Age"),
     ))
     r2 = _ref(2, None, f"https://web.archive.org/web/20230919071058/{b}", "Қазақстандық жастардың трендтері")
     snap2 = f"https://web.archive.org/web/20230919071058/{b}"
@@ -65,10 +70,22 @@ def sample_report() -> Report:
     ))
     r4 = _ref(4, None, None, "A printed book")
     rows.append(Observed(r4))
+    d = "https://doi.org/10.1080/99999999.2021.1"
+    r5 = _ref(5, d, None, "Hashtag activism in Central Asia", "10.1080/99999999.2021.1")
+    rows.append(Observed(
+        r5,
+        LiveObservation(d, Fetch(d, (Hop("GET", d, 302), Hop("GET", "https://www.tandfonline.example/x", 200)), 200,
+                                 "https://www.tandfonline.example/x", (), "text/html", PageFacts("Another paper"))),
+        None,
+        LookupResult(d, "20210701000000", None, LookupSource.AVAILABILITY),
+        identifier=IdentifierObservation("10.1080/99999999.2021.1", registered=True, agency="Crossref", record=True,
+                                         resolves_to="https://www.tandfonline.example/x",
+                                         title="Protest policing and the <i>longue durée</i>"),
+    ))
     # the first reference's answers came from the cache (a run within --max-cache-age)
     cached = {1: frozenset({"live", "snapshot"})}
-    results = tuple(Result(o.reference, judge(o, Settings()), o.live, o.snapshot, o.lookup,
-                           cached=cached.get(o.reference.number, frozenset())) for o in rows)
+    results = tuple(Result.of(replace(o, cached=cached.get(o.reference.number, frozenset())), judge(o, Settings()))
+                    for o in rows)
     return Report(results=results, sources=("refs.txt",), started=T, finished=T + dt.timedelta(seconds=3),
                   version="0.0.test", settings={"window_days": 180.0})
 

@@ -1,7 +1,26 @@
-"""The archive-link grammar, case by case."""
+"""The archive-link grammar, case by case, and round trips: link -> service, original, timestamp -> link."""
+import json
+from pathlib import Path
+
 import pytest
 
-from citecheck.archives import parse_archive_link, parse_replay_location, recover_original, replay_url
+from citecheck.archives import (
+    CACHE,
+    MEMENTO,
+    SERVICES,
+    UNPINNED,
+    archives_for,
+    match_archive_link,
+    memento_url,
+    parse_archive_link,
+    parse_replay_location,
+    raw_replay,
+    read_timestamp,
+    recover_original,
+    redirect_target,
+    replay_url,
+    timemap_url,
+)
 from citecheck.timestamps import full_timestamp, timestamp_to_datetime
 from citecheck.urls import same_resource
 
@@ -14,7 +33,7 @@ WAYBACK_CASES = [
     ("//web.archive.org/web/20151226/http://example.com/x", "http://example.com/x", "20151226", ""),
     ("https://wayback.archive.org/web/2016/http://example.com/", "http://example.com/", "2016", ""),
     ("https://web.archive.org/web/2018id_/http://example.com/raw", "http://example.com/raw", "2018", "id_"),
-    ("https://web.archive.org/web/2id_/https://example.com/", "https://example.com/", "2", "id_"),
+    ("https://web.archive.org/web/2id_/https://example.com/", "https://example.com/", None, ""),  # "latest"
     ("https://web.archive.org/web/20010811000000im_/http://www.wkit.com:80/img.gif", "http://www.wkit.com/img.gif",
      "20010811000000", "im_"),
     ("https://web.archive.org/web/20200204014929/1394ta.org/specifications/", "http://1394ta.org/specifications/",
@@ -41,16 +60,16 @@ def test_wayback_links(link, original, ts, mod):
 
 @pytest.mark.parametrize("link,service,original", [
     ("http://archive.is/oe1Dc", "archive.today", None),
-    ("https://archive.ph/2020.01.01-000000/https://example.com/#selection-1.2", "archive.today", None),
+    ("https://archive.ph/2020.01.01-000000/https://example.com/#selection-1.2", "archive.today", "https://example.com/"),
     ("https://archive.today/20200101000000/https://example.com/a", "archive.today", "https://example.com/a"),
     ("http://arquivo.pt/wayback/20100530092446/http%3A//home1.paulschou.net/tools/xlate/", "arquivo.pt",
      "http://home1.paulschou.net/tools/xlate/"),
-    ("http://webarchive.nationalarchives.gov.uk/20121015000000/http://www.ons.gov.uk/x", "webarchive.nationalarchives.gov.uk",
+    ("http://webarchive.nationalarchives.gov.uk/20121015000000/http://www.ons.gov.uk/x", "ukgwa",
      "http://www.ons.gov.uk/x"),
-    ("https://www.webarchive.org.uk/wayback/archive/20150101000000/http://example.co.uk/", "webarchive.org.uk",
+    ("https://www.webarchive.org.uk/wayback/archive/20150101000000/http://example.co.uk/", "ukwa",
      "http://example.co.uk/"),
-    ("https://webarchive.loc.gov/all/20110101000000/http://example.gov/", "webarchive.loc.gov", "http://example.gov/"),
-    ("https://www.webcitation.org/67yAsDB9c?url=http://www.example.com/page", "webcitation", "http://www.example.com/page"),
+    ("https://webarchive.loc.gov/all/20110101000000/http://example.gov/", "loc", "http://example.gov/"),
+    ("https://www.webcitation.org/67yAsDB9c?url=http://www.example.com/page", "webcite", "http://www.example.com/page"),
     ("https://perma.cc/ABCD-1234", "perma.cc", None),
 ])
 def test_other_archives(link, service, original):
@@ -90,3 +109,105 @@ def test_parse_replay_location():
 def test_same_resource_ignores_scheme_www_and_slash():
     assert same_resource("http://www.example.com/a/", "https://example.com/a")
     assert not same_resource("https://example.com/a", "https://example.com/b")
+
+
+# --- every archive InternetArchiveBot and MemGator know ------------------------------------------------------
+
+CASES = json.loads((Path(__file__).parent / "data" / "archive-links.json").read_text(encoding="utf-8"))
+POSITIVE = [c for c in CASES if c["service"]]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["link"][:70] for c in CASES])
+def test_link_reads_as_written(case):
+    m = match_archive_link(case["link"])
+    if case["service"] is None:
+        assert m is None, "an archive page that is not a snapshot is an ordinary URL"
+        return
+    assert m is not None
+    assert (m.service.id, m.kind, m.original, m.timestamp) == (
+        case["service"], case["kind"], case["original"], case["timestamp"])
+
+
+def _rebuilt(case):
+    """The link rebuilt from what was read: a memento link from (original, timestamp, collection), or the
+    service's TimeGate/TimeMap for links that name no capture."""
+    m = match_archive_link(case["link"])
+    if m.kind in (MEMENTO, CACHE) and m.original and (m.timestamp or m.kind == CACHE):
+        return memento_url(m.service.id, m.original, m.timestamp, m.modifier, m.collection)
+    if m.kind in UNPINNED and m.original:
+        return timemap_url(m.service.id, m.original)
+    return None
+
+
+ROUND_TRIPS = [c for c in POSITIVE if _rebuilt(c)]
+
+
+@pytest.mark.parametrize("case", ROUND_TRIPS, ids=[c["link"][:70] for c in ROUND_TRIPS])
+def test_round_trip(case):
+    first = match_archive_link(case["link"])
+    again = match_archive_link(_rebuilt(case))
+    assert again is not None
+    assert (again.service.id, again.original) == (first.service.id, first.original)
+    if first.kind == MEMENTO:
+        assert (again.kind, again.timestamp) == (MEMENTO, first.timestamp)
+
+
+def test_every_service_has_cases_and_a_round_trip():
+    services = {s.id for s in SERVICES}
+    assert services == {c["service"] for c in POSITIVE}
+    # FreezePage's links need its own 10-letter id: they can only be read, not made
+    assert services - {c["service"] for c in ROUND_TRIPS} == {"freezepage"}
+
+
+def test_hosts_are_exact_not_substrings():
+    hosts = [h for s in SERVICES for h in s.hosts]
+    assert len(hosts) == len(set(hosts)), "a host belongs to one service"
+    for url in ("https://blog.archive.org/2019/x", "https://wayback.archive-it.org.evil.example/2019/http://x.com/",
+                "https://archive.example.org/web/20190101000000/http://example.com/"):
+        assert match_archive_link(url) is None
+
+
+@pytest.mark.parametrize("raw,fmt,ts", [
+    ("2012.12.09-212901", "dotted", "20121209212901"),
+    ("20120727-0512", "pandora-dash", "201207270512"),
+    ("2000-Dec-5", "pandora-month", "20001205"),
+    ("66lmEkpE8", "webcite-id", "20120408112204"),  # InternetArchiveBot's test reads 1333884124 seconds
+    ("1225609509", "epoch10", "20081102070509"),
+])
+def test_timestamp_forms(raw, fmt, ts):
+    assert read_timestamp(raw, fmt) == ts
+
+
+def test_fully_encoded_original_is_decoded_once_and_queries_are_left_alone():
+    m = match_archive_link("https://web.archive.org/web/20150930233055id_/http%3A%2F%2Fwww.example.gov%2Fa%3Fb%3D1")
+    assert m.original == "http://www.example.gov/a?b=1"
+    m = match_archive_link("https://web.archive.org/web/20170813195036/https://news.example.net/?q=a%2Fb")
+    assert m.original == "https://news.example.net/?q=a%2Fb"
+
+
+@pytest.mark.parametrize("link,raw", [
+    ("https://arquivo.pt/wayback/20091007194454mp_/http://www.example.pt/",
+     "https://arquivo.pt/wayback/20091007194454id_/http://www.example.pt/"),
+    ("https://wayback.archive-it.org/1068/20130420084626/http://www.example.org/",
+     "https://wayback.archive-it.org/1068/20130420084626id_/http://www.example.org/"),
+    # moved archives are replayed where they live now
+    ("http://webarchive.proni.gov.uk/20100218151844/http://www.example.gov.uk/",
+     "https://wayback.archive-it.org/11112/20100218151844/http://www.example.gov.uk/"),
+    ("https://archive.ph/AbC12", None),  # no raw mode: replayed as cited
+    ("https://webarchive.nrscotland.gov.uk/20190101000000/https://www.example.scot/", None),
+])
+def test_raw_replay(link, raw):
+    assert raw_replay(parse_archive_link(link)) == raw
+
+
+def test_other_archives_asked_are_the_general_ones_and_the_national_one():
+    assert {s.id for s in archives_for("https://www.example.pt/a")} == {"archive-it", "archive.today", "arquivo.pt"}
+    assert "vefsafn.is" in {s.id for s in archives_for("https://frettir.example.is/a")}
+    assert "ukwa" in {s.id for s in archives_for("https://www.example.co.uk/")}
+
+
+def test_redirect_target_reads_any_archive_or_a_plain_url():
+    assert redirect_target("/wayback/20200101000000id_/https://example.pt/b", "https://arquivo.pt/wayback/x") == (
+        "20200101000000", "https://example.pt/b")
+    assert redirect_target("/web/2020id_/https://e.com/", "http://127.0.0.1:9/web/2019/x") == ("2020", "https://e.com/")
+    assert redirect_target("https://example.com/login", "https://arquivo.pt/x") == (None, "https://example.com/login")

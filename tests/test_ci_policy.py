@@ -15,8 +15,8 @@ from rich.console import Console
 from samples import sample_report
 
 from citecheck import cli
-from citecheck.model import LiveVerdict, Report, Verdict
-from citecheck.vocab import FailOn, LiveState
+from citecheck.model import LiveVerdict, Report
+from citecheck.vocab import FailOn, IdentifierState, LiveState
 
 ROOT = Path(__file__).parent.parent
 REFS = "[1] ‘A page’, https://a.example/x\n"
@@ -48,14 +48,13 @@ def canned(monkeypatch, tmp_path):
     return state, refs
 
 
-def test_a_later_part_of_the_verdict_joins_broken_by_its_states_policy():
-    @dataclasses.dataclass(frozen=True)
-    class WithIdentifier(Verdict):  # as a verdict with one more part (say, the DOI's) would be
-        identifier: LiveVerdict | None = None
-
+def test_every_part_of_the_verdict_joins_broken_by_its_states_policy():
     fine = sample_report().results[0].verdict
-    assert not fine.misleads
-    later = WithIdentifier(fine.live, fine.archive, False, identifier=LiveVerdict(LiveState.MOVED, "id.moved"))
+    assert not fine.misleads and fine.identifier is not None and fine.identifier.state is IdentifierState.OK
+    wrong_doi = dataclasses.replace(fine, identifier=dataclasses.replace(fine.identifier,
+                                                                         state=IdentifierState.MISMATCH))
+    assert wrong_doi.misleads and IdentifierState.MISMATCH in wrong_doi.states
+    later = dataclasses.replace(fine, live=LiveVerdict(LiveState.MOVED, "live.moved"))
     assert later.misleads and LiveState.MOVED in later.states
 
 
@@ -63,7 +62,7 @@ def test_the_levels():
     broken, uncited = sample_report(), uncited_only()
     assert broken.fails(FailOn.BROKEN) and broken.fails(FailOn.ATTENTION) and not broken.fails(FailOn.NEVER)
     assert not uncited.fails(FailOn.BROKEN) and uncited.fails(FailOn.ATTENTION)
-    assert [r.reference.key for r in broken.failing(FailOn.BROKEN)] == ["2"]
+    assert [r.reference.key for r in broken.failing(FailOn.BROKEN)] == ["2", "5"]  # a broken snapshot, a wrong DOI
 
 
 @pytest.mark.parametrize("report,level,code", [
@@ -104,7 +103,7 @@ def test_an_explicit_format_wins_over_the_extension(canned, tmp_path):
     _, refs = canned
     out = tmp_path / "report.txt"
     assert run("check", str(refs), "-q", "-f", "json", "-o", str(out)).returncode == 2
-    assert json.loads(out.read_text())["summary"]["references"] == 4
+    assert json.loads(out.read_text())["summary"]["references"] == 5
     run("check", str(refs), "-q", "-o", str(out))
     assert out.read_text().lstrip().startswith("✓ [1]")  # .txt: the terminal report, without escape codes
 
@@ -178,4 +177,4 @@ def test_the_progress_bar_counts_problems_as_they_are_found(canned, monkeypatch)
     references, _, _, _ = cli._read([str(refs)], None, cli.Settings())
     report = cli._check(references, cli.Settings(), [str(refs)], quiet=False)
     shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buf.getvalue())
-    assert report.results and "2 need attention (1 broken)" in shown and "eta" in shown
+    assert report.results and "3 need attention (2 broken)" in shown and "eta" in shown

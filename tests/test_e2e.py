@@ -30,7 +30,8 @@ def fast_settings(wayback: Running) -> Settings:
     return replace(Settings(), use_cache=False, share_wayback_budget=False, allow_private=True, wayback_base=wayback.url, availability_url=f"{wayback.url}/wayback/available",
                    replay_per_min=6000, cdx_per_min=6000, availability_per_min=6000, lookup_linger=0.05,
                    read_timeout=1.5, connect_timeout=1.0, attempt_timeout=2.0, host_interval=0.0, now=NOW, retries=1,
-                   wayback_pause=0.3)
+                   wayback_pause=0.3, other_archives=False,  # the other archives and the DOI
+                   check_identifiers=False)  # registries live on real hosts only
 
 
 @pytest.fixture
@@ -146,7 +147,7 @@ def test_cli_end_to_end_json_and_exit_code(world, tmp_path):
                "--availability-url", f"{wb.url}/wayback/available", "--timeout", "1.5", "--connect-timeout", "1", "--retries", "1",
                "--replay-per-min", "60000", "--cdx-per-min", "60000", "--availability-per-min", "60000", "--quiet",
                "--allow-private",
-               "--no-cache")
+               "--no-cache", "--no-other-archives", "--no-doi")
     assert proc.returncode == 2, proc.err
     data = json.loads(out.read_text())
     assert data["schema"] == "citecheck/1"
@@ -162,7 +163,7 @@ def test_network_down_is_one_line_and_exit_1(tmp_path):
     src.write_text("".join(f"[{i}] ‘t’, https://web.archive.org/web/2020/http://127.0.0.1:{port}/p{i}\n"
                            for i in range(1, 4)), encoding="utf-8")
     proc = run_process("check", str(src), "--wayback-url", f"http://127.0.0.1:{port}", "--availability-url",
-                       f"http://127.0.0.1:{port}/wayback/available", "--retries", "0", "--quiet")
+                       f"http://127.0.0.1:{port}/wayback/available", "--retries", "0", "--quiet", "--no-other-archives", "--no-doi")
     assert proc.returncode == 1
     assert "no host could be reached" in one_line_error(proc)
 

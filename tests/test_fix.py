@@ -16,7 +16,7 @@ from citecheck.vocab import PageSignal
 SNAP = "https://web.archive.org/web/20200101000000/{}"
 
 
-def results_for(refs, *, found=None, broken=(), moved=None):
+def results_for(refs, *, found=None, broken=(), moved=None, elsewhere=None):
     """Results as check would give them: live OK; snapshots found for uncited URLs in ``found``; the cited
     snapshot of URLs in ``broken`` captured a 404 with a good capture in ``found``."""
     found = found or {}
@@ -34,8 +34,9 @@ def results_for(refs, *, found=None, broken=(), moved=None):
             snap = SnapshotObservation(r.archive_link, Fetch(r.archive_link.url, status=status, page=PageFacts(r.title)),
                                        Capture(r.archive_link.timestamp, status))
         look = LookupResult(url, "2020", Capture("20200101000000", 200, SNAP.format(url)) if url in found else None)
-        o = Observed(r, LiveObservation(url, f), snap, look)
-        out.append(Result(r, judge(o, Settings()), o.live, o.snapshot, o.lookup))
+        other = LookupResult(url, "2020", Capture("20200105000000", 200, elsewhere[url])) if url in (elsewhere or {}) else None
+        o = Observed(r, LiveObservation(url, f), snap, look, elsewhere=other)
+        out.append(Result.of(o, judge(o, Settings())))
     return out
 
 
@@ -93,6 +94,29 @@ def test_in_place_keeps_a_backup_and_refuses_to_overwrite_it(tmp_path):
     assert src.read_text() == "[1] https://a.example/x\n" and (tmp_path / "refs.txt.bak").read_text() == "older backup"
 
 
+def test_a_capture_from_another_archive_is_written_with_its_date():
+    arquivo = "https://arquivo.pt/wayback/20200105000000/https://a.example/x"
+    text = "Fact.<ref>{{cite web |url=https://a.example/x |title=One |access-date=2020-01-01}}</ref>\n"
+    p = fixed(text, "a.wiki", "wikitext", elsewhere={"https://a.example/x": arquivo})
+    assert f"|archive-url={arquivo} |archive-date=2020-01-05 |url-status=live" in p.new_text
+    assert "in Arquivo.pt" in p.applied[0].what or arquivo in p.applied[0].what
+
+
+def test_a_dead_publisher_url_is_replaced_by_its_doi_link():
+    from citecheck.model import IdentifierObservation
+
+    url = "https://www.oldpress.example/doi/full/10.1162/tacl_a_00305"
+    text = f"References\n\n[1] ‘Beyond digital activism’, 2008, {url}\n"
+    (ref,) = parse_text(text, "r.txt")
+    gone = Fetch(url, (Hop("GET", url, 404),), 404, url, page=PageFacts("Not Found"))
+    doi = IdentifierObservation("10.1162/tacl_a_00305", registered=True, agency="Crossref", record=True,
+                                resolves_to="https://newpress.example/tacl/article/865455", title="Beyond digital activism")
+    o = Observed(ref, LiveObservation(url, gone), None, LookupResult(url, "2008", None), identifier=doi)
+    result = Result.of(o, judge(o, Settings()))
+    p = plan(Document("r.txt", "text", text, (ref,)), [result], saved={}, settings=Settings())
+    assert p.new_text == text.replace(url, "https://doi.org/10.1162/tacl_a_00305")
+
+
 def test_a_capture_outside_the_window_of_the_cited_time_is_never_written():
     text = "[1] ‘One’, https://web.archive.org/web/20190101000000/https://b.example/y\n"
     p = fixed(text, "r.txt", "text", found={"https://b.example/y"}, broken={"https://b.example/y"})
@@ -127,7 +151,7 @@ def wiki_fix(text, live_status=200, *, title=None, markers=(), found=False):
                                    Capture(r.archive_link.timestamp, 200))
     look = LookupResult(url, "2020", Capture("20200101000000", 200, SNAP.format(url)) if found else None)
     o = Observed(r, LiveObservation(url, f), snap, look)
-    result = Result(r, judge(o, Settings()), o.live, o.snapshot, o.lookup)
+    result = Result.of(o, judge(o, Settings()))
     return plan(Document("a.wiki", "wikitext", text, (r,)), [result], saved={}, settings=Settings(), today=TODAY)
 
 

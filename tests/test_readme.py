@@ -8,18 +8,25 @@ from pathlib import Path
 import httpx
 
 import citecheck
-from citecheck.vocab import ArchiveState, LiveState
+from citecheck.archives import SERVICES
+from citecheck.vocab import ArchiveState, IdentifierState, LiveState
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_verdict_tables_are_the_vocabulary():
-    for enum, heading in ((LiveState, "live.state"), (ArchiveState, "archive.state")):
+    for enum, heading in ((LiveState, "live.state"), (ArchiveState, "archive.state"),
+                          (IdentifierState, "identifier.state")):
         rows = re.search(rf"\| `{re.escape(heading)}` \| meaning \|\n\|---\|---\|\n((?:\|.*\n)+)", README)
         assert rows, heading
         table = dict(re.findall(r"^\| (\w+) \| (.*) \|$", rows.group(1), re.M))
         assert table == {s.value: s.meaning for s in enum}
+
+
+def test_every_archive_is_listed():
+    for service in SERVICES:
+        assert service.name[1:] in README, service.id
 
 
 def test_the_library_example_runs(monkeypatch, capsys):

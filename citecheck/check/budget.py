@@ -20,7 +20,7 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-from .politeness import Pacer
+from .politeness import Pacer, Paces
 
 AVAILABLE = fcntl is not None
 
@@ -79,7 +79,7 @@ class SharedPacer:
             state[1] = max(state[1], self.clock() + seconds)
 
 
-def family_pacer(family: str, per_minute: float, folder: str | None) -> Pacer | SharedPacer:
+def family_pacer(family: str, per_minute: float, folder: str | None) -> Paces:
     """The pacer of one Wayback endpoint family: shared through ``folder`` when there is one and file locks work."""
     if folder and AVAILABLE:
         return SharedPacer(per_minute, Path(folder) / f"wayback-budget-{family}")

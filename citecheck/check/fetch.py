@@ -26,6 +26,7 @@ KEPT_HEADERS = frozenset(
         "location", "content-type", "content-length", "retry-after", "cf-mitigated", "server", "memento-datetime",
         "link", "x-archive-redirect-reason", "x-archive-src", "x-archive-wayback-runtime-error", "proxy-status",
         "x-squid-error", "x-simweb-error", "www-authenticate",
+        "x-rate-limit-limit", "x-rate-limit-interval", "x-concurrency-limit",  # Crossref says how fast it may be asked
     }
 )
 TEXTUAL = ("html", "xml", "text/plain", "json")

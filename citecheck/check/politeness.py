@@ -12,6 +12,7 @@ import random
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 import httpx
 
@@ -25,6 +26,16 @@ from .guard import TargetGuard
 
 def loop_time() -> float:
     return asyncio.get_running_loop().time()
+
+
+class Paces(Protocol):
+    """What a request waits on before it starts: a pacer of this process, or one shared by processes."""
+
+    async def wait(self) -> None: ...
+
+    def delay(self) -> float: ...
+
+    def pause(self, seconds: float) -> None: ...
 
 
 class Pacer:
@@ -209,6 +220,12 @@ class RetryPolicy:
         return decision
 
 
+def settled_earlier(result: Fetch) -> bool:
+    """The host gates answered for the host (its name did not resolve, it hangs): nothing was sent, and asking
+    again would only repeat that."""
+    return (result.error_detail or "").startswith(("HostUnresolved", "HostUnresponsive"))
+
+
 async def fetch_politely(
     client: httpx.AsyncClient,
     method: str,
@@ -231,7 +248,7 @@ async def fetch_politely(
         result = await fetch(client, method, url, settings, read_body=read_body, gate=gate, memo=memo, guard=guard,
                              budget=budget)
         if gates:
-            if (result.error_detail or "").startswith(("HostUnresolved", "HostUnresponsive")):
+            if settled_earlier(result):
                 return replace(result, attempts=attempts.made)  # settled by an earlier request: nothing was sent
             gates.record(result.final_url or url, result)
             if gates.unresponsive(url):

@@ -20,6 +20,7 @@ from ..cache import Cache
 from ..errors import NetworkDown
 from ..model import (
     ArchiveLink,
+    IdentifierObservation,
     LiveObservation,
     LookupResult,
     Observed,
@@ -35,6 +36,7 @@ from .archive.wayback import FAMILIES
 from .client import build_client
 from .fetch import fetch
 from .guard import TargetGuard
+from .identifier import IdentifierProbe
 from .live import LiveProber
 from .politeness import HostGates, RetryPolicy
 
@@ -55,10 +57,15 @@ class Judgements(Protocol):
                       snapshot: SnapshotObservation | None) -> bool:
         """Does the live page look like something else than the cited work (worth a sibling probe)?"""
 
+    def wants_other_archives(self, snapshot: SnapshotObservation | None, lookup: LookupResult | None,
+                             window_days: float) -> bool:
+        """Should the other archives be asked for a capture (the Wayback Machine has none good near)?"""
+
 
 @dataclass(frozen=True)
 class RunStats:
     archive: dict[str, dict[str, dict[str, int]]]  # per archive service: requests and rate limits by family
+    registries: dict[str, dict[str, int]] | None = None  # the DOI registries: requests and 429s by host
 
     @property
     def wayback_requests(self) -> dict[str, int]:
@@ -169,8 +176,10 @@ class _Run:
         gates = HostGates.for_settings(settings)
         self.client = client
         self.guard = guard
-        self.probes = Probes(ProbeKit(client, settings, gates, policy, guard))
+        kit = ProbeKit(client, settings, gates, policy, guard)
+        self.probes = Probes(kit)
         self.prober = LiveProber(client, settings, gates, policy, guard)
+        self.identifiers = IdentifierProbe(kit)
         self.monitor = NetworkMonitor()
         self.from_cache: dict[int, object] = {}  # observations the cache answered, by identity (kept alive here)
 
@@ -214,6 +223,19 @@ class _Run:
             self.cache.put(key, obs)
         return obs
 
+    async def identifier(self, doi: str) -> IdentifierObservation | None:
+        """What the DOI system says about ``doi``; offline, only what the cache knows."""
+        key = Cache.key("identifier", doi.lower())
+        cached = self.cache.get(key) if self.cache else None
+        if isinstance(cached, IdentifierObservation) and cached.value == doi:
+            return self.cached(cached)
+        if self.settings.offline:
+            return None
+        obs = await self.identifiers.observe(doi)
+        if self.cache and not obs.problems:
+            self.cache.put(key, obs)
+        return obs
+
     async def live(self, url: str) -> LiveObservation | None:
         key = Cache.key("live", url)
         cached = self.cache.get(key) if self.cache else None
@@ -225,14 +247,16 @@ class _Run:
         self.monitor.note(obs.fetch.error, obs.fetch.status)
         return obs
 
-    async def lookup(self, url: str, ts: str, confirm: bool) -> LookupResult | None:
-        key = Cache.key("lookup", ts, str(confirm), url)
+    async def lookup(self, url: str, ts: str, confirm: bool, *, elsewhere: bool = False) -> LookupResult | None:
+        """The closest good capture: in the Wayback Machine, or (``elsewhere``) in the other archives."""
+        key = Cache.key("elsewhere" if elsewhere else "lookup", ts, str(confirm), url)
         cached = self.cache.get(key) if self.cache else None
         if isinstance(cached, LookupResult):
             return self.cached(cached)
         if self.settings.offline:
             return None
-        result = await self.probes.finder.closest_good(url, ts, confirm_empty=confirm)
+        probe = self.probes.elsewhere if elsewhere else self.probes.finder
+        result = await probe.closest_good(url, ts, confirm_empty=confirm)
         if self.cache and result is not None and not result.error:
             self.cache.put(key, result)
         return result
@@ -263,10 +287,17 @@ class _Run:
                 live_jobs.setdefault(url, functools.partial(self.live, url))
             for url in round_robin_by_host([u for r in to_check for u in self.other_originals(r)], window):
                 live_jobs.setdefault(url, functools.partial(self.live, url))
+        identifier_jobs: dict[str, Callable[[], Awaitable[IdentifierObservation | None]]] = {}
+        if settings.check_identifiers:
+            for ref in to_check:
+                if ref.doi:
+                    identifier_jobs.setdefault(ref.doi.lower(), functools.partial(self.identifier, ref.doi))
         # a few workers per kind walk the jobs in order (snapshots at the archive's pace, originals host by
         # host in turn), so a 10,000-reference list does not hold 20,000 waiting tasks
         snapshots, snapshot_workers = pool(snapshot_jobs, settings.wayback_concurrency + 8)
         lives, live_workers = pool(live_jobs, settings.concurrency * 2)
+        # a few DOIs at a time: each registry host paces itself, so more workers would only queue
+        identifiers, identifier_workers = pool(identifier_jobs, 8)
         uncited: dict[tuple[str, str], asyncio.Future[LookupResult | None]] = {}
         if settings.check_archive and settings.lookup_uncited:
             for ref in to_check:
@@ -287,6 +318,11 @@ class _Run:
                 key = (url_key(ref.url), target_timestamp(ref, self.now))
                 if key in uncited:
                     look = await uncited[key]
+            elsewhere = None
+            page = link.original if link else ref.url
+            if settings.other_archives and settings.check_archive and page and requestable(page) and \
+                    self.judgements.wants_other_archives(snap, look, settings.window_days):
+                elsewhere = await self.lookup(page, target_timestamp(ref, self.now), False, elsewhere=True)
             lv = await lives[ref.url] if ref.url in lives else None
             if lv is not None and not settings.offline and self.judgements.suspect_drift(ref, lv, snap):
                 lv = await self.prober.confirm_with_sibling(lv)
@@ -300,9 +336,11 @@ class _Run:
                 for o in other_live:
                     if id(o) not in self.from_cache:
                         self.cache.put(Cache.key("live", o.url), o)
-            parts = (("live", lv), ("snapshot", snap), ("lookup", look))
+            doi = ref.doi.lower() if ref.doi else ""
+            ident = await identifiers[doi] if doi in identifiers else None
+            parts = (("live", lv), ("snapshot", snap), ("lookup", look), ("elsewhere", elsewhere), ("identifier", ident))
             cached = frozenset(k for k, o in parts if o is not None and id(o) in self.from_cache)
-            return Observed(ref, lv, snap, look, cached, other_live, other_snaps)
+            return Observed(ref, lv, snap, look, cached, other_live, other_snaps, elsewhere=elsewhere, identifier=ident)
 
         pending = iter(enumerate(self.refs))
 
@@ -323,7 +361,7 @@ class _Run:
         work = asyncio.ensure_future(asyncio.gather(*workers))
         suspicious = asyncio.ensure_future(self.monitor.suspicious.wait())
         everything: list[asyncio.Future[Any]] = [work, suspicious, closer, *workers, *snapshot_workers,
-                                                 *live_workers, *uncited.values()]
+                                                 *live_workers, *identifier_workers, *uncited.values()]
         try:
             first: list[asyncio.Future[Any]] = [work, suspicious]
             await asyncio.wait(first, return_when=asyncio.FIRST_COMPLETED)
@@ -335,7 +373,7 @@ class _Run:
             for t in everything:
                 t.cancel()
             await asyncio.gather(*everything, return_exceptions=True)
-            jobs: list[asyncio.Future[Any]] = [*snapshots.values(), *lives.values()]
+            jobs: list[asyncio.Future[Any]] = [*snapshots.values(), *lives.values(), *identifiers.values()]
             for fut in jobs:
                 if not fut.done():
                     fut.cancel()
@@ -357,4 +395,4 @@ async def observe(
     async with build_client(settings, transport, guard) as client:
         run = _Run(refs, settings, client, judgements, cache, guard)
         await run.execute(on_observed)
-        return RunStats(run.probes.stats())
+        return RunStats(run.probes.stats(), run.identifiers.stats())

@@ -5,7 +5,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ..model import Action, CrossCheck, Report, Result
-from ..vocab import ActionKind, ArchiveState, LiveState, Severity, Tone
+from ..vocab import ActionKind, ArchiveState, IdentifierState, LiveState, Severity, Tone, snapshot_needs_fix
 
 #: each tone as a rich style (the terminal table) and as the HTML report's CSS class
 TONE_STYLE: dict[Tone, str] = {Tone.GOOD: "green", Tone.NOTICE: "yellow", Tone.BAD: "red", Tone.NOTABLE: "magenta",
@@ -41,15 +41,20 @@ def what_to_do(r: Result) -> str:
     return "\n".join(lines) or ("Review this reference" if r.verdict.attention else "")
 
 
+#: the observations behind the snapshot's verdict (a cached one marks the snapshot "from the cache")
+SNAPSHOT_PARTS = frozenset({"snapshot", "lookup", "elsewhere"})
+
+
 def cached_words(r: Result) -> str:
     """"from the cache (live, snapshot)" when a result was not observed afresh in this run."""
     return f"from the cache ({', '.join(sorted(r.cached))})" if r.cached else ""
 
 
-def state_counts(report: Report) -> tuple[Counter[LiveState], Counter[ArchiveState]]:
-    """How many references are in each original and snapshot state."""
+def state_counts(report: Report) -> tuple[Counter[LiveState], Counter[ArchiveState], Counter[IdentifierState]]:
+    """How many references are in each original, snapshot and DOI state (the last: only those with a DOI)."""
     return (Counter(r.verdict.live.state for r in report.results),
-            Counter(r.verdict.archive.state for r in report.results))
+            Counter(r.verdict.archive.state for r in report.results),
+            Counter(r.verdict.identifier.state for r in report.results if r.verdict.identifier))
 
 
 def titles(r: Result) -> tuple[str | None, str | None, str | None]:
@@ -57,15 +62,50 @@ def titles(r: Result) -> tuple[str | None, str | None, str | None]:
     return r.reference.title, r.verdict.live.title, r.verdict.archive.title
 
 
-def problem_state(r: Result) -> LiveState | ArchiveState:
-    """The state that makes a reference need attention: the snapshot's when it needs a fix, else the original's."""
+State = LiveState | ArchiveState | IdentifierState
+
+
+def _identifier_state(r: Result) -> IdentifierState | None:
+    return r.verdict.identifier.state if r.verdict.identifier else None
+
+
+def problem_state(r: Result) -> State:
+    """The state that makes a reference need attention: the identifier's when it is wrong, else the snapshot's
+    when it needs a fix, else the original's."""
+    ident = _identifier_state(r)
+    if ident is not None and ident.needs_fix:
+        return ident
     a = r.verdict.archive.state
-    return a if a.needs_fix else r.verdict.live.state
+    return a if snapshot_needs_fix(a, ident) else r.verdict.live.state
 
 
 def severity(r: Result) -> Severity:
     """How loudly a CI report raises a reference that needs attention."""
-    return max(r.verdict.archive.state.severity, r.verdict.live.state.severity)
+    ident = _identifier_state(r)
+    archive = r.verdict.archive.state.severity if snapshot_needs_fix(r.verdict.archive.state, ident) else Severity.NONE
+    return max(archive, r.verdict.live.state.severity, ident.severity if ident else Severity.NONE)
+
+
+def problem_rule(r: Result) -> str:
+    """The rule behind the state that makes the reference need attention."""
+    state, v = problem_state(r), r.verdict
+    if isinstance(state, IdentifierState) and v.identifier:
+        return v.identifier.rule
+    return v.archive.rule if isinstance(state, ArchiveState) else v.live.rule
+
+
+def state_kind(state: State) -> str:
+    """"live", "archive" or "identifier": which part of the reference a state is about (report rule ids)."""
+    return "identifier" if isinstance(state, IdentifierState) else "archive" if isinstance(state, ArchiveState) \
+        else "live"
+
+
+def identifier_words(r: Result) -> str:
+    """"DOI 10.1177/…: ok", with what the registry said when it is not ok; "" for a reference without one."""
+    v = r.verdict.identifier
+    if v is None:
+        return ""
+    return f"DOI {v.value}: {v.state}" + (f" ({v.detail})" if v.detail and v.state is not IdentifierState.OK else "")
 
 
 def history_words(r: Result) -> str:

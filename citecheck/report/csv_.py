@@ -4,14 +4,14 @@ from __future__ import annotations
 import csv
 import io
 
-from ..model import Report
+from ..model import IdentifierVerdict, Report
 from . import Formatter, View, register
 from .common import what_to_do
 
 COLUMNS = ("number", "key", "source", "line", "title", "url", "archive_url", "live_state", "live_detail",
            "live_status", "live_final_url", "archive_state", "archive_detail", "capture_timestamp",
            "suggested_snapshot", "attention", "actions", "live_rule", "archive_rule",
-           "cached")
+           "cached", "doi", "doi_state", "doi_registry_title", "doi_resolves_to")
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -23,6 +23,12 @@ def _cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def _identifier_cells(ident: IdentifierVerdict | None) -> tuple[str, str, str, str]:
+    if ident is None:
+        return "", "", "", ""
+    return ident.value, ident.state.value, ident.registry_title or "", ident.resolves_to or ""
 
 
 def render(report: Report, view: View) -> str:
@@ -38,6 +44,7 @@ def render(report: Report, view: View) -> str:
             v.archive.state.value, v.archive.detail, v.archive.capture_timestamp or "",
             v.archive.suggestion.url if v.archive.suggestion else "", "yes" if v.attention else "no",
             what_to_do(r).replace("\n", " | "), v.live.rule, v.archive.rule, " ".join(sorted(r.cached)),
+            *_identifier_cells(v.identifier),
         ]])
     return buf.getvalue()
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..model import Report
 from . import Formatter, View, register
-from .common import crosscheck_lines, label, partial_words, severity, what_to_do
+from .common import crosscheck_lines, identifier_words, label, partial_words, severity, what_to_do
 from .sarif import rule_id
 
 
@@ -21,7 +21,7 @@ def render(report: Report, view: View) -> str:
         ref, v = r.reference, r.verdict
         title = f"citecheck {label(r)}: {rule_id(r)}"
         message = f"original {v.live.state.value} ({v.live.detail}); snapshot {v.archive.state.value} " \
-                  f"({v.archive.detail})\n{what_to_do(r)}"
+                  f"({v.archive.detail}){'; ' + identifier_words(r) if v.identifier else ''}\n{what_to_do(r)}"
         lines.append(f"::{severity(r).level} file={_escape_property(ref.source)},line={ref.line},"
                      f"title={_escape_property(title)}::{_escape_data(message.strip())}")
     for c in report.crosschecks:

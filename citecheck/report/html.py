@@ -8,12 +8,14 @@ import html
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from ..identifiers import doi_link
 from ..model import Hop, Report, Result
 from ..settings import SHOW_AUTO_LIMIT
 from ..timestamps import format_day
-from ..vocab import ArchiveState, LiveState, Tone
+from ..vocab import ArchiveState, IdentifierState, LiveState, Tone
 from . import Formatter, View, register
 from .common import (
+    SNAPSHOT_PARTS,
     TONE_CLASS,
     action_words,
     cached_words,
@@ -76,7 +78,7 @@ background:#8c959f}
 ol.timeline li.s2::before{background:#2da44e}ol.timeline li.s3::before{background:#bf8700}
 ol.timeline li.s4::before,ol.timeline li.s5::before{background:#cf222e}
 .hop-url{font-size:.95em}.hop{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.95em}
-.citations{margin:.5rem 0 1rem;color:#59636e}.citations .error{color:#a40e26}
+.citations{margin:.5rem 0 1rem;color:#59636e}.citations .error{color:#a40e26}.doi{margin-top:.15rem}
 @media (max-width:900px){
  body{padding:.7rem}
  table,tbody,tr,td{display:block;width:auto}thead{display:none}tbody[hidden],tr[hidden]{display:none}
@@ -99,7 +101,7 @@ JS = """
     var text=q.value.toLowerCase(), want=st.value, shown=0;
     refs.forEach(function(r){
       var ok=(!only.checked||r.dataset.attention==='1')&&(!text||r.textContent.toLowerCase().indexOf(text)>=0)
-        &&(!want||r.dataset.live===want||r.dataset.archive===want);
+        &&(!want||r.dataset.live===want||r.dataset.archive===want||r.dataset.identifier===want);
       r.hidden=!ok; if(ok) shown++;
     });
     document.getElementById('shown').textContent=shown;
@@ -170,7 +172,7 @@ def _link(url: str | None, text: str | None = None, cls: str = "url") -> str:
     return f'<a class="{cls}" href="{_e(url)}" rel="noopener noreferrer" target="_blank">{_e(text or url)}</a>'
 
 
-def _colours(counts: Iterable[tuple[LiveState | ArchiveState, int]]) -> dict[str, str]:
+def _colours(counts: Iterable[tuple[LiveState | ArchiveState | IdentifierState, int]]) -> dict[str, str]:
     used: Counter[Tone] = Counter()
     out = {}
     for state, _ in counts:
@@ -180,7 +182,7 @@ def _colours(counts: Iterable[tuple[LiveState | ArchiveState, int]]) -> dict[str
     return out
 
 
-def _bar(name: str, kind: str, counts: Sequence[tuple[LiveState | ArchiveState, int]], total: int) -> str:
+def _bar(name: str, kind: str, counts: Sequence[tuple[LiveState | ArchiveState | IdentifierState, int]], total: int) -> str:
     """One row of the overview: a bar of the states' shares (SVG), and its legend; each state filters the table."""
     colours = _colours(counts)
     x = 0.0
@@ -203,7 +205,7 @@ def _bar(name: str, kind: str, counts: Sequence[tuple[LiveState | ArchiveState, 
 
 def _overview(report: Report) -> str:
     total = max(1, len(report.results))
-    live, archive = (c.most_common() for c in state_counts(report))
+    live, archive, identifier = (c.most_common() for c in state_counts(report))
     attention = len(report.needing_attention)
     broken = sum(1 for r in report.results if r.verdict.misleads)
     cached = sum(1 for r in report.results if r.cached)
@@ -213,10 +215,12 @@ def _overview(report: Report) -> str:
         tiles.append((cached, "from the cache", "info"))
     return ('<figure id="overview" aria-label="States of the originals and snapshots"><div class="tiles">'
             + "".join(f'<div class="tile {cls}"><b>{n}</b> {_e(what)}</div>' for n, what, cls in tiles)
-            + f'</div>{_bar("Original", "live", live, total)}{_bar("Snapshot", "archive", archive, total)}</figure>')
+            + f'</div>{_bar("Original", "live", live, total)}{_bar("Snapshot", "archive", archive, total)}'
+            + (_bar("DOI", "identifier", identifier, sum(c for _, c in identifier)) if identifier else "")
+            + '</figure>')
 
 
-def _state(state: LiveState | ArchiveState, detail: str, cached: bool) -> str:
+def _state(state: LiveState | ArchiveState | IdentifierState, detail: str, cached: bool) -> str:
     badge = '<span class="badge cache" title="not asked again in this run">from the cache</span>' if cached else ""
     return (f'<span class="state {TONE_CLASS[state.tone]}">{_e(state.value)}</span>{badge}'
             f'<div class="detail">{_e(detail)}</div>')
@@ -241,7 +245,13 @@ def _timeline(r: Result) -> str:
         found = (f"capture of {format_day(r.lookup.capture.timestamp)} " + _link(r.lookup.capture.url, cls="hop-url")
                  if r.lookup.capture and r.lookup.capture.url else _e(r.lookup.error or "no good capture"))
         steps.append(f"<li>look-up ({_e(r.lookup.source)}) near {_e(format_day(r.lookup.target))}: {found}</li>")
-    steps.append(f'<li>verdict: <code>{_e(v.live.rule)}</code> · <code>{_e(v.archive.rule)}</code></li>')
+    if v.identifier:
+        ident = v.identifier
+        said = f"registered to “{_e(ident.registry_title)}”" if ident.registry_title else _e(ident.detail or ident.state)
+        steps.append(f"<li>DOI {_e(ident.value)}: {said}"
+                     + (f" → {_link(ident.resolves_to, cls='hop-url')}" if ident.resolves_to else "") + "</li>")
+    rules = [v.live.rule, v.archive.rule] + ([v.identifier.rule] if v.identifier else [])
+    steps.append("<li>verdict: " + " · ".join(f"<code>{_e(rule)}</code>" for rule in rules) + "</li>")
     extra = [w for w in (history_words(r), cached_words(r), *v.notes) if w]
     return (f'<div class="evidence-body"><div class="titles">{boxes}</div><ol class="timeline">{"".join(steps)}</ol>'
             + "".join(f'<div class="detail">{_e(w)}</div>' for w in extra) + "</div>")
@@ -261,17 +271,23 @@ def _row(r: Result) -> str:
         links += f'<div><span class="url-label">original</span>{_link(ref.url, cls="url original")}</div>'
     if snapshot:
         links += f'<div><span class="url-label">snapshot</span>{_link(snapshot.url, cls="url snapshot")}</div>'
+    if v.identifier:
+        links += (f'<div class="doi"><span class="url-label">DOI</span>{_link(doi_link(v.identifier.value), v.identifier.value)} '
+                  f'<span class="state {TONE_CLASS[v.identifier.state.tone]}">{_e(v.identifier.state.value)}</span>'
+                  + (f'<div class="detail">{_e(v.identifier.detail)}</div>'
+                     if v.identifier.detail and v.identifier.state is not IdentifierState.OK else "") + '</div>')
     classes = " ".join(c for c, on in (("ref", True), ("attention", v.attention), ("misleads", v.misleads)) if on)
     return (
         f'<tbody class="{classes}" data-attention="{int(v.attention)}" data-misleads="{int(v.misleads)}" '
         f'data-live="{_e(v.live.state.value)}" data-archive="{_e(v.archive.state.value)}" '
+        f'data-identifier="{_e(v.identifier.state.value if v.identifier else "")}" '
         f'data-cached="{_e(" ".join(sorted(r.cached)))}"><tr class="main">'
         f'<td data-label="Ref" data-sort="{ref.number if ref.number is not None else ref.line}">{_e(label(r))}</td>'
         f'<td data-label="Reference">{_e(ref.title or "")}{links}</td>'
         f'<td data-label="Original" data-sort="{_e(v.live.state.value)}">'
         f'{_state(v.live.state, v.live.detail, "live" in r.cached)}</td>'
         f'<td data-label="Snapshot" data-sort="{_e(v.archive.state.value)}">'
-        f'{_state(v.archive.state, v.archive.detail, bool(r.cached - {"live"}))}</td>'
+        f'{_state(v.archive.state, v.archive.detail, bool(r.cached & SNAPSHOT_PARTS))}</td>'
         f'<td data-label="What to do" data-sort="{int(not v.attention)}">{fixes}'
         f'<button class="ev" type="button" aria-expanded="false">evidence</button></td></tr>'
         f'<tr class="evidence"><td colspan="5">{_timeline(r)}</td></tr></tbody>'
@@ -283,7 +299,8 @@ def render(report: Report, view: View) -> str:
     broken = sum(1 for r in report.results if r.verdict.misleads)
     cached = sum(1 for r in report.results if r.cached)
     states = sorted({r.verdict.live.state.value for r in report.results} |
-                    {r.verdict.archive.state.value for r in report.results})
+                    {r.verdict.archive.state.value for r in report.results} |
+                    {r.verdict.identifier.state.value for r in report.results if r.verdict.identifier})
     options = "".join(f'<option value="{_e(s)}">{_e(s)}</option>' for s in states)
     citations = "".join(f'<li class="{"error" if error else ""}">{_e(line)}</li>'
                         for line, error in crosscheck_findings(report.crosschecks))

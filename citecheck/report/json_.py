@@ -5,7 +5,19 @@ import json
 from collections import Counter
 from typing import Any
 
-from ..model import Action, ArchiveVerdict, Capture, CrossCheck, Hop, LiveVerdict, OtherVerdict, Report, Result
+from ..model import (
+    Action,
+    ArchiveVerdict,
+    Capture,
+    CrossCheck,
+    Hop,
+    IdentifierVerdict,
+    LiveVerdict,
+    LookupResult,
+    OtherVerdict,
+    Report,
+    Result,
+)
 from . import Formatter, View, register
 
 SCHEMA = "citecheck/1"
@@ -35,6 +47,17 @@ def other_dict(o: OtherVerdict) -> dict[str, Any]:
     """One of the entry's other URLs: the verdict of the page (live) or of the snapshot link (archive)."""
     return {"url": o.url, "kind": "original" if o.live else "snapshot",
             "live": live_dict(o.live) if o.live else None, "archive": archive_dict(o.archive) if o.archive else None}
+def identifier_dict(v: IdentifierVerdict | None) -> dict[str, Any] | None:
+    """The reference's persistent identifier (null when it has none): the contract of ``identifier``."""
+    if v is None:
+        return None
+    return {"scheme": v.scheme, "value": v.value, "state": v.state.value, "registry_title": v.registry_title,
+            "resolves_to": v.resolves_to}
+
+
+def _lookup(found: LookupResult | None) -> dict[str, Any] | None:
+    return None if found is None else {"source": found.source, "target": found.target,
+                                       "capture": _capture(found.capture), "error": found.error}
 
 
 def _action(a: Action) -> dict[str, Any]:
@@ -55,6 +78,7 @@ def result_dict(r: Result) -> dict[str, Any]:
         "access_date": ref.access_date.isoformat() if ref.access_date else None,
         "live": live_dict(v.live),
         "archive": archive_dict(v.archive),
+        "identifier": identifier_dict(v.identifier),
         "attention": v.attention,
         "misleads": v.misleads,
         "cached": sorted(r.cached),
@@ -64,8 +88,11 @@ def result_dict(r: Result) -> dict[str, Any]:
             "archive_rule": v.archive.rule,
             "urls": list(ref.urls),
             "archive_service": link.service if link else None,
-            "lookup": None if r.lookup is None else {"source": r.lookup.source, "target": r.lookup.target,
-                                                     "capture": _capture(r.lookup.capture), "error": r.lookup.error},
+            "lookup": _lookup(r.lookup),
+            "elsewhere": _lookup(r.elsewhere),
+            "identifier": None if v.identifier is None else {
+                "rule": v.identifier.rule, "detail": v.identifier.detail, "agency": v.identifier.agency},
+            "registry_requests": [f"{h.method} {h.url} → {h.status}" for h in r.identifier.asked] if r.identifier else [],
             "notes": list(v.notes),
             "other_urls": [other_dict(o) for o in v.others],
             "history": r.history,
@@ -88,6 +115,7 @@ def summary(report: Report) -> dict[str, Any]:
         "citation_problems": sum(1 for c in report.crosschecks if c.needs_attention),
         "live": dict(Counter(r.verdict.live.state.value for r in report.results)),
         "archive": dict(Counter(r.verdict.archive.state.value for r in report.results)),
+        "identifier": dict(Counter(r.verdict.identifier.state.value for r in report.results if r.verdict.identifier)),
     }
 
 

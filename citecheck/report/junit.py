@@ -4,9 +4,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ..model import Report, Result
-from ..vocab import ArchiveState
 from . import Formatter, View, register
-from .common import archive_words, label, live_words, partial_words, what_to_do
+from .common import archive_words, identifier_words, label, live_words, partial_words, problem_rule, what_to_do
 
 
 def render(report: Report, view: View) -> str:
@@ -27,10 +26,11 @@ def render(report: Report, view: View) -> str:
             title = (r.reference.title or r.reference.url or "")[:100]
             case = ET.SubElement(suite, "testcase", classname=source, name=f"{label(r)} {title}".strip(),
                                  file=source, line=str(r.reference.line))
-            details = f"original: {live_words(r)}\nsnapshot: {archive_words(r)}"
+            details = f"original: {live_words(r)}\nsnapshot: {archive_words(r)}" + (
+                f"\nidentifier: {identifier_words(r)}" if r.verdict.identifier else "")
             if r.verdict.attention:
-                failure = ET.SubElement(case, "failure", type=r.verdict.archive.rule if r.verdict.archive.state is not ArchiveState.OK
-                                        else r.verdict.live.rule, message=(what_to_do(r).splitlines() or ["review"])[0])
+                failure = ET.SubElement(case, "failure", type=problem_rule(r),
+                                        message=(what_to_do(r).splitlines() or ["review"])[0])
                 failure.text = details + "\n" + what_to_do(r)
             else:
                 ET.SubElement(case, "system-out").text = details

@@ -5,7 +5,7 @@ import html
 
 from ..model import Report
 from . import Formatter, View, register
-from .common import archive_words, crosscheck_lines, label, live_words, partial_words, what_to_do
+from .common import archive_words, crosscheck_lines, identifier_words, label, live_words, partial_words, what_to_do
 
 
 def _cell(text: str) -> str:
@@ -21,7 +21,8 @@ def render(report: Report, view: View) -> str:
     out += ["| Ref | Attention | Original | Snapshot | What to do |", "|---|---|---|---|---|"]
     ordered = sorted(report.results, key=lambda r: (not r.verdict.attention, r.reference.line))
     for r in ordered:
-        original = _cell(live_words(r)) + (f"<br>{_cell(r.reference.url)}" if r.reference.url else "")
+        original = _cell(live_words(r)) + (f"<br>{_cell(r.reference.url)}" if r.reference.url else "") + (
+            f"<br>{_cell(identifier_words(r))}" if r.verdict.identifier else "")
         out.append("| " + " | ".join([
             _cell(label(r)), "**yes**" if r.verdict.attention else "no", original, _cell(archive_words(r)),
             _cell(what_to_do(r) or "—"),

@@ -23,10 +23,11 @@ def reference_dict(ref: Reference) -> dict[str, Any]:
         "url": ref.url,
         "urls": list(ref.urls),
         "archive_links": [
-            {"url": a.url, "service": a.service, "original": a.original, "timestamp": a.timestamp,
+            {"url": a.url, "service": a.service, "kind": a.kind, "original": a.original, "timestamp": a.timestamp,
              "modifier": a.modifier or None}
             for a in ref.archive_links
         ],
+        "doi": ref.doi,
         "access_date": ref.access_date.isoformat() if ref.access_date else None,
         "year": ref.year,
         "url_status": ref.url_status,
@@ -54,7 +55,7 @@ def render_parsed(refs: list[Reference], fmt: str, crosschecks: tuple[CrossCheck
         table.add_row(r.key, str(r.line), (r.title or "")[:80], r.url or "", snap)
     console.print(table)
     console.print(f"{len(refs)} references, {sum(1 for r in refs if r.url)} with URLs, "
-                  f"{sum(1 for r in refs if r.archive_links)} with archive links")
+                  f"{sum(1 for r in refs if r.archive_links)} with archive links, {sum(1 for r in refs if r.doi)} with DOIs")
     from .common import crosscheck_lines
 
     for line in crosscheck_lines(crosschecks):

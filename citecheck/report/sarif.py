@@ -5,22 +5,22 @@ import json
 from typing import Any
 
 from ..model import Report, Result
-from ..vocab import ArchiveState, LiveState
+from ..vocab import ArchiveState, IdentifierState, LiveState
 from . import Formatter, View, register
-from .common import label, problem_state, severity, what_to_do
+from .common import identifier_words, label, problem_state, severity, state_kind, what_to_do
 
 INFO_URI = "https://pypi.org/project/citecheck/"
 CITATION_RULES = {
     "citation/missing": "Cited in the text but missing from the reference list",
     "citation/duplicate": "Defined more than once in the reference list",
 }
-RULE_TEXT = {f"{'archive' if isinstance(s, ArchiveState) else 'live'}/{s.value}": s.summary
-             for s in [*ArchiveState, *LiveState] if s.needs_fix} | CITATION_RULES
+RULE_TEXT = {f"{state_kind(s)}/{s.value}": s.summary
+             for s in [*ArchiveState, *LiveState, *IdentifierState] if s.needs_fix} | CITATION_RULES
 
 
 def rule_id(r: Result) -> str:
     state = problem_state(r)
-    return f"{'archive' if isinstance(state, ArchiveState) else 'live'}/{state.value}"
+    return f"{state_kind(state)}/{state.value}"
 
 
 def _location(uri: str, line: int | None) -> dict[str, Any]:
@@ -35,13 +35,15 @@ def sarif_dict(report: Report) -> dict[str, Any]:
     for r in report.needing_attention:
         ref, v = r.reference, r.verdict
         text = f"{label(r)} {ref.url or ''}: original {v.live.state.value} ({v.live.detail}); snapshot " \
-               f"{v.archive.state.value} ({v.archive.detail}). {what_to_do(r)}".strip()
+               f"{v.archive.state.value} ({v.archive.detail}){'; ' + identifier_words(r) if v.identifier else ''}. " \
+               f"{what_to_do(r)}".strip()
         results.append({
             "ruleId": rule_id(r), "level": severity(r).level, "message": {"text": text},
             "locations": [_location(ref.source, ref.line)],
             "partialFingerprints": {"citecheck/v1": f"{ref.key}|{ref.url or ''}"},
             "properties": {"reference": ref.key, "live": v.live.state.value, "archive": v.archive.state.value,
                            "liveRule": v.live.rule, "archiveRule": v.archive.rule,
+                           "identifier": v.identifier.state.value if v.identifier else None,
                            "fixes": [a.url for a in v.actions if a.url]},
         })
     for c in report.crosschecks:

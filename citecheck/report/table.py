@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from rich.cells import cell_len
@@ -19,9 +20,10 @@ from rich.text import Text
 from ..model import Hop, Report, Result
 from ..settings import SHOW_AUTO_LIMIT
 from ..timestamps import format_day
-from ..vocab import ArchiveState, LiveState
+from ..vocab import ArchiveState, IdentifierState, LiveState
 from . import Formatter, View, register
 from .common import (
+    SNAPSHOT_PARTS,
     TONE_STYLE,
     action_words,
     crosscheck_findings,
@@ -139,7 +141,7 @@ class _Block:
         self.console.print(self.head(name) + self.url(url, column, style, whole=whole), soft_wrap=True, crop=False)
 
 
-def _state(state: LiveState | ArchiveState, detail: Text, extra: Iterable[tuple[str, str]] = ()) -> Text:
+def _state(state: LiveState | ArchiveState | IdentifierState, detail: Text, extra: Iterable[tuple[str, str]] = ()) -> Text:
     """A state in its colour, then its detail and any further words, each after a dot."""
     text = Text.assemble((str(state), f"bold {TONE_STYLE[state.tone]}"))
     for words in (detail, *(Text(w, style=s) for w, s in extra)):
@@ -180,7 +182,8 @@ def _chain(block: _Block, hops: tuple[Hop, ...], name: str) -> None:
 def _evidence(block: _Block, r: Result) -> None:
     v = r.verdict
     column = block.width - INDENT - LABEL
-    block.field("rules", Text(f"{v.live.rule} · {v.archive.rule}", style="dim"))
+    rules = [v.live.rule, v.archive.rule] + ([v.identifier.rule] if v.identifier else [])
+    block.field("rules", Text(" · ".join(rules), style="dim"))
     for name, title in (("cited", r.reference.title), ("live", v.live.title), ("snap.", v.archive.title)):
         if title:
             block.field(f"  {name}", Text(f"“{title}”"))
@@ -190,6 +193,8 @@ def _evidence(block: _Block, r: Result) -> None:
         found = (f"capture {format_day(r.lookup.capture.timestamp)}" if r.lookup.capture
                  else r.lookup.error or "no good capture")
         block.field("look-up", Text(f"{r.lookup.source} near {format_day(r.lookup.target)}: {found}", style="dim"))
+    if v.identifier and v.identifier.registry_title:
+        block.field("  DOI", Text(f"“{v.identifier.registry_title}”"))
     for note in v.notes:
         block.field("note", block.prose(note, "yellow", column))
     if r.history:
@@ -211,12 +216,19 @@ def _reference(block: _Block, r: Result, multi: bool) -> None:
     else:
         block.field("original", _state(v.live.state, Text("no URL", style="dim")))
     snapshot = _state(v.archive.state, block.prose(v.archive.detail, "dim", column),
-                      [(FROM_CACHE if r.cached - {"live"} else "", "cyan")])
+                      [(FROM_CACHE if r.cached & SNAPSHOT_PARTS else "", "cyan")])
     if ref.archive_link:
         block.url_line(ref.archive_link.url, "dim", name="snapshot")
         block.field("", snapshot)
     else:
         block.field("snapshot", snapshot)
+    ident = v.identifier
+    if ident:
+        words = Text(ident.value, style="dim")
+        if ident.detail and ident.state is not IdentifierState.OK:
+            detail = block.prose(ident.detail, "dim", column)
+            words = detail if ident.value in ident.detail else words.append(" · ", style="dim").append_text(detail)
+        block.field("DOI", _state(ident.state, words, [(FROM_CACHE if "identifier" in r.cached else "", "cyan")]))
     for a in shown_actions(r):
         block.field("fix", block.prose(action_words(a), "" if v.attention else "dim", column))
         if a.url:
@@ -228,8 +240,10 @@ def _reference(block: _Block, r: Result, multi: bool) -> None:
 def _summary(block: _Block, report: Report, listed: int) -> None:
     console = block.console
     n = len(report.results)
-    live, archive = state_counts(report)
-    for name, counts in (("original", live), ("snapshot", archive)):
+    live, archive, identifier = state_counts(report)
+    rows: list[tuple[str, Counter[LiveState] | Counter[ArchiveState] | Counter[IdentifierState]]] = [
+        ("original", live), ("snapshot", archive)]
+    for name, counts in rows + ([("DOI", identifier)] if identifier else []):
         # filled by hand: a state and its count stay on one line
         lines, line = [], Text()
         for state, count in counts.most_common():

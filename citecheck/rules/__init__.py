@@ -7,10 +7,10 @@ from the checking stage: what it needs to ask them while it runs is :data:`JUDGE
 from __future__ import annotations
 
 from .archive import classify_archive
+from .identifier import classify_identifier
 from .judgements import JUDGEMENTS, save_candidates, snapshot_to_write
 from .live import classify_live
 from .verdict import actions_for, judge, status_claim_contradiction
 
-__all__ = ["JUDGEMENTS", "actions_for", "classify_archive", "classify_live", "judge", "save_candidates",
-           "snapshot_to_write",
-           "status_claim_contradiction"]
+__all__ = ["JUDGEMENTS", "actions_for", "classify_archive", "classify_identifier", "classify_live", "judge",
+           "save_candidates", "snapshot_to_write", "status_claim_contradiction"]

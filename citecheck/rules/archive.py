@@ -1,12 +1,15 @@
-"""Rules for the snapshot: a snapshot observation and a look-up in, an ArchiveVerdict out."""
+"""Rules for the snapshot: a snapshot observation and look-ups in, an ArchiveVerdict out. The same states and
+rules for every archive; the archive's name is in the details."""
 from __future__ import annotations
 
 from dataclasses import replace
 
-from ..archives import parse_replay_location
+from ..archives import UNPINNED, is_framed, names_capture, parse_archive_link, redirect_target, service_name
 from ..model import (
+    ArchiveLink,
     ArchiveVerdict,
     Capture,
+    Fetch,
     LookupResult,
     PageFacts,
     Reference,
@@ -16,8 +19,7 @@ from ..settings import Settings
 from ..signals import is_not_found_title
 from ..timestamps import datetime_to_timestamp, distance_days, format_day
 from ..urls import is_login, is_root, same_resource, url_problem
-from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, ErrorKind, PageSignal
-from .live import BLOCKING_STATUSES, DEAD_STATUSES
+from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, PageSignal
 
 
 def days_words(n: float) -> str:
@@ -29,45 +31,43 @@ def days_words(n: float) -> str:
 
 
 def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: LookupResult | None,
-                     settings: Settings) -> ArchiveVerdict:
+                     settings: Settings, elsewhere: LookupResult | None = None) -> ArchiveVerdict:
+    """The snapshot's verdict, in the same states whichever archive keeps it. ``lookup`` is the Wayback
+    Machine's closest good capture, ``elsewhere`` the other archives' (asked when it has none near)."""
     link = ref.archive_link
-    suggestion = lookup.capture if lookup else None
+    suggestion = best_capture(lookup, elsewhere, settings.window_days)
     if settings.excludes(ref.url) or (link and settings.excludes(link.url)):
         return ArchiveVerdict(ArchiveState.UNCHECKED, "archive.skipped.excluded", "excluded by the configuration",
                               url=link.url if link else None)
     if link is None:
-        return _uncited(ref, lookup)
+        return _uncited(ref, lookup, suggestion)
+    name = service_name(link.service)
     base = ArchiveVerdict(ArchiveState.UNCHECKED, "", url=link.url, requested_timestamp=link.timestamp)
-    if link.service == WAYBACK and not link.original:
-        return replace(base, state=ArchiveState.MISSING, rule="archive.wayback.no_original",
+    if not link.original and not names_capture(link.url):
+        return replace(base, state=ArchiveState.MISSING, rule="archive.no_original",
                        detail="the snapshot link does not name the archived URL (truncated?)")
     if snap is None:
         if settings.offline:
             return replace(base, rule="archive.unchecked.offline", detail="not checked: not in the cache (--offline)")
         return replace(base, rule="archive.unchecked", detail="not checked")
-    if link.service != WAYBACK:
-        return _other_archive(link.service, snap, base)
     f = snap.fetch
     base = replace(base, chain=f.hops if f else ())
     answer = snap.answer
     if answer is ArchiveAnswer.EXCLUDED:
         return replace(base, state=ArchiveState.EXCLUDED, rule="archive.excluded",
-                       detail="the Wayback Machine excludes this URL (owner request or policy)")
-    if answer in (ArchiveAnswer.RATE_LIMITED, ArchiveAnswer.UNREACHABLE, ArchiveAnswer.ERROR) and snap.capture is None:
-        if answer is ArchiveAnswer.RATE_LIMITED:
-            detail = "the Wayback Machine kept answering 429"
-        elif answer is ArchiveAnswer.UNREACHABLE:
-            detail = "the Wayback Machine could not be reached"
-        else:
-            detail = f"the Wayback Machine answered {f.status if f else '?'}{' ' + f.error if f and f.error else ''}"
-        return replace(base, rule=f"archive.unchecked.{answer}", detail=detail)
+                       detail=f"{name} excludes this URL (owner request or policy)" + _suggest_words(suggestion),
+                       suggestion=suggestion)
+    if answer in _INCONCLUSIVE and snap.capture is None:
+        return replace(base, rule=f"archive.unchecked.{answer}",
+                       detail=_inconclusive_words(name, answer, link, f) + _suggest_words(suggestion),
+                       suggestion=suggestion)
     if answer is ArchiveAnswer.NOT_ARCHIVED and snap.capture is None:
         return replace(base, state=ArchiveState.MISSING, rule="archive.missing",
-                       detail="the Wayback Machine has never archived this URL" + _suggest_words(suggestion),
+                       detail=f"{name} has never archived this URL" + _suggest_words(suggestion),
                        suggestion=suggestion)
     cap = snap.capture
     if cap is None:
-        return replace(base, rule="archive.unchecked.unknown", detail="unexpected answer")
+        return replace(base, rule="archive.unchecked.unknown", detail=f"{name}: unexpected answer")
     cited = link.timestamp or (datetime_to_timestamp(ref.access_date) if ref.access_date else None)
     days = distance_days(cited, cap.timestamp) if cited else 0.0
     base = replace(base, capture_timestamp=cap.timestamp, captured_status=cap.status, distance_days=round(days, 1),
@@ -91,32 +91,61 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
                        detail=f"nothing captured at the cited time; the nearest capture ({format_day(cap.timestamp)}) "
                               f"is {days_words(days)} away (window {days_words(settings.window_days)})",
                        suggestion=_better(suggestion, cap) or cap)
-    if not link.timestamp:
+    where = "" if link.service == WAYBACK else f" by {name}"
+    if not link.timestamp and link.kind in UNPINNED:
         return replace(base, state=ArchiveState.OK, rule="archive.ok.unpinned",
                        detail=f"the link names no capture time, so it opens the latest capture or the calendar "
-                              f"(now {format_day(cap.timestamp)}); a dated snapshot link is steadier")
+                              f"(now {format_day(cap.timestamp)}{where}); a dated snapshot link is steadier")
     if answer is ArchiveAnswer.CLOSEST:
         return replace(base, state=ArchiveState.OK, rule="archive.ok.near",
-                       detail=f"good capture {days_words(days)} from the cited time")
+                       detail=f"good capture{where} {days_words(days)} from the cited time")
     return replace(base, state=ArchiveState.OK, rule="archive.ok",
-                   detail=f"captured {format_day(cap.timestamp)}, HTTP {status}")
+                   detail=f"captured {format_day(cap.timestamp)}{where}, HTTP {status}")
 
 
-def _uncited(ref: Reference, lookup: LookupResult | None) -> ArchiveVerdict:
+_INCONCLUSIVE = (ArchiveAnswer.RATE_LIMITED, ArchiveAnswer.UNREACHABLE, ArchiveAnswer.BLOCKED, ArchiveAnswer.ERROR)
+
+
+def _inconclusive_words(name: str, answer: ArchiveAnswer, link: ArchiveLink, f: Fetch | None) -> str:
+    if answer is ArchiveAnswer.RATE_LIMITED:
+        return f"{name} kept answering 429"
+    if answer is ArchiveAnswer.UNREACHABLE:
+        return f"{name} could not be reached"
+    if answer is ArchiveAnswer.BLOCKED:
+        if is_framed(link.service):
+            return f"{name} shows its copies only inside a browser frame: open the link to check it"
+        return (f"{name} does not show its captures to automated requests (HTTP {f.status if f else '?'}, a "
+                "challenge or an interstitial): open the link in a browser")
+    return f"{name} answered {f.status if f else '?'}{' ' + f.error if f and f.error else ''}"
+
+
+def best_capture(lookup: LookupResult | None, elsewhere: LookupResult | None, window_days: float) -> Capture | None:
+    """The capture to suggest: the Wayback Machine's when it is within the window of the cited time, else the
+    nearer of the two."""
+    found: list[tuple[float, Capture]] = [(distance_days(r.target, r.capture.timestamp), r.capture)
+                                          for r in (lookup, elsewhere) if r is not None and r.capture is not None]
+    if not found:
+        return None
+    if found[0][0] <= window_days:
+        return found[0][1]
+    return min(found, key=lambda x: x[0])[1]
+
+
+def _uncited(ref: Reference, lookup: LookupResult | None, found: Capture | None) -> ArchiveVerdict:
     if not ref.url:
         return ArchiveVerdict(ArchiveState.NONE, "archive.none", "the reference has no URL")
     problem = url_problem(ref.url) if ref.url.lower().startswith(("http://", "https://")) else None
     if problem:
         return ArchiveVerdict(ArchiveState.UNCITED_NONE, "archive.uncited.invalid_url",
                               f"no snapshot cited, and none can exist: {problem}")
-    if lookup is None:
-        return ArchiveVerdict(ArchiveState.UNCHECKED, "archive.uncited.unchecked", "no snapshot cited; not looked up")
-    found = lookup.capture
     if found:
         return ArchiveVerdict(ArchiveState.UNCITED_AVAILABLE, "archive.uncited.available",
-                              f"no snapshot cited; a good capture from {format_day(found.timestamp)} exists",
+                              f"no snapshot cited; a good capture from {format_day(found.timestamp)} exists"
+                              + in_archive(found),
                               url=found.url, capture_timestamp=found.timestamp, captured_status=found.status,
                               suggestion=found)
+    if lookup is None:
+        return ArchiveVerdict(ArchiveState.UNCHECKED, "archive.uncited.unchecked", "no snapshot cited; not looked up")
     if lookup.error:
         return ArchiveVerdict(ArchiveState.UNCHECKED, "archive.uncited.lookup_failed",
                               f"no snapshot cited; the archive could not be asked ({lookup.error})")
@@ -139,15 +168,21 @@ def _better(suggestion: Capture | None, current: Capture) -> Capture | None:
     return suggestion if suggestion and suggestion.timestamp != current.timestamp else None
 
 
+def in_archive(capture: Capture) -> str:
+    """" in Arquivo.pt" for a capture outside the Wayback Machine (whose captures need no name)."""
+    link = parse_archive_link(capture.url) if capture.url else None
+    return f" in {service_name(link.service)}" if link and link.service != WAYBACK else ""
+
+
 def _suggest_words(suggestion: Capture | None) -> str:
-    return f"; closest good capture: {format_day(suggestion.timestamp)}" if suggestion else ""
+    return f"; closest good capture: {format_day(suggestion.timestamp)}{in_archive(suggestion)}" if suggestion else ""
 
 
 def _captured_redirect(snap: SnapshotObservation, suggestion: Capture | None, base: ArchiveVerdict,
                        window_days: float) -> ArchiveVerdict:
     f = snap.fetch
     location = f.header("location") if f else None
-    target = parse_replay_location(location)[2] if location else None
+    target = redirect_target(location, f.final_url or f.url)[1] if f and location else None
     landing = snap.landing
     original = snap.link.original or ""
     landed = landing.capture if landing else None
@@ -167,27 +202,3 @@ def _captured_redirect(snap: SnapshotObservation, suggestion: Capture | None, ba
     kind = "the home page" if target and is_root(target) else "a login page" if target and is_login(target) else where
     return replace(base, state=ArchiveState.CAPTURED_REDIRECT, rule="archive.captured_redirect",
                    detail=f"the capture is a redirect to {kind}" + _suggest_words(suggestion), suggestion=suggestion)
-
-
-def _other_archive(service: str, snap: SnapshotObservation, base: ArchiveVerdict) -> ArchiveVerdict:
-    f = snap.fetch
-    if f is None:
-        return replace(base, rule="archive.other.unchecked", detail=f"{service}: not checked")
-    base = replace(base, chain=f.hops, captured_status=f.status, title=f.page.title)
-    if f.error in (ErrorKind.DNS, ErrorKind.UNREACHABLE, ErrorKind.REFUSED):
-        return replace(base, state=ArchiveState.MISSING, rule="archive.other.unreachable",
-                       detail=f"{service} cannot be reached: the copy is not available")
-    if f.error is ErrorKind.REFUSED_TARGET:
-        return replace(base, rule="archive.other.refused", detail=f"{service}: {f.error_detail}")
-    if f.error or f.status is None:
-        return replace(base, rule="archive.other.error", detail=f"{service}: {f.error}")
-    if f.status in DEAD_STATUSES:
-        return replace(base, state=ArchiveState.MISSING, rule="archive.other.missing",
-                       detail=f"{service} answers {f.status}")
-    if f.status in BLOCKING_STATUSES or PageSignal.CHALLENGE in f.page.signals:
-        return replace(base, rule="archive.other.blocked",
-                       detail=f"{service} does not answer automated requests (HTTP {f.status}); check by hand")
-    if 200 <= f.status < 300:
-        return replace(base, state=ArchiveState.OK, rule="archive.other.ok",
-                       detail=f"{service} serves the copy (HTTP {f.status})")
-    return replace(base, rule="archive.other.error", detail=f"{service} answers {f.status}")

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from ..archives import snapshot_url
-from ..model import LiveObservation, Reference, Result, SnapshotObservation
+from ..model import LiveObservation, LookupResult, Reference, Result, SnapshotObservation
 from ..settings import Settings
 from ..textsim import titles_disagree
 from ..timestamps import datetime_to_timestamp, distance_days, format_day, timestamp_to_datetime
@@ -19,11 +19,13 @@ class RunJudgements:
 
     @staticmethod
     def needs_lookup(snapshot: SnapshotObservation) -> bool:
-        """A Wayback snapshot that is not an exact good capture: find the closest good one to suggest."""
-        if snapshot.link.service != WAYBACK:
-            return False  # other archives' copies are judged on their own answer
+        """A cited snapshot, in any archive, that is not an exact good capture: find the closest good one to
+        suggest. (A Wayback Machine that excludes the URL, or could not be asked, has none to offer.)"""
         cap = snapshot.capture
-        if snapshot.answer in (ArchiveAnswer.EXCLUDED, ArchiveAnswer.RATE_LIMITED, ArchiveAnswer.UNREACHABLE):
+        wayback = snapshot.link.service == WAYBACK
+        if snapshot.answer in (ArchiveAnswer.RATE_LIMITED, ArchiveAnswer.UNREACHABLE) and wayback:
+            return False
+        if snapshot.answer is ArchiveAnswer.EXCLUDED and wayback:
             return False
         if cap is None or not cap.status or not (200 <= cap.status < 300):
             return True
@@ -32,11 +34,34 @@ class RunJudgements:
         return bool(snapshot.fetch and bad_page(snapshot.fetch.page))
 
     @staticmethod
+    def wants_other_archives(snapshot: SnapshotObservation | None, lookup: LookupResult | None,
+                             window_days: float) -> bool:
+        """The Wayback Machine has no good capture near the cited time (and the cited snapshot is not a good one):
+        worth asking the other archives. Not when the look-up could not be made: that says nothing."""
+        if snapshot is not None and _good_near(snapshot, window_days):
+            return False  # the cited capture, or the one the archive chose near it, is good
+        if snapshot is not None and snapshot.answer is ArchiveAnswer.EXCLUDED:
+            return True  # the Wayback Machine will not show this page: other archives are the way
+        if lookup is None or lookup.error:
+            return False
+        return lookup.capture is None or distance_days(lookup.target, lookup.capture.timestamp) > window_days
+
+    @staticmethod
     def suspect_drift(reference: Reference, live: LiveObservation, snapshot: SnapshotObservation | None) -> bool:
         """The live title disagrees with the snapshot's or the cited one: worth a sibling probe before calling
         it drift (a host that answers every path with one page is a soft 404)."""
         snapshot_title = snapshot.fetch.page.title if snapshot and snapshot.fetch and snapshot.capture else None
         return titles_disagree(live.fetch.page.title, snapshot_title, reference.title) is not None
+
+
+def _good_near(snapshot: SnapshotObservation, window_days: float) -> bool:
+    cap = snapshot.capture
+    if cap is None or not cap.status or not 200 <= cap.status < 300 or snapshot.landing is not None:
+        return False
+    if snapshot.fetch and bad_page(snapshot.fetch.page):
+        return False
+    cited = snapshot.link.timestamp
+    return not cited or distance_days(cited, cap.timestamp) <= window_days
 
 
 JUDGEMENTS = RunJudgements()
@@ -54,6 +79,8 @@ def save_candidates(results: Iterable[Result], settings: Settings, refresh_older
         if not url or v.live.state is not LiveState.OK or url in chosen:
             continue
         state = v.archive.state
+        if v.identifier and v.identifier.state.policy.persistent and state.policy.snapshot_only:
+            continue  # a verified DOI is the persistent link: no capture needed
         good = v.archive.suggestion
         near = good is not None and v.archive.requested_timestamp is not None and _days_between(
             good.timestamp, v.archive.requested_timestamp) <= settings.window_days

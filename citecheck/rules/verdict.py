@@ -3,41 +3,59 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..model import Action, ArchiveVerdict, LiveVerdict, Observed, OtherVerdict, Reference, Verdict
+from ..identifiers import doi_link
+from ..model import Action, ArchiveVerdict, IdentifierVerdict, LiveVerdict, Observed, OtherVerdict, Reference, Verdict
 from ..settings import Settings
 from ..timestamps import format_day
-from ..vocab import URL_STATUS, ActionKind, ArchiveState, LiveState
-from .archive import classify_archive
+from ..vocab import URL_STATUS, ActionKind, ArchiveState, LiveState, snapshot_needs_fix
+from .archive import classify_archive, in_archive
+from .identifier import classify_identifier, with_identifier
 from .live import classify_live
 
 
-def actions_for(ref: Reference, live: LiveVerdict, archive: ArchiveVerdict) -> tuple[Action, ...]:
+def snapshot_moot(archive: ArchiveVerdict, identifier: IdentifierVerdict | None) -> bool:
+    """The snapshot's only problem is that none is cited, and a verified persistent identifier stands in."""
+    return archive.state.needs_fix and not snapshot_needs_fix(archive.state, identifier.state if identifier else None)
+
+
+def actions_for(ref: Reference, live: LiveVerdict, archive: ArchiveVerdict,
+                identifier: IdentifierVerdict | None = None) -> tuple[Action, ...]:
     acts: list[Action] = []
+    if identifier is not None and identifier.state.needs_fix:
+        acts.append(Action(f"Check the DOI: {identifier.detail}", doi_link(identifier.value), ActionKind.FIX_CITATION))
     sugg = archive.suggestion
     if live.state is LiveState.MOVED and live.final_url:
         acts.append(Action(f"Update the URL to {live.final_url}", live.final_url, ActionKind.REPLACE_URL))
     elif live.state is LiveState.PARKED:
         acts.append(Action("The domain is parked or usurped: do not send readers there; link the snapshot instead "
                            "(url-status=usurped)", archive.url if archive.state is ArchiveState.OK else None))
-    elif live.state is LiveState.DRIFT:
+    elif live.state is LiveState.DRIFT and archive.state is ArchiveState.OK:
         acts.append(Action("The live page no longer shows the cited work: point readers to the snapshot "
-                           "(url-status=deviated)", archive.url if archive.state is ArchiveState.OK else None))
+                           "(url-status=deviated)", archive.url))
+    elif live.state is LiveState.DRIFT:  # (what to do about the missing snapshot follows)
+        acts.append(Action("The live page no longer shows the cited work"))
+    if snapshot_moot(archive, identifier):
+        return tuple(acts)  # the DOI is the persistent link: no snapshot to add or request
     st = archive.state
+    where = in_archive(sugg) if sugg else ""
     if st is ArchiveState.UNCITED_AVAILABLE and sugg:
-        acts.append(Action(f"Add the snapshot of {format_day(sugg.timestamp)}", sugg.url, ActionKind.ADD_SNAPSHOT))
+        acts.append(Action(f"Add the snapshot of {format_day(sugg.timestamp)}{where}", sugg.url, ActionKind.ADD_SNAPSHOT))
     elif st is ArchiveState.UNCITED_NONE:
         acts.append(_no_capture_action(ref, live, "No snapshot exists"))
     elif st is ArchiveState.SHIFTED and sugg:
-        acts.append(Action(f"Check that the capture of {format_day(sugg.timestamp)} shows the cited work, then cite it",
-                           sugg.url, ActionKind.REPLACE_SNAPSHOT))
+        acts.append(Action(f"Check that the capture of {format_day(sugg.timestamp)}{where} shows the cited work, then "
+                           "cite it", sugg.url, ActionKind.REPLACE_SNAPSHOT))
     elif st.policy.broken:
         if sugg:
-            acts.append(Action(f"Replace the snapshot with the good capture of {format_day(sugg.timestamp)}", sugg.url,
-                               ActionKind.REPLACE_SNAPSHOT))
+            acts.append(Action(f"Replace the snapshot with the good capture of {format_day(sugg.timestamp)}{where}",
+                               sugg.url, ActionKind.REPLACE_SNAPSHOT))
         else:
             acts.append(_no_capture_action(ref, live, "No good capture exists"))
+    elif st is ArchiveState.EXCLUDED and sugg:
+        acts.append(Action(f"The archive will not show this URL: cite the capture of {format_day(sugg.timestamp)}"
+                           f"{where} instead", sugg.url, ActionKind.REPLACE_SNAPSHOT))
     elif st is ArchiveState.EXCLUDED:
-        acts.append(Action("The Wayback Machine will not show this URL: archive it elsewhere (e.g. archive.today)"))
+        acts.append(Action("The archive will not show this URL: archive it elsewhere (e.g. archive.today)"))
     return tuple(acts)
 
 
@@ -53,21 +71,23 @@ def _no_capture_action(ref: Reference, live: LiveVerdict, lead: str) -> Action:
 
 def judge(obs: Observed, settings: Settings) -> Verdict:
     ref = obs.reference
-    archive = classify_archive(ref, obs.snapshot, obs.lookup, settings)
+    archive = classify_archive(ref, obs.snapshot, obs.lookup, settings, obs.elsewhere)
+    identifier = classify_identifier(ref, obs.identifier)
     snapshot_title = archive.title if archive.state is ArchiveState.OK else None
-    live = classify_live(ref, obs.live, snapshot_title, settings)
-    attention = archive.state.needs_fix or live.state.needs_fix
+    live = with_identifier(ref, classify_live(ref, obs.live, snapshot_title, settings), identifier)
+    attention = live.state.needs_fix or bool(identifier and identifier.state.needs_fix) or snapshot_needs_fix(
+        archive.state, identifier.state if identifier else None)
     notes: list[str] = [f"citation error: {p}" for p in ref.problems]
     others = judge_others(obs, settings)
     notes += [f"other URL in the entry, {o.url}: {o.state}" + (f" ({o.detail})" if o.detail else "") for o in others]
-    actions = list(actions_for(ref, live, archive))
+    actions = list(actions_for(ref, live, archive, identifier))
     claim = status_claim_contradiction(ref.url_status, live.state)
     if claim:
         notes.append(claim[0])
         actions.append(Action(claim[1], None, ActionKind.FIX_CITATION))
     actions += [Action(f"Fix the citation: {p}", None, ActionKind.FIX_CITATION) for p in ref.problems]
     return Verdict(live=live, archive=archive, attention=attention, actions=tuple(actions), notes=tuple(notes),
-                   others=others)
+                   others=others, identifier=identifier)
 
 
 def judge_others(obs: Observed, settings: Settings) -> tuple[OtherVerdict, ...]:

@@ -10,6 +10,7 @@ import re
 import bibtexparser
 
 from ..dates import parse_date
+from ..identifiers import clean_doi, doi_link, dois_in_text
 from ..model import Reference
 from ..urls import absolute, extract_urls
 from . import Parser, register
@@ -22,7 +23,6 @@ EPRINT_URLS = {
     "jstor": "https://www.jstor.org/stable/{}",
     "pubmed": "https://pubmed.ncbi.nlm.nih.gov/{}/",
     "googlebooks": "https://books.google.com/books?id={}",
-    "doi": "https://doi.org/{}",
 }
 URL_FIELDS = ("url", "howpublished", "note", "addendum", "archiveurl", "archive_url", "archive-url", "urlarchive",
               "webarchive", "eprint_url", "discussion_url")
@@ -59,16 +59,26 @@ def entry_urls(fields: dict[str, str]) -> list[str]:
     for name in URL_FIELDS:
         if name in fields:
             urls += _field_urls(fields[name])
-    doi = fields.get("doi", "").strip()
+    doi = entry_doi(fields)
     if doi:
-        urls.append(doi if doi.lower().startswith("http") else EPRINT_URLS["doi"].format(re.sub(r"^doi:\s*", "", doi, flags=re.IGNORECASE)))
+        urls.append(doi_link(doi))
     eprint, kind = fields.get("eprint", "").strip(), fields.get("eprinttype", fields.get("archiveprefix", "")).strip().lower()
     if eprint:
-        if eprint.lower().startswith("http"):
+        if kind == "doi":
+            pass  # the DOI, above
+        elif eprint.lower().startswith("http"):
             urls.append(eprint)
         elif kind in EPRINT_URLS:
             urls.append(EPRINT_URLS[kind].format(eprint))
     return list(unique(urls))
+
+
+def entry_doi(fields: dict[str, str]) -> str | None:
+    """The ``doi`` field, an ``eprint`` whose type is doi, or a ``doi:10.…`` written in a note."""
+    kind = fields.get("eprinttype", fields.get("archiveprefix", "")).strip().lower()
+    in_notes = [d for name in ("note", "howpublished", "addendum") for d in dois_in_text(fields.get(name, ""))]
+    return clean_doi(fields.get("doi")) or (clean_doi(fields.get("eprint")) if kind == "doi" else None) or (
+        in_notes[0] if in_notes else None)
 
 
 def _access_date(fields: dict[str, str]) -> dt.date | None:
@@ -103,6 +113,7 @@ def parse_bibtex(text: str, source: str, line_offset: int = 0) -> list[Reference
         refs.append(make_reference(
             number=None, key=entry.key, raw=raw.strip(), line=(entry.start_line or 0) + 1 + line_offset, source=source,
             title=title, urls=tuple(entry_urls(fields)), access_date=_access_date(fields), scan_text=False,
+            doi=entry_doi(fields),
         ))
     return sorted(refs, key=lambda r: r.line)
 

@@ -6,6 +6,7 @@ import re
 
 from ..archives import parse_archive_link
 from ..dates import find_access_date, find_year
+from ..identifiers import clean_doi, find_doi
 from ..model import Reference
 from ..urls import UrlSpan, absolute, extract_urls
 from .roles import assign, clean_title, strip_backlinks
@@ -112,9 +113,11 @@ def make_reference(
     problems: tuple[str, ...] = (),
     scan_text: bool = True,
     context: str = "prose",
+    doi: str | None = None,
 ) -> Reference:
     """A Reference from an entry's text; fields a format gives explicitly win over what the text suggests.
-    Structured formats pass their URLs and ``scan_text=False`` so stray links in abstracts do not count.
+    Structured formats pass their URLs (and DOI field) and ``scan_text=False`` so stray links in abstracts do
+    not count. A DOI is read from the field, else the text, else the URLs (archived originals included).
     ``context`` is how the entry's text is read (urls.CONTEXTS): a Markdown entry's links get their roles
     (roles.py), so a rendered citation's cited page, snapshot and title are told apart.
     A text entry longer than MAX_ENTRY_CHARS is not a reference: only its start is read, and it says so."""
@@ -137,6 +140,8 @@ def make_reference(
     all_urls = unique(list(urls or ()) + list(found_urls))
     archives = tuple(a for a in (parse_archive_link(u) for u in all_urls) if a is not None)
     prose = without_spans(raw, spans)
+    originals = [a.original for a in archives if a.original]
+    found_doi = clean_doi(doi) or find_doi(prose if scan_text else "", list(all_urls) + originals)
     if not title and scan_text:
         if context == "markdown":
             title = best_title(strip_backlinks(raw)[0])
@@ -156,4 +161,5 @@ def make_reference(
         source=source,
         url_status=url_status,
         problems=problems,
+        doi=found_doi,
     )

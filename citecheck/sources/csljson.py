@@ -6,6 +6,7 @@ import json
 import re
 
 from ..errors import InputError
+from ..identifiers import clean_doi, doi_link
 from ..model import Reference
 from ..urls import extract_urls
 from . import Parser, register
@@ -55,9 +56,9 @@ def parse_csljson(text: str, source: str) -> list[Reference]:
         urls = []
         if item.get("URL"):
             urls.append(str(item["URL"]).strip())
-        doi = str(item.get("DOI") or "").strip()
+        doi = clean_doi(str(item.get("DOI") or ""))
         if doi:
-            urls.append(doi if doi.lower().startswith("http") else f"https://doi.org/{doi}")
+            urls.append(doi_link(doi))
         for name in ("archive_location", "archive-location", "archive"):
             value = item.get(name)
             if isinstance(value, str):
@@ -67,7 +68,7 @@ def parse_csljson(text: str, source: str) -> list[Reference]:
         refs.append(make_reference(
             number=None, key=item_id or str(i), raw=json.dumps(item, ensure_ascii=False), source=source,
             line=_item_line(text, item_id, 1), title=title, urls=tuple(unique(urls)),
-            access_date=_date(item.get("accessed")), scan_text=False,
+            access_date=_date(item.get("accessed")), scan_text=False, doi=doi,
         ))
     return refs
 

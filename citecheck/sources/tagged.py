@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterator
 
 from ..dates import parse_date
+from ..identifiers import clean_doi, doi_link
 from ..model import Reference
 from ..textlines import iter_lines
 from ..urls import extract_urls, field_urls
@@ -66,8 +67,8 @@ def _reference(first: int, record: Record, source: str, title_tags: Tags, url_ta
         return [v for t, v in record if t in tags and v]
 
     urls = _urls(get(url_tags))
-    for doi in get(doi_tags):
-        urls.append(doi if doi.lower().startswith("http") else f"https://doi.org/{doi}")
+    dois = [d for d in (clean_doi(v) for v in get(doi_tags)) if d]
+    urls += [doi_link(d) for d in dois]
     access = None
     for d in get(date_tags):
         access = parse_date(d.replace("/", "-").strip("-")) or parse_date(d)
@@ -78,7 +79,7 @@ def _reference(first: int, record: Record, source: str, title_tags: Tags, url_ta
     raw = "\n".join(f"{t}  - {v}" for t, v in record)
     return make_reference(number=None, key=ids[0] if ids else str(n), raw=raw, line=first, source=source,
                           title=titles[0] if titles else None, urls=tuple(unique(urls)), access_date=access,
-                          scan_text=False)
+                          scan_text=False, doi=dois[0] if dois else None)
 
 
 def parse_ris(text: str, source: str) -> list[Reference]:

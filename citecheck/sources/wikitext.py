@@ -78,7 +78,7 @@ def _cs1_problems(archive_url: str | None, archive_date: str | None) -> list[str
 def _ref_reference(body: str, number: int, key: str, line: int, source: str) -> Reference | None:
     code = mwparserfromhell.parse(body)
     urls: list[str] = []
-    title = access = url_status = None
+    title = access = url_status = doi = None
     problems: list[str] = []
     for template in code.filter_templates(recursive=True):
         if is_citation(str(template.name)):
@@ -86,6 +86,7 @@ def _ref_reference(body: str, number: int, key: str, line: int, source: str) -> 
             archive_url = template_param(template, ARCHIVE_URL)
             archive_date = template_param(template, ARCHIVE_DATE)
             title = title or template_param(template, TITLE)
+            doi = doi or template_param(template, ("doi", "DOI"))
             access = access or parse_date(template_param(template, ACCESS_DATE) or "")
             status = template_param(template, URL_STATUS)
             dead_url = template_param(template, DEAD_URL)
@@ -110,7 +111,7 @@ def _ref_reference(body: str, number: int, key: str, line: int, source: str) -> 
     return make_reference(number=number, key=key, raw=body.strip(), line=line, source=source,
                           title=title or mwparserfromhell.parse(body).strip_code().strip()[:200] or None,
                           urls=tuple(unique(urls)), access_date=access, url_status=url_status,
-                          problems=tuple(problems), scan_text=False)
+                          problems=tuple(problems), scan_text=False, doi=doi)
 
 
 def link_url(value: str, bracketed: bool = True) -> str:

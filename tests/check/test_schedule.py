@@ -100,3 +100,57 @@ def test_hosts_that_are_down_are_dead_when_the_archive_answers():
     text = "".join(f"[{i}] ‘t’, https://gone{i}.example/x\n" for i in range(1, 20))
     observed, _ = checked(text, handler, replace(SETTINGS, check_archive=False, retries=0))
     assert len(observed) == 19 and all(o.live.fetch.error.value == "dns" for o in observed)
+def test_other_archives_are_asked_only_when_the_wayback_machine_has_nothing_near():
+    asked = []
+
+    def handler(request):
+        url = str(request.url)
+        if request.url.host == "archive.org":  # the availability API: a capture for /near only
+            lines = request.content.decode().splitlines()
+            results = []
+            for line in lines:
+                q = dict(x.split("=", 1) for x in line.split("&"))
+                near = "near" in q["url"]
+                snap = {"closest": {"available": True, "status": "200", "timestamp": "20230701000000"}} if near else {}
+                results.append({"tag": q["tag"], "archived_snapshots": snap})
+            return httpx.Response(200, json={"results": results})
+        if "/timemap/" in url:
+            asked.append(url)
+            return httpx.Response(200, headers={"Content-Type": "application/link-format"},
+                                  text=f'<https://arquivo.pt/wayback/20230105000000/{url.split("/link/")[-1]}>; '
+                                       'rel="memento"; datetime="Thu, 05 Jan 2023 00:00:00 GMT"')
+        if request.url.host == "arquivo.pt":
+            return httpx.Response(200, headers=MEMENTO, html="<title>Kept</title>")
+        return httpx.Response(200, html="<title>x</title>")
+
+    text = "[1] ‘x’, 2023, https://a.example/near\n[2] ‘y’, 2023, https://a.example/lost\n"
+    observed, stats = checked(text, handler, replace(SETTINGS, lookup_linger=0.0))
+    assert observed[0].elsewhere is None
+    assert observed[1].elsewhere.capture.url == "https://arquivo.pt/wayback/20230105000000/https://a.example/lost"
+    assert asked and all("lost" in u for u in asked)
+    assert stats.archive["memento"]["requests"]["arquivo.pt"] == 2  # its TimeMap, and the capture confirmed
+    observed, _ = checked(text, handler, replace(SETTINGS, lookup_linger=0.0, other_archives=False))
+    assert observed[1].elsewhere is None
+
+
+def test_each_doi_is_asked_of_the_registries_once_beside_everything_else():
+    seen = Counter()
+
+    def handler(request):
+        url = str(request.url)
+        seen[request.url.host] += 1
+        if request.url.host == "doi.org" and "/api/handles/" in url:
+            return httpx.Response(200, json={"responseCode": 1, "values": []})
+        if request.url.host == "doi.org":
+            return httpx.Response(200, json=[{"DOI": "x", "RA": "Crossref"}])
+        if request.url.host == "api.crossref.org":
+            return httpx.Response(200, json={"status": "ok", "message": {"title": ["Same"]}})
+        return httpx.Response(200, headers=MEMENTO, html="<title>Same</title>")
+
+    text = ("[1] ‘Same’, doi:10.1000/a, https://web.archive.org/web/20230101000000/https://a.example/x\n"
+            "[2] ‘Same’, https://doi.org/10.1000/A\n")
+    observed, stats = checked(text, handler, replace(SETTINGS, lookup_uncited=False))
+    assert observed[0].identifier.title == "Same" and observed[1].identifier is observed[0].identifier
+    assert stats.registries["requests"] == {"doi.org": 2, "api.crossref.org": 1}
+    observed, _ = checked(text, handler, replace(SETTINGS, lookup_uncited=False, check_identifiers=False))
+    assert observed[0].identifier is None

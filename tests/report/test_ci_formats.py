@@ -34,7 +34,8 @@ def test_sarif_rejects_what_the_schema_forbids():
 def test_github_annotations():
     lines = render(sample_report(), "github").splitlines()
     annotations = [line for line in lines if line.startswith("::")]
-    assert len(annotations) == 2
+    assert len(annotations) == 3
     assert annotations[0].startswith("::error file=refs.txt,line=5,title=citecheck [2]%3A archive/captured_error::")
     assert "\n" not in annotations[0]
-    assert lines[-1] == "citecheck: 4 references, 2 need attention"
+    assert annotations[2].startswith("::error file=refs.txt,line=11,title=citecheck [5]%3A identifier/mismatch::")
+    assert lines[-1] == "citecheck: 5 references, 3 need attention"

@@ -12,7 +12,7 @@ from citecheck.report import render
 def test_self_contained_with_an_inline_chart():
     page = render(sample_report(), "html")
     assert not re.search(r"<(link|img|iframe)\b|\bsrc=|@import|url\(", page)  # nothing loaded from elsewhere
-    assert page.count('<svg class="chart"') == 2 and "<script>" in page
+    assert page.count('<svg class="chart"') == 3 and "<script>" in page  # originals, snapshots, DOIs
 
 
 def test_only_web_addresses_become_links_and_text_stays_text():

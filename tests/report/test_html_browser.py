@@ -44,29 +44,35 @@ def browser(tmp_path_factory):
 def test_html_report_in_chromium(browser, tmp_path):
     page = browser(1400)
     refs = page.locator("#refs tbody")
-    assert refs.count() == 4
-    assert page.locator("#attention-count").inner_text() == "2"
-    # the originals, the cited snapshots and the fixes are links
+    assert refs.count() == 5
+    assert page.locator("#attention-count").inner_text() == "3"
+    # the originals, the cited snapshots, the DOIs and the fixes are links
     second = refs.nth(1)
     assert second.locator("a.original").get_attribute("href") == "https://www.example.kz/blog/?p=3304"
     assert second.locator("a.snapshot").get_attribute("href") == \
         "https://web.archive.org/web/20230919071058/https://www.example.kz/blog/?p=3304"
     assert second.locator(".fix a").get_attribute("href").startswith("https://web.archive.org/web/20230801000000/")
-    assert page.locator("a[href]").count() >= 7
-    # the overview chart: one bar per side, a segment per state, the counts add up to the references
+    assert refs.nth(4).locator(".doi a").get_attribute("href") == "https://doi.org/10.1080/99999999.2021.1"
+    assert page.locator("a[href]").count() >= 8
+    # the overview chart: a bar for the originals, the snapshots and the DOIs, a segment per state; the counts
+    # add up to the references (to those with a DOI for the last)
     bars = page.locator("#overview svg.chart")
-    assert bars.count() == 2
-    for i in range(2):
+    assert bars.count() == 3
+    for i, total in enumerate((5, 5, 2)):
         counts = bars.nth(i).locator("rect").evaluate_all("rs => rs.map(r => +r.dataset.count)")
         widths = bars.nth(i).locator("rect").evaluate_all("rs => rs.map(r => r.getBoundingClientRect().width)")
-        assert sum(counts) == 4 and all(w > 0 for w in widths)
+        assert sum(counts) == total and all(w > 0 for w in widths)
     # clicking a state of the chart filters the table to it
     page.locator('#overview rect[data-state="captured_error"]').click()
     assert page.locator("#refs tbody:not([hidden])").count() == 1
     page.select_option("#state", "")
     page.check("#only")
-    assert page.locator("#refs tbody:not([hidden])").count() == 2
+    assert page.locator("#refs tbody:not([hidden])").count() == 3
     page.uncheck("#only")
+    # filter by state: the identifier's too
+    page.select_option("#state", "mismatch")
+    assert page.locator("#refs tbody:not([hidden])").count() == 1
+    page.select_option("#state", "")
     page.fill("#q", "example.kz")
     assert page.locator("#refs tbody:not([hidden])").count() == 1
     page.fill("#q", "")
@@ -87,7 +93,8 @@ def test_html_report_in_chromium(browser, tmp_path):
     bad = page.locator("span.state.bad").first.evaluate("e => getComputedStyle(e).backgroundColor")
     ok = page.locator("span.state.ok").first.evaluate("e => getComputedStyle(e).backgroundColor")
     assert bad != ok
-    copy = page.locator("button.copy").first
+    # the suggested fix has a copy button with the URL to paste
+    copy = page.locator('#refs tbody[data-archive="captured_error"] button.copy').first
     assert copy.get_attribute("data-copy").startswith("https://web.archive.org/web/20230801000000/")
     shot = tmp_path / "report.png"
     page.screenshot(path=str(shot), full_page=True)

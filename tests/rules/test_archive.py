@@ -9,7 +9,7 @@ from rulekit import GOOD_LOOKUP, NONE_LOOKUP, SETTINGS, URL, ref, snap
 from citecheck.model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
 from citecheck.rules import classify_archive
 from citecheck.timestamps import distance_days
-from citecheck.vocab import WAYBACK, ArchiveState
+from citecheck.vocab import WAYBACK, ArchiveState, LookupSource
 
 ARCHIVE_CASES = [
     ("exact", snap(), None, ArchiveState.OK, "archive.ok"),
@@ -79,7 +79,7 @@ def test_undated_link_is_not_judged_by_distance():
 def test_truncated_wayback_link_is_missing():
     r = ref(snapshot="https://web.archive.org/web/20201111221014/http")
     v = classify_archive(r, None, None, SETTINGS)
-    assert (v.state, v.rule) == (ArchiveState.MISSING, "archive.wayback.no_original")
+    assert (v.state, v.rule) == (ArchiveState.MISSING, "archive.no_original")
 
 
 @pytest.mark.parametrize("cited,capture,days", [
@@ -92,3 +92,63 @@ def test_distance(cited, capture, days):
     assert distance_days(cited, capture) == pytest.approx(days, abs=1e-3)
 
 
+
+
+# --- the same states in every archive ------------------------------------------------------------------------
+
+ARQUIVO = f"https://arquivo.pt/wayback/20200101120000/{URL}"
+IN_ARQUIVO = ArchiveLink(url=ARQUIVO, service="arquivo.pt", original=URL, timestamp="20200101120000")
+ELSEWHERE = LookupResult(url=URL, target="20200101120000", source=LookupSource.TIMEMAP,
+                         capture=Capture("20200103000000", 200, f"https://arquivo.pt/wayback/20200103000000/{URL}"))
+
+OTHER_ARCHIVE_CASES = [
+    ("exact", snap(link=IN_ARQUIVO), ArchiveState.OK, "archive.ok", "by Arquivo.pt"),
+    ("captured-404", snap(404, link=IN_ARQUIVO), ArchiveState.CAPTURED_ERROR, "archive.captured_error.http404", ""),
+    ("never-archived", snap(404, says="notarchived", capture=False, link=IN_ARQUIVO), ArchiveState.MISSING,
+     "archive.missing", "Arquivo.pt has never archived"),
+    ("a wall", snap(403, says="blocked", capture=False, link=IN_ARQUIVO), ArchiveState.UNCHECKED,
+     "archive.unchecked.blocked", "Arquivo.pt does not show its captures"),
+    ("rate-limited", snap(429, says="ratelimited", capture=False, link=IN_ARQUIVO), ArchiveState.UNCHECKED,
+     "archive.unchecked.ratelimited", "Arquivo.pt kept answering 429"),
+    ("captured-login-redirect", snap(302, location="/wayback/20200101120000id_/https://example.org/login",
+                                     link=IN_ARQUIVO), ArchiveState.CAPTURED_REDIRECT, "archive.captured_redirect",
+     "a login page"),
+]
+
+
+@pytest.mark.parametrize("case", OTHER_ARCHIVE_CASES, ids=[c[0] for c in OTHER_ARCHIVE_CASES])
+def test_other_archives_get_the_same_states_with_their_name(case):
+    _, s, state, rule, words = case
+    v = classify_archive(ref(snapshot=ARQUIVO), s, None, SETTINGS)
+    assert (v.state, v.rule) == (state, rule)
+    assert words in v.detail
+
+
+def test_webcite_is_unverifiable_not_missing():
+    link = "https://www.webcitation.org/5oFP5PoVE?url=https://example.org/papers/article-1"
+    s = snap(200, says="blocked", capture=False, link=ArchiveLink(link, "webcite", URL, "20100315123045"))
+    v = classify_archive(ref(snapshot=link), s, None, SETTINGS)
+    assert (v.state, v.rule) == (ArchiveState.UNCHECKED, "archive.unchecked.blocked")
+    assert "frame" in v.detail
+
+
+def test_a_capture_found_in_another_archive_is_suggested_when_the_wayback_machine_has_none_near():
+    v = classify_archive(ref(), snap(404, says="notarchived", capture=False), NONE_LOOKUP, SETTINGS, ELSEWHERE)
+    assert v.state is ArchiveState.MISSING and v.suggestion == ELSEWHERE.capture
+    assert "in Arquivo.pt" in v.detail
+    uncited = classify_archive(ref(snapshot=None), None, NONE_LOOKUP, SETTINGS, ELSEWHERE)
+    assert (uncited.state, uncited.url) == (ArchiveState.UNCITED_AVAILABLE, ELSEWHERE.capture.url)
+
+
+def test_the_wayback_machines_capture_wins_when_it_is_near():
+    v = classify_archive(ref(), snap(404), GOOD_LOOKUP, SETTINGS, ELSEWHERE)
+    assert v.suggestion == GOOD_LOOKUP.capture
+    far = replace(GOOD_LOOKUP, capture=Capture("20150101000000", 200, "https://web.archive.org/web/20150101000000/x"))
+    assert classify_archive(ref(), snap(404), far, SETTINGS, ELSEWHERE).suggestion == ELSEWHERE.capture
+
+
+def test_an_archive_id_names_one_capture():
+    link = "https://archive.ph/AbC12"
+    s = snap(link=ArchiveLink(link, "archive.today", None, None), ts="20190405101010")
+    v = classify_archive(ref(url=URL, snapshot=link), s, None, SETTINGS)
+    assert (v.state, v.rule) == (ArchiveState.OK, "archive.ok") and "by archive.today" in v.detail

@@ -6,8 +6,9 @@ from dataclasses import replace
 import pytest
 from rulekit import GOOD_LOOKUP, NONE_LOOKUP, SETTINGS, TITLE, URL, fetch, live, ref, snap
 
-from citecheck.model import ArchiveLink, Capture, Observed, Result
+from citecheck.model import ArchiveLink, Capture, LookupResult, Observed, Result
 from citecheck.rules import JUDGEMENTS, judge, save_candidates
+from citecheck.vocab import LookupSource
 
 NEEDS_LOOKUP = [
     ("exact-good-capture", snap(), False),
@@ -18,7 +19,11 @@ NEEDS_LOOKUP = [
     ("never-archived", snap(404, says="notarchived", capture=False), True),
     ("excluded: nothing to find", snap(200, says="excluded", capture=False), False),
     ("rate-limited: not now", snap(429, says="ratelimited", capture=False), False),
-    ("another archive", snap(404, link=ArchiveLink("https://archive.ph/2020/x", "archive.today", URL, "2020")), False),
+    ("another archive's captured 404: the Wayback Machine may have better",
+     snap(404, link=ArchiveLink("https://archive.ph/2020/x", "archive.today", URL, "2020")), True),
+    ("another archive that excludes: the Wayback Machine may not",
+     snap(403, says="excluded", capture=False, link=ArchiveLink("https://archive.ph/2020/x", "archive.today", URL, "2020")),
+     True),
 ]
 
 
@@ -36,7 +41,7 @@ def test_suspect_drift_compares_with_the_snapshot_title():
 def result(live_fetch, snapshot, lookup, r=None) -> Result:
     r = r or ref()
     o = Observed(r, live(live_fetch), snapshot, lookup)
-    return Result(r, judge(o, SETTINGS), o.live, o.snapshot, o.lookup)
+    return Result.of(o, judge(o, SETTINGS))
 
 
 def test_save_candidates_are_live_originals_without_a_good_capture_in_the_window():
@@ -53,3 +58,25 @@ def test_the_save_window_is_the_check_window():
     r = result(fetch(200), snap(404), far)
     assert save_candidates([r], SETTINGS) == [r]  # 2 years away: outside the 180-day window
     assert save_candidates([r], replace(SETTINGS, window_days=1000)) == []
+
+
+FAR = LookupResult(url=URL, target="20200101120000", source=LookupSource.AVAILABILITY,
+                   capture=Capture("20150101000000", 200, "https://web.archive.org/web/20150101000000/x"))
+OTHER_ARCHIVES = [
+    ("the cited capture is good", snap(), None, False),
+    ("a captured 404, and a good capture near", snap(404), GOOD_LOOKUP, False),
+    ("the archive chose a good capture near", snap(ts="20200115000000", says="closest"), NONE_LOOKUP, False),
+    ("the archive chose one far away", snap(ts="20230115000000", says="closest"), NONE_LOOKUP, True),
+    ("a captured 404, and nothing near", snap(404), FAR, True),
+    ("never archived, nothing at all", snap(404, says="notarchived", capture=False), NONE_LOOKUP, True),
+    ("the Wayback Machine excludes it", snap(200, says="excluded", capture=False), None, True),
+    ("the look-up failed: says nothing", snap(404), LookupResult(url=URL, target="2020", error="timeout"), False),
+    ("uncited, none in the Wayback Machine", None, NONE_LOOKUP, True),
+    ("uncited, one near", None, GOOD_LOOKUP, False),
+]
+
+
+@pytest.mark.parametrize("case", OTHER_ARCHIVES, ids=[c[0] for c in OTHER_ARCHIVES])
+def test_wants_other_archives(case):
+    _, s, lookup, expected = case
+    assert JUDGEMENTS.wants_other_archives(s, lookup, SETTINGS.window_days) is expected

@@ -1,4 +1,5 @@
-"""Archive probes behind one interface (base.py), one per archive service, made once per run by :class:`Probes`."""
+"""Archive probes behind one interface (base.py): the Wayback Machine's (wayback.py), and the Memento probe
+(memento.py) for every other archive; made once per run by :class:`Probes`."""
 from __future__ import annotations
 
 from ...model import ArchiveLink
@@ -26,8 +27,14 @@ class Probes:
 
     @property
     def finder(self) -> ArchiveProbe:
-        """The archive asked for captures of references that cite none."""
+        """The archive asked first for the closest good capture: for references that cite none, or whose cited
+        capture is not a good one."""
         return self._probe(WAYBACK)
+
+    @property
+    def elsewhere(self) -> ArchiveProbe:
+        """The other archives, asked when the finder has no good capture near the cited time."""
+        return self._probe(FALLBACK)
 
     def stop_confirming(self) -> None:
         for probe in self._made.values():
@@ -38,7 +45,7 @@ class Probes:
             probe.close()
 
     def stats(self) -> dict[str, dict[str, dict[str, int]]]:
-        return {service: probe.stats() for service, probe in self._made.items()}
+        return {"memento" if service == FALLBACK else service: probe.stats() for service, probe in self._made.items()}
 
 
 __all__ = ["ArchiveProbe", "ProbeKit", "Probes"]

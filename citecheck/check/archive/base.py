@@ -6,18 +6,20 @@ itself; a service without one is checked by the generic probe.
 """
 from __future__ import annotations
 
+import asyncio
+import email.utils
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 import httpx
 
-from ...model import ArchiveLink, LookupResult, SnapshotObservation
+from ...model import ArchiveLink, Fetch, LookupResult, SnapshotObservation
 from ...registry import Registry
 from ...settings import Settings
 from ..guard import TargetGuard
-from ..politeness import HostGates, RetryPolicy
+from ..politeness import Attempts, HostGates, Paces, RetryPolicy, settled_earlier
 
 
 @dataclass(frozen=True)
@@ -58,3 +60,49 @@ FALLBACK = "*"  # the probe for services without their own
 
 def register(service: str, factory: ProbeFactory) -> None:
     PROBES.register(service, factory)
+
+
+def memento_timestamp(f: Fetch) -> str | None:
+    """The capture time a Memento answer states (``Memento-Datetime``), as a 14-digit timestamp."""
+    value = f.header("memento-datetime")
+    if not value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return when.strftime("%Y%m%d%H%M%S") if when else None
+
+
+def is_archive_429(f: Fetch) -> bool:
+    """The archive's own rate limit, not a captured 429 page (which carries Memento-Datetime)."""
+    return f.status == 429 and f.header("memento-datetime") is None
+
+
+async def ask_archive(send: Callable[[], Awaitable[Fetch]], pacer: Paces, policy: RetryPolicy,
+                      pause: Callable[[Fetch], float | None], limited: Callable[[], None]) -> Fetch:
+    """One request to an archive, as archives want them: at the pacer's pace; the archive's own 429 pauses the
+    pacer (every request behind it waits too) and is tried twice more, so a run never keeps sending into 429s
+    (``pause`` None: the archive wants us gone for longer than we wait, so the 429 is the answer); a capture is
+    what it is, whatever its status; anything else is retried as the one retry policy says."""
+    attempts = Attempts()
+    times_limited = 0
+    while True:
+        await pacer.wait()
+        f = await send()
+        if is_archive_429(f):
+            limited()
+            times_limited += 1
+            wait = pause(f)
+            if wait is None:
+                return f
+            pacer.pause(wait)
+            if times_limited <= 2:
+                continue  # wait out the pause, then try again
+            return f
+        if f.header("memento-datetime") is not None or settled_earlier(f):
+            return f
+        retrying = policy.next(f, attempts)
+        if retrying is None:
+            return f
+        await asyncio.sleep(retrying.delay)

@@ -7,7 +7,6 @@ its whole family for at least a minute, so a run never keeps sending into 429s.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
 import urllib.parse
 from dataclasses import dataclass, field, replace
@@ -19,8 +18,7 @@ from ...urls import is_login, is_root, same_resource, url_key
 from ...vocab import WAYBACK, ArchiveAnswer, LookupSource, PageSignal
 from ..budget import family_pacer
 from ..fetch import fetch
-from ..politeness import Attempts
-from .base import ProbeKit, register
+from .base import ProbeKit, ask_archive, is_archive_429, memento_timestamp, register
 
 FAMILIES = ("replay", "cdx", "availability")
 
@@ -29,22 +27,6 @@ FAMILIES = ("replay", "cdx", "availability")
 class WaybackStats:
     requests: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FAMILIES, 0))
     rate_limited: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FAMILIES, 0))
-
-
-def memento_timestamp(f: Fetch) -> str | None:
-    value = f.header("memento-datetime")
-    if not value:
-        return None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return when.strftime("%Y%m%d%H%M%S") if when else None
-
-
-def is_wayback_429(f: Fetch) -> bool:
-    """Wayback's own rate limit, not a captured 429 page (which carries Memento-Datetime)."""
-    return f.status == 429 and f.header("memento-datetime") is None
 
 
 class Wayback:
@@ -68,28 +50,18 @@ class Wayback:
 
     async def request(self, family: str, method: str, url: str, *, content: bytes | None = None,
                       headers: dict[str, str] | None = None, keep_body: bool = False) -> Fetch:
-        pacer = self.pacers[family]
-        attempts = Attempts()
-        limited = 0
-        while True:
-            await pacer.wait()
+        async def send() -> Fetch:
             async with self.semaphore:
                 f = await fetch(self.client, method, url, self.settings, follow_redirects=False,
                                 content=content, headers=headers, keep_body=keep_body, guard=self.guard)
             self.counts.requests[family] += 1
-            if is_wayback_429(f):
-                self.counts.rate_limited[family] += 1
-                limited += 1
-                pacer.pause(self.settings.wayback_pause)
-                if limited <= 2:
-                    continue  # wait out the pause, then try again
-                return f
-            if f.header("memento-datetime") is not None:
-                return f  # a capture is what it is, whatever its status
-            retrying = self.policy.next(f, attempts)
-            if retrying is None:
-                return f
-            await asyncio.sleep(retrying.delay)
+            return f
+
+        def limited() -> None:
+            self.counts.rate_limited[family] += 1
+
+        # a Wayback 429 carries no Retry-After: the whole family waits a minute
+        return await ask_archive(send, self.pacers[family], self.policy, lambda f: self.settings.wayback_pause, limited)
 
     def can_replay(self, link: ArchiveLink) -> bool:
         return bool(link.original)  # a link that names no URL cannot be replayed; the rules say so
@@ -130,7 +102,7 @@ class Wayback:
         if f.error:
             answer = ArchiveAnswer.UNREACHABLE if f.error.connection else ArchiveAnswer.ERROR
             return SnapshotObservation(link=link, fetch=f, answer=answer)
-        if is_wayback_429(f):
+        if is_archive_429(f):
             return SnapshotObservation(link=link, fetch=f, answer=ArchiveAnswer.RATE_LIMITED)
         memento = memento_timestamp(f)
         location = f.header("location")

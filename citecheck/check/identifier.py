@@ -1,0 +1,277 @@
+"""The DOI probe: what the DOI system says about a reference's DOI, without touching the publisher.
+
+Three questions, in turn: the Handle API (``doi.org/api/handles/{doi}?type=URL``: is it registered, where does it
+point?), the registration agency (``doi.org/ra/{doi}``; one agency serves a whole prefix, so it is asked once per
+prefix a run), and the agency's metadata (Crossref's ``api.crossref.org/works/{doi}``, DataCite's
+``api.datacite.org/dois/{doi}``) for the title. The DOI goes into every path percent-encoded (identifiers.api_path).
+
+Etiquette: each registry host has its own pacer and a limit on requests in flight, both set from the host's own
+rate-limit headers when it sends them (Crossref's ``x-rate-limit-limit``/``-interval``, ``x-concurrency-limit``),
+just under what they allow; the User-Agent names citecheck and, given ``--mailto``, a contact (Crossref's polite
+pool). A 429 or a 5xx is retried by the one retry policy after its Retry-After and pauses the whole host; it is
+never read as "not registered": only the Handle System's own "unknown handle" (or doiRA's "does not exist") is.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..identifiers import api_path, prefix
+from ..model import Fetch, Hop, IdentifierObservation
+from ..urls import host_of
+from .archive.base import ProbeKit
+from .fetch import fetch
+from .politeness import RETRY_STATUSES, Attempts, Pacer, settled_earlier
+
+HANDLE_API = "https://doi.org/api/handles/{doi}?type=URL"
+AGENCY_API = "https://doi.org/ra/{doi}"
+#: the agencies whose metadata citecheck reads, and where (lower-case agency names, as doiRA spells them)
+METADATA_APIS = {"crossref": "https://api.crossref.org/works/{doi}", "datacite": "https://api.datacite.org/dois/{doi}"}
+HANDLE_FOUND, HANDLE_UNKNOWN, HANDLE_NO_VALUES = 1, 100, 200  # the Handle System's response codes
+#: requests in flight a registry allows before its headers say so: Crossref's public pool allows one
+PUBLISHED_CONCURRENCY = {"api.crossref.org": 1}
+
+
+class _Limit:
+    """Requests in flight to one host, at most ``capacity``, which the host's headers may change."""
+
+    def __init__(self, capacity: int):
+        self.capacity = max(1, capacity)
+        self.busy = 0
+        self.changed = asyncio.Condition()
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        async with self.changed:
+            await self.changed.wait_for(lambda: self.busy < self.capacity)
+            self.busy += 1
+        try:
+            yield
+        finally:
+            async with self.changed:
+                self.busy -= 1
+                self.changed.notify_all()
+
+
+@dataclass
+class _Registry:
+    pacer: Pacer
+    limit: _Limit
+    requests: int = 0
+    rate_limited: int = 0
+
+    def learn(self, f: Fetch) -> None:
+        """Pace and concurrency from the host's own rate-limit headers, just under what they allow."""
+        limit, interval = f.header("x-rate-limit-limit"), f.header("x-rate-limit-interval")
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*", interval or "")
+        if limit and limit.strip().isdigit() and int(limit) > 0 and m:
+            seconds = float(m.group(1)) * {"ms": 0.001, "s": 1.0, "m": 60.0, None: 1.0}[m.group(2)]
+            self.pacer.interval = max(self.pacer.interval, seconds / int(limit) / 0.8)
+        concurrency = f.header("x-concurrency-limit")
+        if concurrency and concurrency.strip().isdigit():
+            self.limit.capacity = max(1, min(self.limit.capacity, int(concurrency)))
+
+
+def _json(f: Fetch) -> Any:
+    try:
+        return json.loads(f.body.decode("utf-8")) if f.body else None
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def _why(where: str, f: Fetch) -> str:
+    said = f.error or (f"HTTP {f.status}" if f.status else "no answer")
+    return f"{where}: {said}" + (f" after {f.attempts} attempts" if f.attempts > 1 else "")
+
+
+def read_handle(f: Fetch) -> tuple[bool | None, str | None]:
+    """(registered, URL value) from a Handle API answer; registered None when the answer is not the Handle
+    System's own (an outage, a proxy's page, a non-JSON 404)."""
+    data = _json(f)
+    if f.error or not isinstance(data, dict) or "responseCode" not in data:
+        return None, None
+    code = data.get("responseCode")
+    if code == HANDLE_UNKNOWN:
+        return False, None
+    if code not in (HANDLE_FOUND, HANDLE_NO_VALUES):
+        return None, None
+    for value in data.get("values") or []:
+        if isinstance(value, dict) and str(value.get("type", "")).upper() == "URL":
+            payload = value.get("data")
+            url = payload.get("value") if isinstance(payload, dict) else payload
+            if isinstance(url, str) and url.strip():
+                return True, url.strip()
+    return True, None
+
+
+def read_agency(f: Fetch) -> tuple[str | None, bool]:
+    """(agency, unknown) from doiRA: ("Crossref", False), (None, True) for "DOI does not exist" or "Invalid DOI",
+    (None, False) when there was no clear answer."""
+    data = _json(f)
+    if f.error or f.status != 200 or not isinstance(data, list) or not data or not isinstance(data[0], dict):
+        return None, False
+    entry = data[0]
+    if isinstance(entry.get("RA"), str) and entry["RA"].strip():
+        return entry["RA"].strip(), False
+    status = str(entry.get("status", "")).lower()
+    return None, "does not exist" in status or "invalid" in status
+
+
+@dataclass(frozen=True)
+class _Record:
+    found: bool | None
+    title: str | None = None
+    subtitle: str | None = None
+    others: tuple[str, ...] = ()
+
+
+def _strings(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [x.strip() for x in items if isinstance(x, str) and x.strip()]
+
+
+def read_crossref(f: Fetch) -> _Record:
+    data = _json(f)
+    if f.status == 404 and not f.error:
+        return _Record(False)
+    message = data.get("message") if isinstance(data, dict) else None
+    if f.error or f.status != 200 or not isinstance(message, dict):
+        return _Record(None)
+    titles, subtitles = _strings(message.get("title")), _strings(message.get("subtitle"))
+    others = _strings(message.get("original-title")) + _strings(message.get("short-title")) + titles[1:]
+    return _Record(True, titles[0] if titles else None, subtitles[0] if subtitles else None, tuple(others))
+
+
+def read_datacite(f: Fetch) -> _Record:
+    data = _json(f)
+    if f.status == 404 and not f.error:
+        return _Record(False)
+    attributes = (data.get("data") or {}).get("attributes") if isinstance(data, dict) else None
+    if f.error or f.status != 200 or not isinstance(attributes, dict):
+        return _Record(None)
+    main, subtitle, others = None, None, []
+    for entry in attributes.get("titles") or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("title"), str):
+            continue
+        kind = str(entry.get("titleType") or "").lower()
+        if kind == "subtitle" and subtitle is None:
+            subtitle = entry["title"].strip()
+        elif not kind and main is None:
+            main = entry["title"].strip()
+        else:
+            others.append(entry["title"].strip())
+    return _Record(True, main, subtitle, tuple(others))
+
+
+READERS = {"crossref": read_crossref, "datacite": read_datacite}
+
+
+@dataclass
+class _Asking:
+    """One DOI's requests and what could not be asked, for the evidence."""
+
+    asked: list[Hop] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+class IdentifierProbe:
+    """One per run: the registries' pacers, and the agency each DOI prefix belongs to."""
+
+    def __init__(self, kit: ProbeKit):
+        self.client, self.settings, self.gates, self.policy = kit.client, kit.settings, kit.gates, kit.policy
+        self.guard = kit.guard
+        self.headers = {"User-Agent": kit.settings.registry_user_agent, "Accept": "application/json"}
+        self._registries: dict[str, _Registry] = {}
+        self._agencies: dict[str, str] = {}  # DOI prefix -> registration agency, learned this run
+
+    def _registry(self, url: str) -> _Registry:
+        host = host_of(url)
+        if host not in self._registries:
+            s = self.settings
+            in_flight = PUBLISHED_CONCURRENCY.get(host, s.registry_concurrency)
+            self._registries[host] = _Registry(Pacer(s.registry_per_sec * 60), _Limit(in_flight))
+        return self._registries[host]
+
+    async def _get(self, url: str, asking: _Asking) -> Fetch:
+        registry = self._registry(url)
+        attempts = Attempts()
+        while True:
+            async with registry.limit.slot():
+                # the pace is kept inside the slot: a request that waited for the slot while another met a 429
+                # still waits out the pause that 429 set
+                await registry.pacer.wait()
+                f = await fetch(self.client, "GET", url, self.settings, follow_redirects=False, gate=self.gates.slot,
+                                headers=self.headers, keep_body=True, guard=self.guard)
+            if settled_earlier(f):
+                return replace(f, attempts=attempts.made)  # the host did not resolve a moment ago: nothing was sent
+            self.gates.record(url, f)
+            registry.requests += 1
+            registry.learn(f)
+            asking.asked.append(Hop("GET", url, f.status or 0))
+            retrying = self.policy.next(f, attempts)
+            if retrying is None:
+                return replace(f, attempts=attempts.made)
+            if f.status == 429 or f.status in RETRY_STATUSES:
+                registry.rate_limited += f.status == 429
+                registry.pacer.pause(retrying.delay)  # the host said wait: every request to it waits
+                if retrying.slow_down:
+                    registry.pacer.interval = min(max(registry.pacer.interval * 2, 0.5), 5.0)
+            await asyncio.sleep(retrying.delay)
+
+    async def observe(self, doi: str) -> IdentifierObservation:
+        asking = _Asking()
+        path = api_path(doi)
+        handle = await self._get(HANDLE_API.format(doi=path), asking)
+        registered, resolves_to = read_handle(handle)
+        if registered is None:
+            asking.problems.append(_why("the Handle API", handle))
+        if registered is False:
+            return self._observed(doi, asking, registered=False)
+        agency, unknown = self._agencies.get(prefix(doi)), False
+        if agency is None:
+            ra = await self._get(AGENCY_API.format(doi=path), asking)
+            agency, unknown = read_agency(ra)
+            if agency and registered:
+                self._agencies[prefix(doi)] = agency
+            elif not agency and not unknown:
+                asking.problems.append(_why("doiRA", ra))
+        if unknown and registered is None:
+            return self._observed(doi, asking, agency_unknown=True)
+        # the agency's metadata; when doiRA could not say which agency, Crossref's, then DataCite's
+        candidates = [agency.lower()] if agency else ["crossref", "datacite"]
+        record, unanswered = _Record(None), False
+        for name in candidates:
+            api = METADATA_APIS.get(name)
+            if api is None:
+                continue  # an agency without an API citecheck reads (mEDRA, JaLC …): registered is all we learn
+            answer = await self._get(api.format(doi=path), asking)
+            record = READERS[name](answer)
+            if record.found:
+                agency = agency or name
+                break
+            if record.found is None:
+                unanswered = True
+                asking.problems.append(_why(host_of(api), answer))
+        if not record.found and unanswered:
+            record = _Record(None)  # one of them could not say: not knowing is not "not found"
+        return self._observed(doi, asking, registered=registered, resolves_to=resolves_to, agency=agency,
+                              agency_unknown=unknown, record=record)
+
+    @staticmethod
+    def _observed(doi: str, asking: _Asking, *, registered: bool | None = None, resolves_to: str | None = None,
+                  agency: str | None = None, agency_unknown: bool = False,
+                  record: _Record | None = None) -> IdentifierObservation:
+        record = record or _Record(None)
+        return IdentifierObservation(
+            value=doi, registered=registered, resolves_to=resolves_to, agency=agency, agency_unknown=agency_unknown,
+            record=record.found, title=record.title, subtitle=record.subtitle, other_titles=record.others,
+            asked=tuple(asking.asked), problems=tuple(asking.problems))
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        return {"requests": {h: r.requests for h, r in self._registries.items()},
+                "rate_limited": {h: r.rate_limited for h, r in self._registries.items() if r.rate_limited}}

@@ -1,0 +1,124 @@
+"""Persistent identifiers: where a reference's DOI is written, and the URLs citecheck builds from it.
+
+All knowledge of DOI shapes lives here. A DOI is ``10.{registrant}/{suffix}``; the suffix may hold almost any
+character (``()<>;:/#[]`` included: SICI DOIs such as ``…3.0.CO;2-#``), and DOIs are case-insensitive.
+:func:`find_doi` reads one from a doi.org link, a publisher's ``/doi/`` path or query, ``doi:`` in the text, or a
+DOI field (BibTeX, CSL-JSON, RIS); :func:`doi_link` is the link readers get; :func:`api_path` the form registries'
+APIs are asked with (every reserved character percent-encoded, upper-case hex).
+"""
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Iterable
+
+DOI_RESOLVER = "https://doi.org/"
+_DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org", "hdl.handle.net"})
+# a DOI's start: the directory indicator 10, a registrant code of digits (maybe dotted), a slash
+_DOI_START = re.compile(r"10\.\d{4,9}(?:\.\d+)*/", re.IGNORECASE)
+# in running text a DOI runs to the next space; "doi:", "DOI " or "doi.org/" may precede it
+_TEXT_DOI = re.compile(r"(?:(?<![\w/.])doi\s*:?\s*|(?<![\w/.:%-]))(?P<doi>10\.\d{4,9}(?:\.\d+)*/[^\s\"'«»“”‘’]+)",
+                       re.IGNORECASE)
+# publisher paths that end in a DOI plus a word naming the view (…/10.3389/fpsyg.2020.01234/full)
+_VIEW_WORDS = frozenset({"full", "abstract", "abs", "pdf", "epdf", "fulltext", "html", "summary", "references",
+                         "figures", "citedby", "meta", "metrics", "epub", "reader", "tables", "suppl"})
+_CLOSERS = {")": "(", "]": "[", ">": "<", "}": "{"}
+
+
+def clean_doi(raw: str | None) -> str | None:
+    """A DOI as written, percent-decoded and without the punctuation that surrounds it in prose (a trailing
+    period or comma, an unbalanced closing bracket, LaTeX's ``\\_``); None when it is not a DOI."""
+    if not raw:
+        return None
+    value = raw.strip().replace("\\_", "_").replace("\\&", "&").replace("\\%", "%")
+    value = re.sub(r"^(?:https?://(?:dx\.|www\.)?doi\.org/|doi\s*:\s*)", "", value, flags=re.IGNORECASE)
+    if "%" in value:
+        value = urllib.parse.unquote(value)
+    while value:
+        last = value[-1]
+        if last in ".,;:" or (last in _CLOSERS and value.count(_CLOSERS[last]) < value.count(last)):
+            value = value[:-1]
+        else:
+            break
+    m = _DOI_START.match(value)
+    if not m or len(value) == m.end():
+        return None
+    return value
+
+
+def doi_from_url(url: str) -> str | None:
+    """The DOI a URL carries: a doi.org link's path, a publisher's /doi/… path, /article/10.…, a doi:10.… path
+    segment, or a query value (?doi=10.…, ?id=10.…)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    path = parts.path
+    if host in _DOI_HOSTS:
+        # everything after the host, as written: a raw # (…CO;2-#) belongs to the DOI here
+        return clean_doi(re.sub(r"^(?:[a-z]+:)?//[^/]*/", "", url.strip(), flags=re.IGNORECASE))
+    m = re.search(r"(?:^|/|doi:)(10\.\d{4,9}(?:\.\d+)*/.+)$", path, re.IGNORECASE)
+    if m and ("/doi/" in path.lower() or "doi:" in path.lower() or re.search(r"/(?:article|chapter|book)s?/10\.", path)):
+        found = m.group(1)
+        head, _, tail = found.rpartition("/")
+        if tail.lower() in _VIEW_WORDS and _DOI_START.match(head + "/") and head.count("/") >= 1:
+            found = head
+        return clean_doi(found)
+    for key, value in urllib.parse.parse_qsl(parts.query):
+        if key.lower() in ("doi", "id", "rft_id", "pid") and _DOI_START.match(value.removeprefix("info:doi/")):
+            return clean_doi(value.removeprefix("info:doi/"))
+    return None
+
+
+def dois_in_text(text: str) -> list[str]:
+    """Every DOI written in running text (``doi:10.…``, ``DOI: 10.…``, a bare ``10.…/…``)."""
+    found = []
+    for m in _TEXT_DOI.finditer(text):
+        doi = clean_doi(m.group("doi"))
+        if doi:
+            found.append(doi)
+    return found
+
+
+def find_doi(text: str, urls: Iterable[str]) -> str | None:
+    """The reference's DOI: one written in its text (beside the URL it cites), else one its URLs carry
+    (doi.org links first)."""
+    in_text = dois_in_text(text)
+    if in_text:
+        return in_text[0]
+    urls = list(urls)
+    ordered = [u for u in urls if _host(u) in _DOI_HOSTS] + [u for u in urls if _host(u) not in _DOI_HOSTS]
+    for url in ordered:
+        doi = doi_from_url(url)
+        if doi:
+            return doi
+    return None
+
+
+def same_doi(a: str, b: str) -> bool:
+    """DOIs are case-insensitive (ASCII)."""
+    return a.lower() == b.lower()
+
+
+def _host(url: str) -> str:
+    try:
+        return (urllib.parse.urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def doi_link(doi: str) -> str:
+    """The doi.org link readers should get: characters a URL path cannot hold raw are percent-encoded."""
+    return DOI_RESOLVER + urllib.parse.quote(doi, safe="/:;()@!$&'*+,=")
+
+
+def api_path(doi: str) -> str:
+    """The DOI as a registry API path segment: lower-case (DOIs are case-insensitive), every reserved
+    character percent-encoded with upper-case hex, the prefix's slash kept."""
+    return urllib.parse.quote(doi.lower(), safe="/")
+
+
+def prefix(doi: str) -> str:
+    """The registrant prefix (10.1177): one registration agency serves all its DOIs."""
+    return doi.split("/", 1)[0].lower()
