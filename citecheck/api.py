@@ -20,7 +20,7 @@ from .crosscheck import FORMATS as CROSSCHECKED_FORMATS
 from .crosscheck import crosscheck
 from .fix import FixPlan, plan
 from .model import CrossCheck, Reference, Report, Result, SaveOutcome
-from .rules import JUDGEMENTS, judge, save_candidates
+from .rules import JUDGEMENTS, SiteNames, judge, save_candidates
 from .save import Credentials, Journal, save_all
 from .settings import Settings
 from .sources import Document, read_document
@@ -49,8 +49,9 @@ async def acheck(
                                         progress=progress, cache=cache)
         results: list[Result] = []
         histories: dict[str, dict[str, object]] = {}
+        sites = SiteNames.learned_from(observed)  # titles are compared without the names sites give themselves
         for o in observed:
-            verdict = judge(o, settings)
+            verdict = judge(o, settings, sites)
             url = o.reference.url
             if cache and url and o.live is not None and url not in histories:
                 histories[url] = cache.record_run(url, verdict.live.state)

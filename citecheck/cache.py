@@ -21,10 +21,10 @@ from typing import Any
 from . import model, vocab
 from .errors import InputError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: pages carry their head's facts and the signatures found on them
 _TYPES: dict[str, type] = {c.__name__: c for c in (
     model.Fetch, model.Hop, model.PageFacts, model.LiveObservation, model.Capture, model.SnapshotObservation,
-    model.LookupResult, model.ArchiveLink)}
+    model.LookupResult, model.ArchiveLink, model.SignatureMatch)}
 _HINTS: dict[type, dict[str, Any]] = {}
 
 

@@ -219,13 +219,16 @@ assert set(_RETRY) == set(ErrorKind), "every error kind needs a retry rule"
 
 
 class PageSignal(str, Enum):
-    """What a page's first bytes say about it (see signals.py for the evidence behind each)."""
+    """What a page says it is. signals.py decides each from the signature table (signatures.tsv), and each
+    decision keeps the names of the signatures behind it (PageFacts.matches)."""
 
     CHALLENGE = "challenge"  # a bot challenge or block page
-    PARKED = "parked"  # a parking / for-sale / expired-domain page
-    NOTFOUND_TITLE = "notfound_title"  # the title or main heading is a not-found message
-    NOTFOUND_TEXT = "notfound_text"  # not-found words near the top of the text (needs confirmation)
+    PARKED = "parked"  # a parking, for-sale, expired, reserved or hosting-placeholder page
+    NOTFOUND = "notfound"  # the page says it is a not-found page (title, main heading, or the lead of no article)
+    NOTFOUND_TEXT = "notfound_text"  # not-found words that prove nothing alone (a sibling probe decides)
     LOGIN = "login"  # a login page
+    CONSENT = "consent"  # a cookie-consent interstitial standing in for the page
+    MAINTENANCE = "maintenance"  # a maintenance or database-error page
     PDF = "pdf"  # a PDF document
     WAYBACK_NOTARCHIVED = "wayback_notarchived"  # the Wayback Machine's own "not archived" page
     WAYBACK_EXCLUDED = "wayback_excluded"  # its "excluded" page

@@ -9,7 +9,8 @@ from __future__ import annotations
 from .archive import classify_archive
 from .judgements import JUDGEMENTS, save_candidates
 from .live import classify_live
+from .sites import SiteNames
 from .verdict import actions_for, judge, status_claim_contradiction
 
-__all__ = ["JUDGEMENTS", "actions_for", "classify_archive", "classify_live", "judge", "save_candidates",
+__all__ = ["JUDGEMENTS", "SiteNames", "actions_for", "classify_archive", "classify_live", "judge", "save_candidates",
            "status_claim_contradiction"]

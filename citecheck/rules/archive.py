@@ -1,23 +1,26 @@
 """Rules for the snapshot: a snapshot observation and a look-up in, an ArchiveVerdict out."""
 from __future__ import annotations
 
+import urllib.parse
+from collections.abc import Iterable
 from dataclasses import replace
 
 from ..archives import parse_replay_location
 from ..model import (
     ArchiveVerdict,
     Capture,
+    LiveObservation,
     LookupResult,
     PageFacts,
     Reference,
     SnapshotObservation,
 )
 from ..settings import Settings
-from ..signals import is_not_found_title
+from ..textsim import DIFFERENT_BELOW, comparable, is_site_name, strip_affixes, title_similarity
 from ..timestamps import datetime_to_timestamp, distance_days, format_day
 from ..urls import is_login, is_root, same_resource
 from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, ErrorKind, PageSignal
-from .live import BLOCKING_STATUSES, DEAD_STATUSES
+from .live import BLOCKING_STATUSES, DEAD_STATUSES, named
 
 
 def days_words(n: float) -> str:
@@ -29,7 +32,11 @@ def days_words(n: float) -> str:
 
 
 def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: LookupResult | None,
-                     settings: Settings) -> ArchiveVerdict:
+                     settings: Settings, site_names: Iterable[str] = (),
+                     live: LiveObservation | None = None) -> ArchiveVerdict:
+    """The snapshot's state. ``site_names``: the names the cited site gives itself (rules/sites.py), stripped
+    from titles before the capture's title is compared with the cited one; ``live``: what the original answers
+    today, a witness of what the capture should show."""
     link = ref.archive_link
     suggestion = lookup.capture if lookup else None
     if settings.excludes(ref.url) or (link and settings.excludes(link.url)):
@@ -78,12 +85,20 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
                        detail=f"the capture of {format_day(cap.timestamp)} is of an HTTP {status} page"
                               + _suggest_words(suggestion),
                        suggestion=_better(suggestion, cap))
-    bad = bad_page(f.page if f else PageFacts())
+    page = f.page if f else PageFacts()
+    bad = bad_page(page)
     if bad:
+        evidence = page.evidence(BAD_PAGE_KINDS[bad])
         return replace(base, state=ArchiveState.SOFT404, rule=f"archive.soft404.{bad}",
-                       detail=f"the capture shows a {bad.replace('_', ' ')} page, not the work"
+                       detail=f"the capture (HTTP {status}) shows a {bad.replace('_', ' ')} page, not the work"
+                              + (f" [{named([m for m in evidence if m.strong] or evidence)}]" if evidence else "")
                               + _suggest_words(suggestion),
-                       suggestion=_better(suggestion, cap))
+                       suggestion=_better(suggestion, cap), signatures=evidence)
+    unrelated = unrelated_capture(ref, page, link.original or "", site_names, live)
+    if unrelated:
+        return replace(base, state=ArchiveState.SOFT404, rule="archive.soft404.unrelated",
+                       detail=f"the capture is not the cited work: {unrelated}" + _suggest_words(suggestion),
+                       suggestion=_better(suggestion, cap), signatures=page.evidence(*GENERIC_KINDS))
     if days > settings.window_days:
         return replace(base, state=ArchiveState.SHIFTED, rule="archive.shifted",
                        detail=f"nothing captured at the cited time; the nearest capture ({format_day(cap.timestamp)}) "
@@ -118,14 +133,66 @@ def _uncited(ref: Reference, lookup: LookupResult | None) -> ArchiveVerdict:
                           f"no snapshot cited and the archive holds no good capture ({lookup.source})")
 
 
+#: What a capture can show instead of the work (the rule's last word), and the signature kind that says so.
+BAD_PAGE_KINDS = {"challenge": "challenge", "parked": "parked", "not_found": "notfound", "login": "login",
+                  "consent": "consent", "maintenance": "maintenance"}
+_BAD_PAGE_SIGNALS = {"challenge": PageSignal.CHALLENGE, "parked": PageSignal.PARKED, "not_found": PageSignal.NOTFOUND,
+                     "login": PageSignal.LOGIN, "consent": PageSignal.CONSENT, "maintenance": PageSignal.MAINTENANCE}
+#: Kinds whose weak signs make a page look generic (no work of its own).
+GENERIC_KINDS = ("notfound", "login", "challenge", "parked", "consent")
+#: Visible text below which a page that is no article has no work of its own to show.
+GENERIC_TEXT = 1500
+#: Title similarity (0-100) above which two titles name the same page.
+SAME_ABOVE = 80.0
+
+
 def bad_page(page: PageFacts) -> str | None:
-    """What kind of page a capture shows instead of the work, if it does: challenge, parked, not_found."""
-    if PageSignal.CHALLENGE in page.signals:
-        return "challenge"
-    if PageSignal.PARKED in page.signals:
-        return "parked"
-    if PageSignal.NOTFOUND_TITLE in page.signals and is_not_found_title(page.title):
-        return "not_found"
+    """What kind of page a capture shows instead of the work, if it does: challenge, parked, not_found, login,
+    consent, maintenance."""
+    for word, signal in _BAD_PAGE_SIGNALS.items():
+        if signal in page.signals:
+            return word
+    return None
+
+
+def unrelated_capture(ref: Reference, page: PageFacts, url: str, site_names: Iterable[str] = (),
+                      live: LiveObservation | None = None) -> str | None:
+    """Why a capture that is no error page still is not the cited work: its title (and heading) has nothing to do
+    with the cited title, once the site's affixes are stripped, and it looks like a site's generic page. A capture
+    showing what the original shows today is taken as the work (the citation's title is then the odd one out),
+    unless the site shows that same page for a made-up address."""
+    cited, title = ref.title, page.title
+    if not cited or not title or page.article or len(cited.split()) < 3 or not comparable(title, cited):
+        return None
+    names = (*site_names, *([page.site_name] if page.site_name else []))
+    for said in (title, page.og_title, page.heading):
+        if said and comparable(said, cited) and title_similarity(said, cited, names) >= DIFFERENT_BELOW:
+            return None
+    sibling = live.sibling if live else None
+    if sibling is not None and sibling.answered_ok and sibling.page.title == title:
+        return f"its title {title!r} is what the site answers for a made-up address"
+    now = live.fetch.page.title if live and live.fetch.answered_ok else None
+    if now and title_similarity(now, title, names) >= SAME_ABOVE:
+        return None
+    generic = why_generic(page, url, names)
+    return f"its title {title!r} has nothing to do with the cited title, and {generic}" if generic else None
+
+
+def why_generic(page: PageFacts, url: str, site_names: Iterable[str]) -> str | None:
+    """What makes a page look like a site's generic page (a home, error or login page) rather than a work."""
+    if page.article:
+        return None
+    canonical = urllib.parse.urljoin(url, page.canonical) if page.canonical else None
+    if canonical and is_root(canonical) and not is_root(url):
+        return f"it names the home page ({canonical}) as its address"
+    names = tuple(site_names)
+    if page.title and names and is_site_name(strip_affixes(page.title, names), names):
+        return "its title is only the site's name"
+    weak = [m.kind for m in page.evidence(*GENERIC_KINDS)]
+    if weak:
+        return f"it carries signs of a {weak[0]} page"
+    if page.text_chars < GENERIC_TEXT:
+        return f"it has almost no text ({page.text_chars} characters)"
     return None
 
 
@@ -146,9 +213,9 @@ def _captured_redirect(snap: SnapshotObservation, suggestion: Capture | None, ba
     original = snap.link.original or ""
     landed = landing.capture if landing else None
     if landing and target and landed and landed.status and 200 <= landed.status < 300:
-        page = landing.fetch.page if landing.fetch else PageFacts()
+        landed_page = landing.fetch.page if landing.fetch else PageFacts()
         good_target = same_resource(target, original) or not (is_root(target) or is_login(target))
-        if good_target and not bad_page(page):
+        if good_target and not bad_page(landed_page):
             return replace(base, state=ArchiveState.OK, rule="archive.ok.captured_redirect",
                            detail=f"the capture is a redirect to {target}, itself captured "
                                   f"({format_day(landed.timestamp)})")

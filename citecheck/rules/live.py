@@ -1,19 +1,26 @@
 """Rules for the original URL: a live observation in, a LiveVerdict out."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from ..model import Fetch, LiveObservation, LiveVerdict, Reference
+from ..model import Fetch, LiveObservation, LiveVerdict, Reference, SignatureMatch
 from ..settings import Settings
-from ..signals import is_not_found_title
 from ..textsim import titles_disagree
-from ..urls import host_of, is_login, is_root, same_resource
+from ..urls import carries_back, host_of, is_login, is_root, same_resource
 from ..vocab import ErrorKind, LiveState, PageSignal
 
 BLOCKING_STATUSES = frozenset({401, 402, 403, 407, 429, 451, 999})
 DEAD_STATUSES = frozenset({404, 410})
 
-Make = Callable[[LiveState, str, str], LiveVerdict]
+Make = Callable[..., LiveVerdict]
+#: Statuses a bot wall answers with (besides 2xx): a challenge page with one of these is a wall, not an error.
+WALL_STATUSES = frozenset({202, 401, 403, 405, 429, 503})
+
+
+def named(matches: Iterable[SignatureMatch], limit: int = 2) -> str:
+    """The signatures behind a verdict, for its detail: "cloudflare.just-a-moment ('just a moment...')"."""
+    shown = [f"{m.name} ({m.text!r})" if m.text else m.name for m in list(matches)[:limit]]
+    return "; ".join(shown)
 
 
 def accepted(settings: Settings, url: str, status: int | None) -> bool:
@@ -30,7 +37,9 @@ def _permanent(f: Fetch) -> bool:
 
 
 def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: str | None,
-                  settings: Settings) -> LiveVerdict:
+                  settings: Settings, site_names: Iterable[str] = ()) -> LiveVerdict:
+    """The original's state. ``site_names``: the names its site gives itself (rules/sites.py), stripped from
+    titles before they are compared."""
     url = ref.url
     if not url:
         return LiveVerdict(LiveState.NONE, "live.none", "the reference has no URL")
@@ -42,9 +51,12 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
         return LiveVerdict(LiveState.SKIPPED, "live.skipped", "not checked")
     f = obs.fetch
 
-    def v(state: LiveState, rule: str, detail: str) -> LiveVerdict:
+    def v(state: LiveState, rule: str, detail: str, *kinds: str) -> LiveVerdict:
+        evidence = f.page.evidence(*kinds) if kinds else ()
+        if evidence:
+            detail = f"{detail} [{named([m for m in evidence if m.strong] or evidence)}]"
         return LiveVerdict(state, rule, detail, status=f.status, final_url=f.final_url, chain=f.hops,
-                           title=f.page.title, error=f.error)
+                           title=f.page.title, error=f.error, signatures=evidence)
 
     if f.error:
         return _live_error(f, f.error, v)
@@ -52,8 +64,10 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
     if accepted(settings, f.final_url or url, status):
         return v(LiveState.OK, "live.ok.accepted", f"HTTP {status}, accepted for this host by the configuration")
     signals = f.page.signals
-    if f.header("cf-mitigated") == "challenge" or (PageSignal.CHALLENGE in signals and status in (200, 403, 429, 503)):
-        return v(LiveState.BLOCKED, "live.blocked.challenge", f"bot challenge (HTTP {status}); a browser may see the page")
+    if f.header("cf-mitigated") == "challenge" or (
+            PageSignal.CHALLENGE in signals and (200 <= status < 300 or status in WALL_STATUSES)):
+        return v(LiveState.BLOCKED, "live.blocked.challenge", f"bot challenge (HTTP {status}); a browser may see the page",
+                 "challenge")
     if status in BLOCKING_STATUSES:
         if status == 429:
             return v(LiveState.BLOCKED, "live.blocked.ratelimited", "still rate-limited (429) after waiting as asked")
@@ -70,18 +84,30 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
     # 2xx from here on
     final = f.final_url or url
     redirected = not same_resource(final, url)
+    if PageSignal.CONSENT in signals:
+        return v(LiveState.BLOCKED, "live.blocked.consent",
+                 "a cookie-consent page stands in front of the page: a person passes it, a checker cannot", "consent")
     if PageSignal.PARKED in signals:
-        return v(LiveState.PARKED, "live.parked", "the domain shows a parking / for-sale page")
+        return v(LiveState.PARKED, "live.parked", "the domain shows a parking / for-sale page", "parked")
+    if PageSignal.MAINTENANCE in signals:
+        return v(LiveState.TRANSIENT, "live.transient.maintenance", "the site shows a maintenance or database-error "
+                 "page: check again later", "maintenance")
     if redirected and not is_root(url) and is_root(final):
         return v(LiveState.SOFT404, "live.soft404.to_root", f"a deep link now redirects to the home page {final}")
-    if redirected and is_login(final) and not is_login(url):
-        return v(LiveState.SOFT404, "live.soft404.to_login", f"redirects to a login page {final}")
+    login_bounce = redirected and is_login(final) and not is_login(url)
+    if login_bounce or (PageSignal.LOGIN in signals and not is_login(url)):
+        if not redirected or carries_back(final, url):
+            where = f"redirects to a login page that leads back to it ({final})" if redirected else "shows a login page"
+            return v(LiveState.BLOCKED, "live.blocked.login", f"{where}: alive behind a login a checker cannot pass",
+                     "login")
+        return v(LiveState.SOFT404, "live.soft404.to_login", f"redirects to a login page {final}", "login")
     if sibling_same_page(f, obs.sibling):
         return v(LiveState.SOFT404, "live.soft404.sibling",
                  f"answers 200 with the same page ({f.page.title!r}) as for a made-up sibling path")
-    if PageSignal.NOTFOUND_TITLE in signals and is_not_found_title(f.page.title):
-        return v(LiveState.SOFT404, "live.soft404.title", f"answers 200 but the page says {f.page.title!r}")
-    drift = titles_disagree(f.page.title, snapshot_title, ref.title)
+    if PageSignal.NOTFOUND in signals:
+        return v(LiveState.SOFT404, "live.soft404.notfound", f"answers {status} with a not-found page "
+                 f"({f.page.title or f.page.heading or 'untitled'!r})", "notfound")
+    drift = titles_disagree(f.page.title, snapshot_title, ref.title, site_names)
     if drift:
         return v(LiveState.DRIFT, "live.drift", drift)
     if redirected and _permanent(f):

@@ -7,6 +7,7 @@ from ..timestamps import format_day
 from ..vocab import ActionKind, ArchiveState, LiveState
 from .archive import classify_archive
 from .live import classify_live
+from .sites import NO_SITE_NAMES, SiteNames
 
 
 def actions_for(ref: Reference, live: LiveVerdict, archive: ArchiveVerdict) -> tuple[Action, ...]:
@@ -49,11 +50,14 @@ def _no_capture_action(ref: Reference, live: LiveVerdict, lead: str) -> Action:
     return Action(f"{lead} and the original no longer works: find another copy or source")
 
 
-def judge(obs: Observed, settings: Settings) -> Verdict:
+def judge(obs: Observed, settings: Settings, sites: SiteNames = NO_SITE_NAMES) -> Verdict:
+    """One reference's verdict. ``sites``: the names the run's sites give themselves (SiteNames.learned_from the
+    run's observations), so titles are compared without them."""
     ref = obs.reference
-    archive = classify_archive(ref, obs.snapshot, obs.lookup, settings)
+    names = sites.names(ref.url)
+    archive = classify_archive(ref, obs.snapshot, obs.lookup, settings, names, obs.live)
     snapshot_title = archive.title if archive.state is ArchiveState.OK else None
-    live = classify_live(ref, obs.live, snapshot_title, settings)
+    live = classify_live(ref, obs.live, snapshot_title, settings, names)
     attention = archive.state.needs_fix or live.state.needs_fix
     notes: list[str] = [f"citation error: {p}" for p in ref.problems]
     others = ref.original_urls[1:]

@@ -48,16 +48,27 @@ def test_prefers_head_only_for_files():
     assert not prefers_head("https://a.example/x/article.html")
 
 
-def test_a_not_found_page_with_200_gets_a_sibling_probe():
+def test_a_page_with_not_found_words_gets_a_sibling_probe():
     seen = []
 
     def handler(request):
         seen.append(request.url.path)
-        return httpx.Response(200, html="<title>Page not found</title>")
+        return httpx.Response(200, html="<title>Nicht gefunden</title><p>Der Hund wurde nicht gefunden.</p>")
 
     obs = probe(handler, "https://site.example/papers/gone")
-    assert obs.sibling is not None and obs.sibling.page.title == "Page not found"
+    assert obs.sibling is not None and obs.sibling.page.title == "Nicht gefunden"
     assert seen[0] == "/papers/gone" and seen[1].startswith("/papers/citecheck-")
+
+
+def test_a_page_that_says_it_is_not_found_needs_no_sibling_probe():
+    seen = []
+
+    def handler(request):
+        seen.append(request.url.path)
+        return httpx.Response(200, html="<title>Page not found | Example</title>")
+
+    obs = probe(handler, "https://site.example/papers/gone")
+    assert obs.sibling is None and seen == ["/papers/gone"]
 
 
 def test_sibling_url_stays_in_the_same_folder():

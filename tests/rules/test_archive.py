@@ -29,7 +29,7 @@ ARCHIVE_CASES = [
     ("captured-redirect-to-a-captured-404", snap(301, location=f"/web/20200101120000id_/{URL}/",
                                                 landing=snap(404, ts="20200101120005")), GOOD_LOOKUP,
      ArchiveState.CAPTURED_REDIRECT, "archive.captured_redirect"),
-    ("captured-soft404", snap(200, title="Page not found", markers={"notfound_title"}), GOOD_LOOKUP,
+    ("captured-soft404", snap(200, title="Page not found", markers={"notfound"}), GOOD_LOOKUP,
      ArchiveState.SOFT404, "archive.soft404.not_found"),
     ("captured-challenge", snap(200, title="Just a moment...", markers={"challenge"}), None,
      ArchiveState.SOFT404, "archive.soft404.challenge"),
