@@ -185,6 +185,7 @@ async def fetch(
     content: bytes | None = None,
     keep_body: bool = False,
     memo: Memo | None = None,
+    read_whole: Callable[[httpx.Headers], bool] | None = None,
     _seen: frozenset[str] = frozenset(),
 ) -> Fetch:
     """One logical request: follows and records redirects, reads textual bodies as far as page.PageReader says.
@@ -193,7 +194,9 @@ async def fetch(
     page bodies are only analysed, never kept, so memory stays flat however long the list is.
 
     ``memo`` shares redirect targets between requests: many dead deep links bounce to one home page,
-    which is then fetched once."""
+    which is then fetched once. ``read_whole(headers)`` says which answers are read whole (up to
+    ``max_page_bytes``) rather than to a window past their head: an archive's own pages say what they
+    mean at their end."""
     hops: list[Hop] = []
     seen: set[str] = set(_seen)
     current, verb = url, method
@@ -227,8 +230,9 @@ async def fetch(
                         if keep_body:
                             await _read_capped(response, sink, lambda _: settings.max_api_bytes)
                         elif read_body and verb != "HEAD" and not (is_redirect and follow_redirects) and textual:
-                            await _read_capped(response, sink, PageReader(settings.max_body_bytes,
-                                                                          settings.max_page_bytes).want)
+                            whole = read_whole is not None and read_whole(response.headers)
+                            window = settings.max_page_bytes if whole else settings.max_body_bytes
+                            await _read_capped(response, sink, PageReader(window, settings.max_page_bytes).want)
                     finally:
                         await response.aclose()
         except Exception as exc:

@@ -13,6 +13,8 @@ import urllib.parse
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import httpx
+
 from ...archives import WAYBACK_HOSTS, parse_replay_location, replay_url, snapshot_url
 from ...model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
 from ...urls import is_login, is_root, same_resource, url_key
@@ -39,6 +41,12 @@ def memento_timestamp(f: Fetch) -> str | None:
     except (TypeError, ValueError):
         return None
     return when.strftime("%Y%m%d%H%M%S") if when else None
+
+
+def _archive_page(headers: httpx.Headers) -> bool:
+    """An answer that is no capture is the Wayback Machine's own page, which says what it means at its end
+    ("This URL has been excluded …" comes after 50 KiB of navigation): read it whole."""
+    return "memento-datetime" not in headers
 
 
 def is_wayback_429(f: Fetch) -> bool:
@@ -75,7 +83,7 @@ class Wayback:
             await pacer.wait()
             async with self.semaphore:
                 f = await fetch(self.client, method, url, self.settings, follow_redirects=False,
-                                content=content, headers=headers, keep_body=keep_body)
+                                content=content, headers=headers, keep_body=keep_body, read_whole=_archive_page)
             self.counts.requests[family] += 1
             if is_wayback_429(f):
                 self.counts.rate_limited[family] += 1
