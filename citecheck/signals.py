@@ -30,7 +30,7 @@ KIND_RULES: dict[str, tuple[str, ...]] = {
     "login": ("live.blocked.login", "archive.soft404.login"),
     "consent": ("live.blocked.consent", "archive.soft404.consent"),
     "maintenance": ("live.transient.maintenance", "archive.soft404.maintenance"),
-    "article": ("live.drift", "archive.ok"),  # vetoes the weak signs that would have called an article otherwise
+    "article": ("live.ok", "archive.ok"),  # vetoes the weak signs (and quoted words) that would misname an article
     "wayback_notarchived": ("archive.missing",),
     "wayback_excluded": ("archive.excluded",),
     "wayback_captured_redirect_view": ("archive.captured_redirect",),
