@@ -93,3 +93,21 @@ def test_every_match_is_named_with_where_it_was_found():
     found = find_signatures(PageView(status=403, headers=("cf-mitigated: challenge",), titles=("just a moment...",)))
     assert {(m.name, m.where) for m in found} == {("cloudflare.mitigated-header", "header"),
                                                   ("cloudflare.just-a-moment", "title")}
+
+
+HEADLINES = [  # real-looking headlines that only share words with walls, gates, parking and not-found pages
+    "Car parked at school gates for a week - Riverside Echo",
+    "Вход в метро закрыт из-за ремонта - Вечерний город",
+    "Senator's account has been suspended | Daily Wire",
+    "Facebook page removed after complaints",
+    "Police still can't find the file on the missing millions",
+    "Domain name expired: how a city lost its website",
+    "Log in to the future: a history of passwords",
+    "Страница Навального удалена из соцсети",
+]
+
+
+@pytest.mark.parametrize("headline", HEADLINES)
+def test_headlines_that_share_words_are_no_signal(headline):
+    body = f"<title>{headline}</title><body><h1>{headline}</h1><p>{'Reporting from the scene. ' * 8}</p></body>"
+    assert page_module.analyse(body.encode(), "text/html").signals <= {PageSignal.NOTFOUND_TEXT}, headline  # a hint at most

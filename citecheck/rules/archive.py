@@ -189,8 +189,8 @@ def why_generic(page: PageFacts, url: str, site_names: Iterable[str]) -> str | N
     if page.title and names and is_site_name(strip_affixes(page.title, names), names):
         return "its title is only the site's name"
     weak = [m.kind for m in page.evidence(*GENERIC_KINDS)]
-    if weak:
-        return f"it carries signs of a {weak[0]} page"
+    if weak and page.text_chars < 2 * GENERIC_TEXT:
+        return f"it carries signs of a {weak[0]} page"  # on a long page, a login box in the header says nothing
     if page.text_chars < GENERIC_TEXT:
         return f"it has almost no text ({page.text_chars} characters)"
     return None

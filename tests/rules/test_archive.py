@@ -48,6 +48,7 @@ def test_archive_rules(case):
 
 
 GENERIC = PageFacts(title="Well, this is a dead end.", text_chars=240)
+PASSWORD = SignatureMatch("login.password-field", "login", "markup", "<input type=password", False)
 UNRELATED_CASES = [
     # (id, capture page, live answer, expected state, expected rule)
     ("generic-page", GENERIC, None, ArchiveState.SOFT404, "archive.soft404.unrelated"),
@@ -57,9 +58,10 @@ UNRELATED_CASES = [
      ArchiveState.SOFT404, "archive.soft404.unrelated"),
     ("canonical-is-the-home-page", PageFacts(title="Welcome", canonical="/", text_chars=9000), None,
      ArchiveState.SOFT404, "archive.soft404.unrelated"),
-    ("signs-of-a-login-page", PageFacts(title="Members", text_chars=9000, matches=(
-        SignatureMatch("login.password-field", "login", "markup", "<input type=password", False),)), None,
+    ("signs-of-a-login-page", PageFacts(title="Members", text_chars=2000, matches=(PASSWORD,)), None,
      ArchiveState.SOFT404, "archive.soft404.unrelated"),
+    ("a-login-box-on-a-long-page", PageFacts(title="Members", text_chars=9000, matches=(PASSWORD,)), None,
+     ArchiveState.OK, "archive.ok"),
     ("heading-names-the-work", replace(GENERIC, heading=TITLE), None, ArchiveState.OK, "archive.ok"),
     ("title-with-suffix-is-the-work", replace(GENERIC, title=f"{TITLE} | Sage Journals"), None, ArchiveState.OK,
      "archive.ok"),
