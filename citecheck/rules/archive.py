@@ -20,7 +20,7 @@ from ..textsim import DIFFERENT_BELOW, comparable, is_site_name, strip_affixes, 
 from ..timestamps import datetime_to_timestamp, distance_days, format_day
 from ..urls import is_login, is_root, same_resource
 from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, ErrorKind, PageSignal
-from .live import BLOCKING_STATUSES, DEAD_STATUSES, named
+from .live import BLOCKING_STATUSES, DEAD_STATUSES, evidence_words
 
 
 def days_words(n: float) -> str:
@@ -80,19 +80,19 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
     status = cap.status or 0
     if 300 <= status < 400:
         return _captured_redirect(snap, suggestion, base, settings.window_days)
+    page = f.page if f else PageFacts()
     if status >= 400:
+        evidence = page.evidence(*BAD_PAGE_KINDS.values())  # what the error page says it is (a wall's vendor …)
         return replace(base, state=ArchiveState.CAPTURED_ERROR, rule=f"archive.captured_error.http{status}",
                        detail=f"the capture of {format_day(cap.timestamp)} is of an HTTP {status} page"
-                              + _suggest_words(suggestion),
-                       suggestion=_better(suggestion, cap))
-    page = f.page if f else PageFacts()
+                              + evidence_words(evidence) + _suggest_words(suggestion),
+                       suggestion=_better(suggestion, cap), signatures=evidence)
     bad = bad_page(page)
     if bad:
         evidence = page.evidence(BAD_PAGE_KINDS[bad])
         return replace(base, state=ArchiveState.SOFT404, rule=f"archive.soft404.{bad}",
                        detail=f"the capture (HTTP {status}) shows a {bad.replace('_', ' ')} page, not the work"
-                              + (f" [{named([m for m in evidence if m.strong] or evidence)}]" if evidence else "")
-                              + _suggest_words(suggestion),
+                              + evidence_words(evidence) + _suggest_words(suggestion),
                        suggestion=_better(suggestion, cap), signatures=evidence)
     unrelated = unrelated_capture(ref, page, link.original or "", site_names, live)
     if unrelated:

@@ -17,10 +17,12 @@ Make = Callable[..., LiveVerdict]
 WALL_STATUSES = frozenset({202, 401, 403, 405, 429, 503})
 
 
-def named(matches: Iterable[SignatureMatch], limit: int = 2) -> str:
-    """The signatures behind a verdict, for its detail: "cloudflare.just-a-moment ('just a moment...')"."""
-    shown = [f"{m.name} ({m.text!r})" if m.text else m.name for m in list(matches)[:limit]]
-    return "; ".join(shown)
+def evidence_words(evidence: Iterable[SignatureMatch], limit: int = 2) -> str:
+    """The signatures behind a verdict, for its detail: " [cloudflare.just-a-moment ('just a moment...')]" (the
+    strong ones first; the JSON report lists them all)."""
+    matches = list(evidence)
+    shown = [f"{m.name} ({m.text!r})" if m.text else m.name for m in ([m for m in matches if m.strong] or matches)]
+    return f" [{'; '.join(shown[:limit])}]" if shown else ""
 
 
 def accepted(settings: Settings, url: str, status: int | None) -> bool:
@@ -53,10 +55,8 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
 
     def v(state: LiveState, rule: str, detail: str, *kinds: str) -> LiveVerdict:
         evidence = f.page.evidence(*kinds) if kinds else ()
-        if evidence:
-            detail = f"{detail} [{named([m for m in evidence if m.strong] or evidence)}]"
-        return LiveVerdict(state, rule, detail, status=f.status, final_url=f.final_url, chain=f.hops,
-                           title=f.page.title, error=f.error, signatures=evidence)
+        return LiveVerdict(state, rule, detail + evidence_words(evidence), status=f.status, final_url=f.final_url,
+                           chain=f.hops, title=f.page.title, error=f.error, signatures=evidence)
 
     if f.error:
         return _live_error(f, f.error, v)
@@ -70,8 +70,10 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
                  "challenge")
     if status in BLOCKING_STATUSES:
         if status == 429:
-            return v(LiveState.BLOCKED, "live.blocked.ratelimited", "still rate-limited (429) after waiting as asked")
-        return v(LiveState.BLOCKED, f"live.blocked.http{status}", f"HTTP {status}: the site refuses automated requests")
+            return v(LiveState.BLOCKED, "live.blocked.ratelimited", "still rate-limited (429) after waiting as asked",
+                     "challenge")
+        return v(LiveState.BLOCKED, f"live.blocked.http{status}", f"HTTP {status}: the site refuses automated requests",
+                 "challenge", "login", "consent")
     if status in DEAD_STATUSES:
         where = "" if len(f.hops) == 1 else f" after redirect to {f.final_url}"
         return v(LiveState.DEAD, f"live.dead.http{status}", f"HTTP {status}{where}")
