@@ -5,7 +5,7 @@ import codecs
 
 import httpx
 import pytest
-from mockweb import FAST, polite_get
+from mockweb import FAST, Chunks, polite_get
 from pages import INDEX, read
 from virtualtime import run
 
@@ -93,20 +93,10 @@ def test_the_reader_wants_the_head_and_a_window_past_it():
     assert PageReader(1000, 100_000).want(b"<html><head>" + b"x" * 2000) == 100_000  # a head still open: read on
 
 
-class Chunks(httpx.AsyncByteStream):
-    def __init__(self, data: bytes, size: int = 8192):
-        self.data, self.size, self.sent = data, size, 0
-
-    async def __aiter__(self):
-        for i in range(0, len(self.data), self.size):
-            self.sent += self.size
-            yield self.data[i:i + self.size]
-
-
 def test_a_title_after_the_first_32_kib_is_still_read():
     script = "<script>var data = '" + "x" * 45_000 + "';</script>"
     page = f"<html><head>{script}<title>Page not found | Example</title></head><body>{'<p>tail</p>' * 20_000}</body>"
-    stream = Chunks(page.encode())
+    stream = Chunks(page.encode(), 8192)
     f = run(polite_get(lambda r: httpx.Response(200, headers={"Content-Type": "text/html"}, stream=stream)))
     assert f.page.title == "Page not found | Example" and PageSignal.NOTFOUND in f.page.signals
     assert FAST.max_body_bytes < f.page.bytes_read < 2 * 45_000 + FAST.max_body_bytes  # not the whole 240 KB
