@@ -215,14 +215,15 @@ class PageView:
     prose: int = 0  # paragraphs of prose (an article's body)
 
     def parts(self, scope: str) -> tuple[str, ...]:
+        # headers, cookies and sources are searched as one text, a line each (patterns anchor with ^ and $)
         if scope == "header":
-            return self.headers
+            return ("\n".join(self.headers),)
         if scope == "cookie":
-            return self.cookies
+            return ("\n".join(self.cookies),)
         if scope == "url":
             return (self.url,) if self.url else ()
         if scope == "src":
-            return self.sources
+            return ("\n".join(self.sources),)
         if scope == "title":
             return self.titles
         if scope == "heading":
@@ -231,14 +232,18 @@ class PageView:
 
 
 def find_signatures(view: PageView) -> tuple[SignatureMatch, ...]:
-    """Every signature of the table the response carries, each once, in the first scope it was found in."""
+    """Every signature of the table the response carries, each once, in the first scope it was found in. On a
+    long page that answered 2xx, weak markup signs are not looked for (they decide only on small pages or with a
+    refusing status), nor an article's marks once its prose says it: most pages are such articles."""
     found: dict[str, SignatureMatch] = {}
+    long_answer = view.text_chars >= 2 * SMALL_PAGE and (view.status is None or 200 <= view.status < 300)
     for scope in SCOPES:
         parts = [p for p in view.parts(scope) if p]
         if not parts:
             continue
         for sig in _by_scope()[scope]:
-            if sig.name in found:
+            if sig.name in found or (scope == "markup" and (
+                    (long_answer and not sig.strong) or (sig.kind == "article" and view.prose >= 3))):
                 continue
             for part in parts:
                 words = sig.find(part)
@@ -272,7 +277,8 @@ def read_page(view: PageView) -> Reading:
         elif kind == "notfound":
             signals.add(PageSignal.NOTFOUND_TEXT)
     signals.update(WAYBACK_KINDS[m.kind] for m in matches if m.kind in WAYBACK_KINDS)
-    return Reading(frozenset(signals), matches, article)
+    # an article's own marks are not kept: the flag says it, and most pages are articles (memory stays flat)
+    return Reading(frozenset(signals), tuple(m for m in matches if m.kind != "article"), article)
 
 
 def _decided(kind: str, matches: list[SignatureMatch], status: int | None, article: bool, small: bool) -> bool:
