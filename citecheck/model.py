@@ -115,6 +115,7 @@ class PageFacts:
     lang: str | None = None
     charset: str | None = None  # the encoding the page was decoded with
     text_chars: int = 0  # visible text read, in characters
+    complete: bool = True  # the read reached the page's end (else its text may go on beyond what was read)
     article: bool = False  # evidence of a real article (og:type article, Article JSON-LD, prose paragraphs)
     matches: tuple[SignatureMatch, ...] = ()  # the signatures behind ``signals``, named
 

@@ -213,6 +213,7 @@ class PageView:
     markup: str = ""
     text_chars: int = 0
     prose: int = 0  # paragraphs of prose (an article's body)
+    complete: bool = True  # the whole page was read (its text length is the page's, not the window's)
 
     def parts(self, scope: str) -> tuple[str, ...]:
         # headers, cookies and sources are searched as one text, a line each (patterns anchor with ^ and $)
@@ -266,7 +267,7 @@ def read_page(view: PageView) -> Reading:
     """The page's kind from its signatures (see the module's docstring for strong, weak and the article veto)."""
     matches = find_signatures(view)
     article = view.prose >= 3 or any(m.kind == "article" for m in matches)
-    small = view.text_chars < SMALL_PAGE
+    small = view.text_chars < SMALL_PAGE and view.complete  # a page cut short may have its text further down
     signals: set[PageSignal] = set()
     for kind in PAGE_KINDS:
         of_kind = [m for m in matches if m.kind == kind]

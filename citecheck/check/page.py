@@ -139,6 +139,7 @@ _SOURCE = re.compile(r"""<(?:script|iframe|frame|embed)\b[^>]*?\bsrc\s*=\s*["']?
                      r"""|<form\b[^>]*?\baction\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _REFRESH_URL = re.compile(r"""url\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_DOC_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 _PROSE_CHARS = 80  # a paragraph this long is prose, not a button or a caption
 _ARTICLE_TAG = re.compile(r"<article[\s>]", re.IGNORECASE)
 
@@ -217,15 +218,17 @@ def analyse(body: bytes, content_type: str | None, *, url: str = "", status: int
     if refresh_url:
         sources.append(refresh_url.group(1))
     folded_text = fold(text)
+    complete = _DOC_END.search(doc, max(0, len(doc) - 4096)) is not None  # the read reached the page's end
     view = PageView(
         status=status, url=url.lower(), headers=header_lines, cookies=cookies,
         sources=tuple(s.lower() for s in sources[:200]), titles=_title_variants(title) if title else (),
         headings=tuple(fold(h) for h in headings if h), text=folded_text[:LEAD_CHARS], page=folded_text,
-        markup=(head + rest[:MARKUP_BODY_CHARS] if end else doc).lower(), text_chars=len(text), prose=prose)
+        markup=(head + rest[:MARKUP_BODY_CHARS] if end else doc).lower(), text_chars=len(text), prose=prose,
+        complete=complete)
     reading = read_page(view)
     return PageFacts(
         title=title or None, signals=reading.signals, bytes_read=len(body), heading=headings[0][:300] if headings else None,
         site_name=facts.get("og:site_name") or facts.get("application-name"), og_title=og_title,
         canonical=facts.get("canonical") or facts.get("og:url"), refresh=refresh_url.group(1) if refresh_url else None,
         lang=facts.get("lang"), charset=charset, text_chars=len(text), article=reading.article,
-        matches=reading.matches)
+        complete=complete, matches=reading.matches)

@@ -188,6 +188,8 @@ def why_generic(page: PageFacts, url: str, site_names: Iterable[str]) -> str | N
     names = tuple(site_names)
     if page.title and names and is_site_name(strip_affixes(page.title, names), names):
         return "its title is only the site's name"
+    if not page.complete:
+        return None  # its text may go on past what was read
     weak = [m.kind for m in page.evidence(*GENERIC_KINDS)]
     if weak and page.text_chars < 2 * GENERIC_TEXT:
         return f"it carries signs of a {weak[0]} page"  # on a long page, a login box in the header says nothing
