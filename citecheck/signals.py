@@ -291,6 +291,6 @@ def _decided(kind: str, matches: list[SignatureMatch], status: int | None, artic
     if article:
         return False
     weak = {m.name for m in matches if not m.strong}
-    if kind == "challenge" and weak and status in WALL_STATUSES:
-        return True  # a vendor's trace on a refusal
+    if kind == "challenge" and status in WALL_STATUSES and any(not name.startswith("generic.") for name in weak):
+        return True  # a vendor's trace on a refusal (a bare "Too Many Requests" is rate limiting, not a wall)
     return len(weak) >= 2 and small

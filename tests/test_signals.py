@@ -79,6 +79,7 @@ DECISIONS = [
      set()),
     ("weak-wall-sign-and-403", PageView(status=403, headers=("server: cloudflare",)), {PageSignal.CHALLENGE}),
     ("weak-wall-sign-and-200", PageView(status=200, headers=("server: cloudflare",)), set()),
+    ("rate-limited-is-no-wall", PageView(status=429, titles=("429 too many requests",)), set()),
     ("markup-is-not-vetoed", PageView(markup='<body class="home error404">', prose=5), {PageSignal.NOTFOUND}),
 ]
 
