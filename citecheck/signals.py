@@ -43,7 +43,8 @@ assert set(KIND_RULES) == set(KINDS), "every kind of signature needs the rules t
 _PROSE = frozenset({"text", "heading"})
 #: Visible text below which a page with no article evidence may be judged on weak signs alone.
 SMALL_PAGE = 2000
-#: Statuses with which one weak sign of a bot wall is enough.
+#: Statuses a bot wall answers with (besides 2xx): with one of them, one vendor's weak sign is enough, and a
+#: challenge page is a wall rather than an error page.
 WALL_STATUSES = frozenset({202, 401, 403, 405, 429, 503, 999})
 
 

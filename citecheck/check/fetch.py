@@ -210,7 +210,7 @@ async def fetch(
         is_redirect = False
         sink = bytearray()
         cut_short: str | None = None
-        every: tuple[tuple[str, str], ...] = ()
+        all_headers: tuple[tuple[str, str], ...] = ()
         cookies: tuple[str, ...] = ()
         try:
             async with gate(current):
@@ -226,7 +226,7 @@ async def fetch(
                         is_redirect = bool(300 <= status < 400 and location)
                         textual = not ctype or any(t in ctype.lower() for t in TEXTUAL)
                         cookies = _cookie_names(response.headers)
-                        every = tuple((k.lower(), v) for k, v in response.headers.items() if k.lower() != "set-cookie")
+                        all_headers = tuple((k.lower(), v) for k, v in response.headers.items() if k.lower() != "set-cookie")
                         if keep_body:
                             await _read_capped(response, sink, lambda _: settings.max_api_bytes)
                         elif read_body and verb != "HEAD" and not (is_redirect and follow_redirects) and textual:
@@ -267,7 +267,7 @@ async def fetch(
             current = target
             continue
         body = bytes(sink)
-        page = PageFacts() if keep_body else analyse(body, ctype, url=current, status=status, headers=every,
+        page = PageFacts() if keep_body else analyse(body, ctype, url=current, status=status, headers=all_headers,
                                                      cookies=cookies)
         return Fetch(url=url, hops=tuple(hops), status=status, final_url=current, headers=kept, content_type=ctype,
                      page=page, body=body if keep_body else b"", error_detail=cut_short, elapsed=time.monotonic() - t0)

@@ -82,14 +82,14 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
         return _captured_redirect(snap, suggestion, base, settings.window_days)
     page = f.page if f else PageFacts()
     if status >= 400:
-        evidence = page.evidence(*BAD_PAGE_KINDS.values())  # what the error page says it is (a wall's vendor …)
+        evidence = page.evidence(*(s.value for s in BAD_PAGES.values()))  # what the error page is (a wall's vendor …)
         return replace(base, state=ArchiveState.CAPTURED_ERROR, rule=f"archive.captured_error.http{status}",
                        detail=f"the capture of {format_day(cap.timestamp)} is of an HTTP {status} page"
                               + evidence_words(evidence) + _suggest_words(suggestion),
                        suggestion=_better(suggestion, cap), signatures=evidence)
     bad = bad_page(page)
     if bad:
-        evidence = page.evidence(BAD_PAGE_KINDS[bad])
+        evidence = page.evidence(BAD_PAGES[bad].value)
         return replace(base, state=ArchiveState.SOFT404, rule=f"archive.soft404.{bad}",
                        detail=f"the capture (HTTP {status}) shows a {bad.replace('_', ' ')} page, not the work"
                               + evidence_words(evidence) + _suggest_words(suggestion),
@@ -133,11 +133,10 @@ def _uncited(ref: Reference, lookup: LookupResult | None) -> ArchiveVerdict:
                           f"no snapshot cited and the archive holds no good capture ({lookup.source})")
 
 
-#: What a capture can show instead of the work (the rule's last word), and the signature kind that says so.
-BAD_PAGE_KINDS = {"challenge": "challenge", "parked": "parked", "not_found": "notfound", "login": "login",
-                  "consent": "consent", "maintenance": "maintenance"}
-_BAD_PAGE_SIGNALS = {"challenge": PageSignal.CHALLENGE, "parked": PageSignal.PARKED, "not_found": PageSignal.NOTFOUND,
-                     "login": PageSignal.LOGIN, "consent": PageSignal.CONSENT, "maintenance": PageSignal.MAINTENANCE}
+#: What a capture can show instead of the work: the rule's last word, and the page signal (whose value is the
+#: kind of the signatures that say so).
+BAD_PAGES = {"challenge": PageSignal.CHALLENGE, "parked": PageSignal.PARKED, "not_found": PageSignal.NOTFOUND,
+             "login": PageSignal.LOGIN, "consent": PageSignal.CONSENT, "maintenance": PageSignal.MAINTENANCE}
 #: Kinds whose weak signs make a page look generic (no work of its own).
 GENERIC_KINDS = ("notfound", "login", "challenge", "parked", "consent")
 #: Visible text below which a page that is no article has no work of its own to show.
@@ -149,7 +148,7 @@ SAME_ABOVE = 80.0
 def bad_page(page: PageFacts) -> str | None:
     """What kind of page a capture shows instead of the work, if it does: challenge, parked, not_found, login,
     consent, maintenance."""
-    for word, signal in _BAD_PAGE_SIGNALS.items():
+    for word, signal in BAD_PAGES.items():
         if signal in page.signals:
             return word
     return None

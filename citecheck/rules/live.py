@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 
 from ..model import Fetch, LiveObservation, LiveVerdict, Reference, SignatureMatch
 from ..settings import Settings
+from ..signals import WALL_STATUSES
 from ..textsim import titles_disagree
 from ..urls import carries_back, host_of, is_login, is_root, same_resource
 from ..vocab import ErrorKind, LiveState, PageSignal
@@ -13,8 +14,6 @@ BLOCKING_STATUSES = frozenset({401, 402, 403, 407, 429, 451, 999})
 DEAD_STATUSES = frozenset({404, 410})
 
 Make = Callable[..., LiveVerdict]
-#: Statuses a bot wall answers with (besides 2xx): a challenge page with one of these is a wall, not an error.
-WALL_STATUSES = frozenset({202, 401, 403, 405, 429, 503})
 
 
 def evidence_words(evidence: Iterable[SignatureMatch], limit: int = 2) -> str:
