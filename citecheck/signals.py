@@ -26,7 +26,8 @@ KINDS = (*PAGE_KINDS, "article", *WAYBACK_KINDS)
 KIND_RULES: dict[str, tuple[str, ...]] = {
     "challenge": ("live.blocked.challenge", "archive.soft404.challenge"),
     "parked": ("live.parked", "archive.soft404.parked"),
-    "notfound": ("live.soft404.notfound", "live.soft404.sibling", "archive.soft404.not_found"),
+    "notfound": ("live.soft404.notfound", "live.soft404.sibling", "live.soft404.generic", "archive.soft404.not_found",
+                 "archive.soft404.unrelated"),  # the last of each: weak signs make a page with another title generic
     "login": ("live.blocked.login", "archive.soft404.login"),
     "consent": ("live.blocked.consent", "archive.soft404.consent"),
     "maintenance": ("live.transient.maintenance", "archive.soft404.maintenance"),

@@ -1,7 +1,6 @@
 """Rules for the snapshot: a snapshot observation and a look-up in, an ArchiveVerdict out."""
 from __future__ import annotations
 
-import urllib.parse
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -16,11 +15,11 @@ from ..model import (
     SnapshotObservation,
 )
 from ..settings import Settings
-from ..textsim import DIFFERENT_BELOW, comparable, is_site_name, strip_affixes, title_similarity
+from ..textsim import DIFFERENT_BELOW, comparable, title_similarity
 from ..timestamps import datetime_to_timestamp, distance_days, format_day
 from ..urls import is_login, is_root, same_resource
 from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, ErrorKind, PageSignal
-from .live import BLOCKING_STATUSES, DEAD_STATUSES, evidence_words
+from .live import BLOCKING_STATUSES, DEAD_STATUSES, GENERIC_KINDS, evidence_words, why_generic
 
 
 def days_words(n: float) -> str:
@@ -94,6 +93,11 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
                        detail=f"the capture (HTTP {status}) shows a {bad.replace('_', ' ')} page, not the work"
                               + evidence_words(evidence) + _suggest_words(suggestion),
                        suggestion=_better(suggestion, cap), signatures=evidence)
+    if empty_page(page):
+        return replace(base, state=ArchiveState.SOFT404, rule="archive.soft404.empty",
+                       detail=f"the capture (HTTP {status}) is a page with no title and no text (scripts only), "
+                              "not the work" + _suggest_words(suggestion),
+                       suggestion=_better(suggestion, cap))
     unrelated = unrelated_capture(ref, page, link.original or "", site_names, live)
     if unrelated:
         return replace(base, state=ArchiveState.SOFT404, rule="archive.soft404.unrelated",
@@ -137,10 +141,6 @@ def _uncited(ref: Reference, lookup: LookupResult | None) -> ArchiveVerdict:
 #: kind of the signatures that say so).
 BAD_PAGES = {"challenge": PageSignal.CHALLENGE, "parked": PageSignal.PARKED, "not_found": PageSignal.NOTFOUND,
              "login": PageSignal.LOGIN, "consent": PageSignal.CONSENT, "maintenance": PageSignal.MAINTENANCE}
-#: Kinds whose weak signs make a page look generic (no work of its own).
-GENERIC_KINDS = ("notfound", "login", "challenge", "parked", "consent")
-#: Visible text below which a page that is no article has no work of its own to show.
-GENERIC_TEXT = 1500
 #: Title similarity (0-100) above which two titles name the same page.
 SAME_ABOVE = 80.0
 
@@ -152,6 +152,17 @@ def bad_page(page: PageFacts) -> str | None:
         if signal in page.signals:
             return word
     return None
+
+
+#: Visible characters below which a page with no title shows nothing at all.
+EMPTY_TEXT = 50
+
+
+def empty_page(page: PageFacts) -> bool:
+    """A whole HTML page read with no title, no heading and next to no text: a script that sends browsers on
+    (LinkedIn's 999 page), or a blank page. Nothing a reader could take for the work."""
+    return page.charset is not None and page.complete and not page.article and not page.title \
+        and not page.heading and page.text_chars < EMPTY_TEXT
 
 
 def unrelated_capture(ref: Reference, page: PageFacts, url: str, site_names: Iterable[str] = (),
@@ -175,26 +186,6 @@ def unrelated_capture(ref: Reference, page: PageFacts, url: str, site_names: Ite
         return None
     generic = why_generic(page, url, names)
     return f"its title {title!r} has nothing to do with the cited title, and {generic}" if generic else None
-
-
-def why_generic(page: PageFacts, url: str, site_names: Iterable[str]) -> str | None:
-    """What makes a page look like a site's generic page (a home, error or login page) rather than a work."""
-    if page.article:
-        return None
-    canonical = urllib.parse.urljoin(url, page.canonical) if page.canonical else None
-    if canonical and is_root(canonical) and not is_root(url):
-        return f"it names the home page ({canonical}) as its address"
-    names = tuple(site_names)
-    if page.title and names and is_site_name(strip_affixes(page.title, names), names):
-        return "its title is only the site's name"
-    if not page.complete:
-        return None  # its text may go on past what was read
-    weak = [m.kind for m in page.evidence(*GENERIC_KINDS)]
-    if weak and page.text_chars < 2 * GENERIC_TEXT:
-        return f"it carries signs of a {weak[0]} page"  # on a long page, a login box in the header says nothing
-    if page.text_chars < GENERIC_TEXT:
-        return f"it has almost no text ({page.text_chars} characters)"
-    return None
 
 
 def _better(suggestion: Capture | None, current: Capture) -> Capture | None:

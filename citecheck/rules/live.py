@@ -1,12 +1,13 @@
 """Rules for the original URL: a live observation in, a LiveVerdict out."""
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Callable, Iterable
 
-from ..model import Fetch, LiveObservation, LiveVerdict, Reference, SignatureMatch
+from ..model import Fetch, LiveObservation, LiveVerdict, PageFacts, Reference, SignatureMatch
 from ..settings import Settings
 from ..signals import WALL_STATUSES
-from ..textsim import titles_disagree
+from ..textsim import is_site_name, strip_affixes, titles_disagree
 from ..urls import carries_back, host_of, is_login, is_root, same_resource
 from ..vocab import ErrorKind, LiveState, PageSignal
 
@@ -22,6 +23,33 @@ def evidence_words(evidence: Iterable[SignatureMatch], limit: int = 2) -> str:
     matches = list(evidence)
     shown = [f"{m.name} ({m.text!r})" if m.text else m.name for m in ([m for m in matches if m.strong] or matches)]
     return f" [{'; '.join(shown[:limit])}]" if shown else ""
+
+
+#: Kinds whose weak signs make a page look generic (no work of its own).
+GENERIC_KINDS = ("notfound", "login", "challenge", "parked", "consent")
+#: Visible text below which a page that is no article has no work of its own to show.
+GENERIC_TEXT = 1500
+
+
+def why_generic(page: PageFacts, url: str, site_names: Iterable[str], *, by_size: bool = True) -> str | None:
+    """What makes a page look like a site's generic page (a home, error or login page) rather than a work.
+    ``by_size``: a short page counts too (for captures; a live page is judged on structure alone)."""
+    if page.article:
+        return None
+    canonical = urllib.parse.urljoin(url, page.canonical) if page.canonical else None
+    if canonical and is_root(canonical) and not is_root(url):
+        return f"it names the home page ({canonical}) as its address"
+    names = tuple(site_names)
+    if page.title and names and is_site_name(strip_affixes(page.title, names), names):
+        return "its title is only the site's name"
+    if not page.complete:
+        return None  # its text may go on past what was read
+    weak = [m.kind for m in page.evidence(*GENERIC_KINDS)]
+    if weak and page.text_chars < 2 * GENERIC_TEXT:
+        return f"it carries signs of a {weak[0]} page"  # on a long page, a login box in the header says nothing
+    if by_size and page.text_chars < GENERIC_TEXT:
+        return f"it has almost no text ({page.text_chars} characters)"
+    return None
 
 
 def accepted(settings: Settings, url: str, status: int | None) -> bool:
@@ -109,6 +137,12 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
         return v(LiveState.SOFT404, "live.soft404.notfound", f"answers {status} with a not-found page "
                  f"({f.page.title or f.page.heading or 'untitled'!r})", "notfound")
     drift = titles_disagree(f.page.title, snapshot_title, ref.title, site_names)
+    generic = why_generic(f.page, final, (*site_names, *([f.page.site_name] if f.page.site_name else [])),
+                          by_size=False) if drift else None
+    if generic:
+        # no other work lives here: the site answers with a page of its own (home, error, login)
+        return v(LiveState.SOFT404, "live.soft404.generic", f"answers {status} with a page that is not the work: "
+                 f"{drift}, and {generic}", *GENERIC_KINDS)
     if drift:
         return v(LiveState.DRIFT, "live.drift", drift)
     if redirected and _permanent(f):
