@@ -39,6 +39,9 @@ def why_generic(page: PageFacts, url: str, site_names: Iterable[str], *, by_size
     canonical = urllib.parse.urljoin(url, page.canonical) if page.canonical else None
     if canonical and is_root(canonical) and not is_root(url):
         return f"it names the home page ({canonical}) as its address"
+    refresh = urllib.parse.urljoin(url, page.refresh) if page.refresh else None
+    if refresh and is_root(refresh) and not is_root(url):
+        return f"it sends browsers on to the home page ({refresh})"
     names = tuple(site_names)
     if page.title and names and is_site_name(strip_affixes(page.title, names), names):
         return "its title is only the site's name"

@@ -58,6 +58,8 @@ UNRELATED_CASES = [
      ArchiveState.SOFT404, "archive.soft404.unrelated"),
     ("canonical-is-the-home-page", PageFacts(title="Welcome", canonical="/", text_chars=9000), None,
      ArchiveState.SOFT404, "archive.soft404.unrelated"),
+    ("refresh-to-the-home-page", PageFacts(title="Moved", refresh="https://example.org/", text_chars=9000), None,
+     ArchiveState.SOFT404, "archive.soft404.unrelated"),
     ("signs-of-a-login-page", PageFacts(title="Members", text_chars=2000, matches=(PASSWORD,)), None,
      ArchiveState.SOFT404, "archive.soft404.unrelated"),
     ("a-login-box-on-a-long-page", PageFacts(title="Members", text_chars=9000, matches=(PASSWORD,)), None,
