@@ -160,8 +160,8 @@ class ArchiveState(_PolicyEnum):
         Tone.BAD, "the Wayback Machine excludes the URL", "The archive excludes the URL",
         misleads=True, needs_fix=True, severity=Severity.ERROR)
     SOFT404 = "soft404", StatePolicy(
-        Tone.BAD, "the capture (HTTP 200) is not the work: a not-found, bot-wall, parking, login, consent or "
-        "maintenance page, or a site's generic page whose title has nothing to do with the cited title",
+        Tone.BAD, "the capture (HTTP 200) is not the work: a not-found, bot-wall, parking, login, consent, "
+        "maintenance or empty page, or a site's generic page whose title has nothing to do with the cited title",
         "The snapshot shows a not-found, challenge, parked, login or other page instead of the work",
         misleads=True, needs_fix=True, broken=True, severity=Severity.ERROR)
     UNCITED_AVAILABLE = "uncited_available", StatePolicy(
