@@ -19,7 +19,7 @@ from ..textsim import DIFFERENT_BELOW, comparable, title_similarity
 from ..timestamps import datetime_to_timestamp, distance_days, format_day
 from ..urls import is_login, is_root, same_resource
 from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, ErrorKind, PageSignal
-from .live import BLOCKING_STATUSES, DEAD_STATUSES, GENERIC_KINDS, evidence_words, why_generic
+from .live import BLOCKING_STATUSES, DEAD_STATUSES, Generic, evidence_words, why_generic
 
 
 def days_words(n: float) -> str:
@@ -101,8 +101,9 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
     unrelated = unrelated_capture(ref, page, link.original or "", site_names, live)
     if unrelated:
         return replace(base, state=ArchiveState.SOFT404, rule="archive.soft404.unrelated",
-                       detail=f"the capture is not the cited work: {unrelated}" + _suggest_words(suggestion),
-                       suggestion=_better(suggestion, cap), signatures=page.evidence(*GENERIC_KINDS))
+                       detail=f"the capture is not the cited work: {unrelated.reason}"
+                              + evidence_words(unrelated.evidence) + _suggest_words(suggestion),
+                       suggestion=_better(suggestion, cap), signatures=unrelated.evidence)
     if days > settings.window_days:
         return replace(base, state=ArchiveState.SHIFTED, rule="archive.shifted",
                        detail=f"nothing captured at the cited time; the nearest capture ({format_day(cap.timestamp)}) "
@@ -166,7 +167,7 @@ def empty_page(page: PageFacts) -> bool:
 
 
 def unrelated_capture(ref: Reference, page: PageFacts, url: str, site_names: Iterable[str] = (),
-                      live: LiveObservation | None = None) -> str | None:
+                      live: LiveObservation | None = None) -> Generic | None:
     """Why a capture that is no error page still is not the cited work: its title (and heading) has nothing to do
     with the cited title, once the site's affixes are stripped, and it looks like a site's generic page. A capture
     showing what the original shows today is taken as the work (the citation's title is then the odd one out),
@@ -180,12 +181,14 @@ def unrelated_capture(ref: Reference, page: PageFacts, url: str, site_names: Ite
             return None
     sibling = live.sibling if live else None
     if sibling is not None and sibling.answered_ok and sibling.page.title == title:
-        return f"its title {title!r} is what the site answers for a made-up address"
+        return Generic(f"its title {title!r} is what the site answers for a made-up address")
     now = live.fetch.page.title if live and live.fetch.answered_ok else None
     if now and title_similarity(now, title, names) >= SAME_ABOVE:
         return None
     generic = why_generic(page, url, names)
-    return f"its title {title!r} has nothing to do with the cited title, and {generic}" if generic else None
+    if generic is None:
+        return None
+    return Generic(f"its title {title!r} has nothing to do with the cited title, and {generic.reason}", generic.evidence)
 
 
 def _better(suggestion: Capture | None, current: Capture) -> Capture | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from ..model import Fetch, LiveObservation, LiveVerdict, PageFacts, Reference, SignatureMatch
 from ..settings import Settings
@@ -31,27 +32,34 @@ GENERIC_KINDS = ("notfound", "login", "challenge", "parked", "consent")
 GENERIC_TEXT = 1500
 
 
-def why_generic(page: PageFacts, url: str, site_names: Iterable[str], *, by_size: bool = True) -> str | None:
+class Generic(NamedTuple):
+    """Why a page is a site's generic page rather than a work, and the signatures that said so (if any did)."""
+
+    reason: str
+    evidence: tuple[SignatureMatch, ...] = ()
+
+
+def why_generic(page: PageFacts, url: str, site_names: Iterable[str], *, by_size: bool = True) -> Generic | None:
     """What makes a page look like a site's generic page (a home, error or login page) rather than a work.
     ``by_size``: a short page counts too (for captures; a live page is judged on structure alone)."""
     if page.article:
         return None
     canonical = urllib.parse.urljoin(url, page.canonical) if page.canonical else None
     if canonical and is_root(canonical) and not is_root(url):
-        return f"it names the home page ({canonical}) as its address"
+        return Generic(f"it names the home page ({canonical}) as its address")
     refresh = urllib.parse.urljoin(url, page.refresh) if page.refresh else None
     if refresh and is_root(refresh) and not is_root(url):
-        return f"it sends browsers on to the home page ({refresh})"
+        return Generic(f"it sends browsers on to the home page ({refresh})")
     names = tuple(site_names)
     if page.title and names and is_site_name(strip_affixes(page.title, names), names):
-        return "its title is only the site's name"
+        return Generic("its title is only the site's name")
     if not page.complete:
         return None  # its text may go on past what was read
-    weak = [m.kind for m in page.evidence(*GENERIC_KINDS)]
-    if weak and page.text_chars < 2 * GENERIC_TEXT:
-        return f"it carries signs of a {weak[0]} page"  # on a long page, a login box in the header says nothing
+    weak = page.evidence(*GENERIC_KINDS)
+    if weak and page.text_chars < 2 * GENERIC_TEXT:  # on a long page, a login box in the header says nothing
+        return Generic(f"it carries signs of a {weak[0].kind} page", weak)
     if by_size and page.text_chars < GENERIC_TEXT:
-        return f"it has almost no text ({page.text_chars} characters)"
+        return Generic(f"it has almost no text ({page.text_chars} characters)")
     return None
 
 
@@ -83,8 +91,11 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
         return LiveVerdict(LiveState.SKIPPED, "live.skipped", "not checked")
     f = obs.fetch
 
-    def v(state: LiveState, rule: str, detail: str, *kinds: str) -> LiveVerdict:
-        evidence = f.page.evidence(*kinds) if kinds else ()
+    def v(state: LiveState, rule: str, detail: str, *kinds: str,
+          evidence: tuple[SignatureMatch, ...] | None = None) -> LiveVerdict:
+        """A verdict on ``f``; its evidence: the page's signatures of ``kinds`` (or ``evidence`` as given)."""
+        if evidence is None:
+            evidence = f.page.evidence(*kinds) if kinds else ()
         return LiveVerdict(state, rule, detail + evidence_words(evidence), status=f.status, final_url=f.final_url,
                            chain=f.hops, title=f.page.title, error=f.error, signatures=evidence)
 
@@ -144,8 +155,9 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
                           by_size=False) if drift else None
     if generic:
         # no other work lives here: the site answers with a page of its own (home, error, login)
-        return v(LiveState.SOFT404, "live.soft404.generic", f"answers {status} with a page that is not the work: "
-                 f"{drift}, and {generic}", *GENERIC_KINDS)
+        return v(LiveState.SOFT404, "live.soft404.generic",
+                 f"answers {status} with a page that is not the work: {drift}, and {generic.reason}",
+                 evidence=generic.evidence)
     if drift:
         return v(LiveState.DRIFT, "live.drift", drift)
     if redirected and _permanent(f):
