@@ -90,7 +90,7 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
     if bad:
         evidence = page.evidence(BAD_PAGES[bad].value)
         return replace(base, state=ArchiveState.SOFT404, rule=f"archive.soft404.{bad}",
-                       detail=f"the capture (HTTP {status}) shows a {bad.replace('_', ' ')} page, not the work"
+                       detail=f"the capture (HTTP {status}) shows a {bad.replace('_', '-')} page, not the work"
                               + evidence_words(evidence) + _suggest_words(suggestion),
                        suggestion=_better(suggestion, cap), signatures=evidence)
     if empty_page(page):
