@@ -32,17 +32,22 @@ class SiteNames:
     def learned_from(cls, observed: Iterable[Observed]) -> SiteNames:
         names = cls()
         for o in observed:
-            if o.live is not None:
-                names.add_fetch(o.live.fetch)
-                if o.live.sibling is not None:
-                    names.add_fetch(o.live.sibling)
-            snap = o.snapshot
-            while snap is not None:
-                if snap.fetch is not None and snap.capture is not None and snap.link.original and \
-                        snap.capture.status and 200 <= snap.capture.status < 300:
-                    names.add_page(snap.link.original, snap.fetch.page)
-                snap = snap.landing
+            names.add(o)
         return names
+
+    def add(self, o: Observed) -> None:
+        """Learn from one reference's observations (a run that judges references as they finish learns as it
+        goes; judging again at the end, with all it learned, is cheap: the rules are pure)."""
+        if o.live is not None:
+            self.add_fetch(o.live.fetch)
+            if o.live.sibling is not None:
+                self.add_fetch(o.live.sibling)
+        snap = o.snapshot
+        while snap is not None:
+            if snap.fetch is not None and snap.capture is not None and snap.link.original and \
+                    snap.capture.status and 200 <= snap.capture.status < 300:
+                self.add_page(snap.link.original, snap.fetch.page)
+            snap = snap.landing
 
     def add_fetch(self, f: Fetch) -> None:
         if f.answered_ok and f.final_url:
