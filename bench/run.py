@@ -71,8 +71,8 @@ def main() -> None:
     cc = [sys.executable, "-m", "citecheck", "check", str(tmp / "refs.txt"), "--format", "json", "--output",
           str(tmp / "citecheck.json"), "--quiet", "--no-cache", "--timeout", str(a.timeout),
           "--wayback-url", "http://web.archive.org", "--availability-url", "http://archive.org/wayback/available",
-          "--replay-per-min", str(590 * a.speedup), "--cdx-per-min", str(29 * a.speedup),
-          "--availability-per-min", str(50 * a.speedup)]
+          "--replay-per-min", str(480 * a.speedup), "--cdx-per-min", str(24 * a.speedup),
+          "--availability-per-min", str(48 * a.speedup)]
     results["citecheck"] = measure(cc, env, world)
     lychee = shutil.which("lychee")
     if lychee and not a.no_lychee:

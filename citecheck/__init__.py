@@ -26,11 +26,11 @@ from .model import (
 from .report import format_names, render
 from .settings import Settings
 from .sources import Document, read_document
-from .vocab import ActionKind, ArchiveState, ErrorKind, LiveState
+from .vocab import ActionKind, ArchiveState, ErrorKind, FailOn, LiveState
 
 __all__ = [
     "Action", "ActionKind", "ArchiveLink", "ArchiveState", "ArchiveVerdict", "CitecheckError", "Document",
-    "ErrorKind", "InputError", "LiveState", "LiveVerdict", "NetworkDown", "Reference", "Report", "Result", "Settings",
+    "ErrorKind", "FailOn", "InputError", "LiveState", "LiveVerdict", "NetworkDown", "Reference", "Report", "Result", "Settings",
     "Verdict", "__version__", "acheck", "check", "format_names", "read_document", "read_inputs", "read_references",
     "render",
 ]

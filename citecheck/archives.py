@@ -10,6 +10,7 @@ import re
 import urllib.parse
 
 from .model import ArchiveLink
+from .urls import host_address
 from .vocab import WAYBACK, WAYBACK_BASE
 
 WAYBACK_HOSTS = frozenset(
@@ -70,7 +71,7 @@ def recover_original(raw: str) -> str | None:
         host = parts.hostname
     except ValueError:
         return None
-    if not host or "." not in host:
+    if not host or ("." not in host and host != "localhost" and host_address(host) is None):
         return None
     # a default port says nothing: http://host:80/ is http://host/
     netloc = parts.netloc

@@ -15,6 +15,7 @@ import sqlite3
 import time
 import types
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -96,30 +97,50 @@ def is_failure(obj: Any) -> bool:
 
 
 class Cache:
-    def __init__(self, path: Path, max_age: float, now: float | None = None):
+    """The cache of one run. Several citecheck processes may share it: the file is in WAL mode, reads never wait
+    for writers, and this run's writes are kept in memory and written in short transactions (every
+    ``batch`` entries and at close), each retried while another process holds the lock."""
+
+    def __init__(self, path: Path, max_age: float, now: float | None = None, batch: int = 200):
         self.path = path
         self.max_age = max_age
         self.failure_age = max_age / 4
         self.now = now if now is not None else time.time()
+        self.batch = batch
+        self._entries: dict[str, tuple[float, int, str]] = {}  # written this run, not yet in the file
+        self._histories: dict[str, tuple[float | None, float, int, str]] = {}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(path))
+            # autocommit: no transaction stays open between statements; 30 s of waiting for another writer
+            self.db = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
+            self._write(lambda db: db.execute("PRAGMA journal_mode=WAL"))
+            self._write(lambda db: db.executescript(
+                "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, stored REAL, failure INTEGER, data TEXT);"
+                "CREATE TABLE IF NOT EXISTS history (url TEXT PRIMARY KEY, first_failed REAL, last_checked REAL,"
+                " failing_runs INTEGER, last_state TEXT);"))
+            self.db.execute("PRAGMA synchronous=NORMAL")
         except (OSError, sqlite3.Error) as e:
             raise InputError(f"cannot open the cache at {path}: {e}") from None
-        self.db.executescript(
-            "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, stored REAL, failure INTEGER, data TEXT);"
-            "CREATE TABLE IF NOT EXISTS history (url TEXT PRIMARY KEY, first_failed REAL, last_checked REAL,"
-            " failing_runs INTEGER, last_state TEXT);"
-        )
         self.hits = 0
         self.misses = 0
+
+    def _write(self, work: Callable[[sqlite3.Connection], object], attempts: int = 5) -> None:
+        for attempt in range(attempts):
+            try:
+                work(self.db)
+                return
+            except sqlite3.OperationalError as e:
+                if ("locked" not in str(e) and "busy" not in str(e)) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
 
     @staticmethod
     def key(mode: str, *parts: str) -> str:
         return f"v{SCHEMA_VERSION}|{mode}|" + "|".join(parts)
 
     def get(self, key: str) -> Any | None:
-        row = self.db.execute("SELECT stored, failure, data FROM entries WHERE key = ?", (key,)).fetchone()
+        row = self._entries.get(key) or self.db.execute(
+            "SELECT stored, failure, data FROM entries WHERE key = ?", (key,)).fetchone()
         if row is None:
             self.misses += 1
             return None
@@ -136,13 +157,23 @@ class Cache:
         return value
 
     def put(self, key: str, obj: Any) -> None:
-        self.db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
-                        (key, self.now, int(is_failure(obj)), json.dumps(encode(obj), ensure_ascii=False)))
+        self._entries[key] = (self.now, int(is_failure(obj)), json.dumps(encode(obj), ensure_ascii=False))
+        if len(self._entries) + len(self._histories) >= self.batch:
+            self.flush()
+
+    def history(self, url: str) -> dict[str, Any]:
+        """A URL's record as the cache knows it (for an answer that came from the cache: nothing new happened)."""
+        row = self._histories.get(url) or self.db.execute(
+            "SELECT first_failed, last_checked, failing_runs, last_state FROM history WHERE url = ?", (url,)).fetchone()
+        first_failed, previous, runs = (row[0], row[1], row[2]) if row else (None, None, 0)
+        return {"first_seen_failing": _iso(first_failed), "previously_checked": _iso(previous),
+                "consecutive_failing_runs": runs}
 
     def record_run(self, url: str, state: vocab.LiveState) -> dict[str, Any]:
-        """Update a URL's history with this run's outcome; returns the history to show as evidence."""
-        row = self.db.execute("SELECT first_failed, last_checked, failing_runs FROM history WHERE url = ?",
-                              (url,)).fetchone()
+        """Update a URL's history with this run's outcome (the URL was requested this run); returns the history
+        to show as evidence."""
+        row = self._histories.get(url) or self.db.execute(
+            "SELECT first_failed, last_checked, failing_runs, last_state FROM history WHERE url = ?", (url,)).fetchone()
         first_failed, runs = (row[0], row[2]) if row else (None, 0)
         previous = row[1] if row else None
         if state.policy.failing:
@@ -150,16 +181,39 @@ class Cache:
             runs += 1
         else:
             first_failed, runs = None, 0
-        self.db.execute("INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?, ?)", (url, first_failed, self.now, runs, state.value))
+        self._histories[url] = (first_failed, self.now, runs, state.value)
         return {
             "first_seen_failing": _iso(first_failed),
             "previously_checked": _iso(previous),
             "consecutive_failing_runs": runs,
         }
 
+    def flush(self) -> None:
+        """Write this run's new entries and histories in one short transaction."""
+        if not self._entries and not self._histories:
+            return
+        entries = [(k, *v) for k, v in self._entries.items()]
+        histories = [(u, *v) for u, v in self._histories.items()]
+
+        def transaction(db: sqlite3.Connection) -> None:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", entries)
+                db.executemany("INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?, ?)", histories)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+        self._write(transaction)
+        self._entries.clear()
+        self._histories.clear()
+
     def close(self) -> None:
-        self.db.commit()
-        self.db.close()
+        try:
+            self.flush()
+        finally:
+            self.db.close()
 
 
 def _iso(t: float | None) -> str | None:

@@ -13,7 +13,10 @@ from .settings import CONFIG_KEYS, Settings
 
 
 def find_config(start: Path) -> Path | None:
-    here = start.resolve()
+    try:
+        here = start.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: reading the input will say so
+        return None
     for folder in [here, *here.parents] if here.is_dir() else [here.parent, *here.parent.parents]:
         own = folder / "citecheck.toml"
         if own.is_file():
@@ -59,7 +62,7 @@ def config_path(files: list[str], config: str | None) -> Path | None:
         if not path.is_file():
             raise InputError(f"--config {config}: no such file")
         return path
-    first = next((f for f in files if f != "-"), None)
+    first = next((f for f in files if f != "-" and not f.lower().startswith(("http://", "https://"))), None)
     return find_config(Path(first) if first else Path.cwd())
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 from .model import CrossCheck, Reference
+from .textlines import iter_lines
 
 # [3], [1-4], [1–4], [2, 5], [2,5; 7] but not Markdown links [3](…) or definitions at a line start
-_NUMERIC = re.compile(r"\[(\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*[,;]\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?)*)\](?![(\]]|_)")
+_NUMERIC = re.compile(r"\[(\d+(?:\s*[-–—]\s*\d+)?(?:\s*[,;]\s*\d+(?:\s*[-–—]\s*\d+)?)*)\](?![(\]]|_)")
 _FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _RST = re.compile(r"\[(#?[\w.-]*)\]_")
-_DEFINITION = re.compile(r"^\s*(?:\.\.\s+\[[^\]]+\]|\[\^[^\]]+\]:|\[[^\]^]+\]:\s|\[\d{1,4}\](?=\s)|\d{1,4}[.)]\s)")
+_DEFINITION = re.compile(r"^\s*(?:\.\.\s+\[[^\]]+\]|\[\^[^\]]+\]:|\[[^\]^]+\]:\s|\[\d+\](?=\s)|\d+[.)]\s)")
 FORMATS = ("text", "markdown", "rst")
 
 
@@ -28,7 +29,7 @@ def _expand(group: str) -> list[int]:
 
 def cited_markers(text: str) -> list[str]:
     found: list[str] = []
-    for line in text.splitlines():
+    for line in iter_lines(text):
         body = line
         m = _DEFINITION.match(line)
         if m:

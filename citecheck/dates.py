@@ -27,10 +27,14 @@ _MONTHS = {
 
 _ACCESS_WORDS = re.compile(
     r"(?:retrieved|accessed|access(?:ed)?[ -]date|last accessed|viewed|consulted|visited|abgerufen(?: am)?|"
-    r"consultado(?: el)?|consulté le|consultato il|дата обращения|обращено|проверено|erişim tarihi|"
+    r"consultado(?: el)?|consulté le|consultato il|дата обращения|обращено|проверено|тексерілді|қаралды|"
+    r"erişim tarihi|"
     r"閲覧|访问|訪問|查阅|存取)",
     re.IGNORECASE,
 )
+# a full date alone in square brackets: the access ("cited") date of GB/T 7714 and of zh Wikipedia's citations
+# ("[2012-04-07]", "\\[15 July 2016\\]" after a Markdown converter), not a link text
+_BRACKETED = re.compile(r"\\?\[\s*([^\[\]\n]{6,30}?)\s*\\?\](?!\()")
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _SLASHED = re.compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b")
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
@@ -78,6 +82,11 @@ def find_access_date(text: str) -> dt.date | None:
         before = parse_date(text[max(0, m.start() - 20): m.start()])
         if before:
             return before
+    for m in _BRACKETED.finditer(text):
+        inside = m.group(1)
+        date = parse_date(inside)
+        if date and re.fullmatch(r"[\w\s,./-]+", inside) and sum(c.isdigit() for c in inside) >= 5:
+            return date
     return None
 
 

@@ -14,6 +14,11 @@ class InputError(CitecheckError):
     exit_code = 3
 
 
+class NoReferences(InputError):
+    """The input is readable but holds no reference list (empty, binary, or nothing a parser recognises): a run
+    over several files skips it with a note, unless it is strict."""
+
+
 class NetworkDown(CitecheckError):
     """No host could be reached at all, the archive included: nothing can be judged."""
 

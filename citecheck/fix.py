@@ -13,14 +13,29 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import mwparserfromhell
+from mwparserfromhell.nodes import Template
 
-from .archives import parse_archive_link, snapshot_url
+from .archives import parse_archive_link
 from .model import Result
+from .rules import snapshot_to_write
+from .settings import Settings
 from .sources import Document
-from .sources.wikitext import ARCHIVE_DATE, ARCHIVE_URL, URL, URL_STATUS, is_citation
+from .sources.wikitext import (
+    ACCESS_DATE,
+    ARCHIVE_DATE,
+    ARCHIVE_URL,
+    DEAD_URL,
+    DEAD_URL_VALUES,
+    URL,
+    URL_STATUS,
+    is_citation,
+    template_param,
+)
+from .vocab import URL_STATUS as URL_STATUS_FOUND
 from .vocab import ArchiveState, LiveState
 
 
@@ -45,16 +60,7 @@ class FixPlan:
     skipped: tuple[Change, ...]
 
 
-def wanted(r: Result, saved: dict[str, str]) -> tuple[str | None, str | None]:
-    """(new snapshot URL, new original URL) this reference should get, if any."""
-    v, url = r.verdict, r.reference.url
-    snap = None
-    if url and url in saved and v.archive.state is not ArchiveState.OK:
-        snap = snapshot_url(url, saved[url])
-    elif v.archive.state is not ArchiveState.SHIFTED:  # a far capture needs a human look before it is cited
-        snap = next((a.url for a in v.actions if a.kind.writes_snapshot and a.url), None)
-    moved = v.live.final_url if v.live.state is LiveState.MOVED else None
-    return snap, moved
+
 
 
 def _line_offsets(text: str) -> list[int]:
@@ -83,14 +89,14 @@ def _find(text: str, needle: str, start: int, end: int, *, outside: str | None =
     return pos
 
 
-def _ts_date(snapshot: str) -> str:
-    """The capture date of a snapshot link (for archive-date), read by the one archive-link grammar."""
-    link = parse_archive_link(snapshot)
-    when = link.captured_at if link else None
-    return when.date().isoformat() if when else dt.date.today().isoformat()
+# formats whose fix also writes what the check found when there is no link to put in (url-status, {{dead link}})
+_RECORDS_FINDINGS = frozenset({"wikitext"})
 
 
-def plan(doc: Document, results: list[Result], saved: dict[str, str]) -> FixPlan:
+def plan(doc: Document, results: list[Result], saved: dict[str, str], settings: Settings,
+         today: dt.date | None = None) -> FixPlan:
+    """The corrected text; ``today`` dates what fix adds (a {{dead link}}'s month, a BibTeX urldate)."""
+    today = today or dt.date.today()
     text = doc.text
     mine = sorted([r for r in results if r.reference.source in (doc.name, "-")], key=lambda r: r.reference.line)
     offsets = _line_offsets(text)
@@ -98,9 +104,12 @@ def plan(doc: Document, results: list[Result], saved: dict[str, str]) -> FixPlan
     applied: list[Change] = []
     skipped: list[Change] = []
     for i, r in enumerate(mine):
-        snap, moved = wanted(r, saved)
-        if not snap and not moved:
-            if r.verdict.attention:
+        snap, why_not = snapshot_to_write(r, saved, settings)
+        moved = r.verdict.live.final_url if r.verdict.live.state is LiveState.MOVED else None
+        if why_not:
+            skipped.append(Change(r.reference.key, r.reference.line, f"snapshot not written: {why_not}"))
+        if not snap and not moved and doc.format not in _RECORDS_FINDINGS:
+            if r.verdict.attention and not why_not:
                 advice = next((a.text for a in r.verdict.actions), "")
                 skipped.append(Change(r.reference.key, r.reference.line,
                                       "nothing to write in" + (f"; {advice}" if advice else "")))
@@ -110,9 +119,14 @@ def plan(doc: Document, results: list[Result], saved: dict[str, str]) -> FixPlan
         if fixer is None:
             skipped.append(Change(r.reference.key, r.reference.line, f"fixing {doc.format} files is not supported"))
             continue
-        new_edits, notes = fixer(text, start, end, r, snap, moved)
+        new_edits, notes = fixer(text, start, end, r, snap, moved, today)
         edits += new_edits
-        (applied if new_edits else skipped).extend(Change(r.reference.key, r.reference.line, n) for n in notes)
+        if new_edits:
+            applied.extend(Change(r.reference.key, r.reference.line, n) for n in notes)
+        elif snap or moved or r.verdict.attention:
+            advice = next((a.text for a in r.verdict.actions), "")
+            notes = [n for n in notes if n != "nothing to change"] or ["nothing to write in" + (f"; {advice}" if advice else "")]
+            skipped.extend(Change(r.reference.key, r.reference.line, n) for n in notes)
     out, pos = [], 0
     for e in sorted(edits, key=lambda e: e.start):
         if e.start < pos:
@@ -129,7 +143,7 @@ def plan(doc: Document, results: list[Result], saved: dict[str, str]) -> FixPlan
 Edits = tuple[list[Edit], list[str]]  # the edits, and what they do in words
 
 
-def _fix_text(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None,
+def _fix_text(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None, today: dt.date,
               markdown: bool = False, rst: bool = False) -> Edits:
     edits: list[Edit] = []
     notes: list[str] = []
@@ -168,15 +182,17 @@ def _fix_text(text: str, start: int, end: int, r: Result, snap: str | None, move
     return edits, notes
 
 
-def _fix_markdown(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None) -> Edits:
-    return _fix_text(text, start, end, r, snap, moved, markdown=True)
+def _fix_markdown(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None,
+                  today: dt.date) -> Edits:
+    return _fix_text(text, start, end, r, snap, moved, today, markdown=True)
 
 
-def _fix_rst(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None) -> Edits:
-    return _fix_text(text, start, end, r, snap, moved, rst=True)
+def _fix_rst(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None, today: dt.date) -> Edits:
+    return _fix_text(text, start, end, r, snap, moved, today, rst=True)
 
 
-def _fix_bibtex(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None) -> Edits:
+def _fix_bibtex(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None,
+                today: dt.date) -> Edits:
     entry_end = _entry_end(text, start, end)
     body = text[start:entry_end]
     edits: list[Edit] = []
@@ -196,7 +212,7 @@ def _fix_bibtex(text: str, start: int, end: int, r: Result, snap: str | None, mo
             additions.append(f"{name} = {{Archived at \\url{{{snap}}}}}")
             notes.append(f"{name} with the snapshot {snap} added")
         if not re.search(r"(?<![\w-])urldate\s*=", body, re.IGNORECASE) and r.verdict.live.state is LiveState.OK:
-            additions.append(f"urldate = {{{dt.date.today().isoformat()}}}")
+            additions.append(f"urldate = {{{today.isoformat()}}}")
     if moved and r.reference.url:
         m = re.search(r"(^\s*url\s*=\s*[{\"])" + re.escape(r.reference.url), body, re.MULTILINE | re.IGNORECASE)
         if m:
@@ -229,7 +245,66 @@ def _entry_end(text: str, start: int, limit: int) -> int:
     return limit
 
 
-def _fix_wikitext(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None) -> Edits:
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_DEAD_LINK = re.compile(r"\{\{\s*(?:dead[ _]?link|deadlink|404|dl|broken[ _]link|dead)\s*[|}]", re.IGNORECASE)
+_USE_DATES = re.compile(r"\{\{\s*(?:use\s+)?(dmy|mdy)(?:\s+dates)?\s*[|}]", re.IGNORECASE)
+_DMY = re.compile(r"^\s*\d{1,2}\s+(" + "|".join(_MONTHS) + r")\s+\d{4}\s*$", re.IGNORECASE)
+_MDY = re.compile(r"^\s*(" + "|".join(_MONTHS) + r")\s+\d{1,2},\s*\d{4}\s*$", re.IGNORECASE)
+
+
+def date_style(template: Template | None, article: str) -> str:
+    """How the article writes dates, for the ones fix adds ("dmy", "mdy" or "ymd"): the template's ``df=``;
+    else the format of the access date beside it (access and archive dates share one format, MOS:DATEUNIFY);
+    else {{Use dmy dates}} / {{Use mdy dates}}; else the template's other dates; else ISO."""
+    def style_of(value: str | None) -> str | None:
+        if not value:
+            return None
+        if _DMY.match(value):
+            return "dmy"
+        if _MDY.match(value):
+            return "mdy"
+        return "ymd" if re.match(r"^\s*\d{4}-\d{2}-\d{2}\s*$", value) else None
+
+    if template is not None:
+        df = (template_param(template, ("df",)) or "").lower()
+        if df.startswith(("dmy", "mdy", "ymd")):
+            return df[:3]
+        found = style_of(template_param(template, ACCESS_DATE)) or style_of(template_param(template, ARCHIVE_DATE))
+        if found:
+            return found
+    use = _USE_DATES.search(article)
+    if use:
+        return use.group(1).lower()
+    return (style_of(template_param(template, ("date",))) if template is not None else None) or "ymd"
+
+
+def write_date(day: dt.date, style: str) -> str:
+    month = _MONTHS[day.month - 1]
+    if style == "dmy":
+        return f"{day.day} {month} {day.year}"
+    if style == "mdy":
+        return f"{month} {day.day}, {day.year}"
+    return day.isoformat()
+
+
+def _capture_day(snapshot: str, today: dt.date) -> dt.date:
+    """The capture date of a snapshot link, read by the one archive-link grammar."""
+    link = parse_archive_link(snapshot)
+    when = link.captured_at if link else None
+    return when.date() if when else today
+
+
+def _needs_dead_link(r: Result, snap: str | None) -> bool:
+    """Nothing can be archived for a dead original: InternetArchiveBot's {{dead link|fix-attempted=yes}}."""
+    v = r.verdict
+    if snap or v.live.state not in (LiveState.DEAD, LiveState.SOFT404):
+        return False
+    return v.archive.state is ArchiveState.UNCITED_NONE or (v.archive.state.policy.broken and v.archive.suggestion is None)
+
+
+def _fix_wikitext(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None,
+                  today: dt.date) -> Edits:
     refs = re.compile(r"<ref(?:\s[^>]*?)?(?<!/)>(?P<body>.*?)</ref\s*>", re.DOTALL | re.IGNORECASE)
     # several <ref>s can share a line: take the one whose body is this reference's
     m = next((x for x in refs.finditer(text, start, len(text)) if x.group("body").strip() == r.reference.raw), None)
@@ -240,9 +315,10 @@ def _fix_wikitext(text: str, start: int, end: int, r: Result, snap: str | None, 
     notes: list[str] = []
     cites = [t for t in code.filter_templates(recursive=True) if is_citation(str(t.name))]
     live = r.verdict.live.state
-    status = {LiveState.OK: "live", LiveState.PARKED: "usurped", LiveState.MOVED: "live"}.get(live, "dead")
+    dead_link = _needs_dead_link(r, snap) and not _DEAD_LINK.search(body)
     if cites:
         t = cites[0]
+        style = date_style(t, text)
 
         # the template's own separator style (" |name=value", "\n| name = value") lives in the values' tails;
         # mwparserfromhell copies it onto added parameters, the old last one needs it, the new last one not
@@ -262,23 +338,55 @@ def _fix_wikitext(text: str, start: int, end: int, r: Result, snap: str | None, 
 
         if snap:
             put(ARCHIVE_URL, snap)
-            put(ARCHIVE_DATE, _ts_date(snap))
-            put(URL_STATUS, status)
+            put(ARCHIVE_DATE, write_date(_capture_day(snap, today), style))
             notes.append(f"archive-url {snap} set")
         if moved:
             put(URL, moved)
             notes.append(f"url updated to {moved}")
+        if snap or template_param(t, ARCHIVE_URL):
+            notes += _set_url_status(t, live, put)
         if t.params:
             t.params[-1].value = str(t.params[-1].value).rstrip() + final_tail
-    elif snap:
+        if dead_link:
+            code.insert_after(t, _dead_link_tag(today))
+            notes.append("{{dead link}} added: the original is dead and no capture of it exists")
+    else:
         links = code.filter_external_links()
-        if links:
-            code.insert_after(links[0], f" {{{{Webarchive|url={snap}|date={_ts_date(snap)}}}}}")
+        style = date_style(None, text)
+        if snap and links:
+            code.insert_after(links[0], f" {{{{Webarchive|url={snap}|date={write_date(_capture_day(snap, today), style)}}}}}")
             notes.append(f"{{{{Webarchive}}}} with {snap} added")
+        elif dead_link and links:
+            code.insert_after(links[0], _dead_link_tag(today))
+            notes.append("{{dead link}} added: the original is dead and no capture of it exists")
     new_body = str(code)
     if new_body == body:
         return [], notes or ["nothing to change"]
     return [Edit(m.start("body"), m.end("body"), new_body)], notes
+
+
+def _dead_link_tag(today: dt.date) -> str:
+    return f"{{{{dead link|date={_MONTHS[today.month - 1]} {today.year}|fix-attempted=yes}}}}"
+
+
+def _set_url_status(t: Template, live: LiveState, put: Callable[[tuple[str, ...], str], None]) -> list[str]:
+    """url-status as found (live, dead, usurped, deviated), replacing a legacy dead-url; an editor's unfit or
+    usurped stays, and so does anything when the original did not answer."""
+    legacy = next((n for n in DEAD_URL if t.has(n)), None)
+    current = (template_param(t, URL_STATUS) or "").lower() or None
+    if current is None and legacy:
+        current = DEAD_URL_VALUES.get((template_param(t, (legacy,)) or "").lower())
+    status = URL_STATUS_FOUND.get(live)
+    if status is None:
+        return [f"url-status left as it is: the original did not answer ({live.value})"]
+    if (current in ("unfit", "usurped") and status != "live") or current == "unfit":
+        return []  # an editor's judgement that the link must not be shown
+    if current == status and not legacy:
+        return []
+    if legacy and not t.has(URL_STATUS[0]):
+        t.get(legacy).name = URL_STATUS[0] + str(t.get(legacy).name)[len(str(t.get(legacy).name).rstrip()):]
+    put(URL_STATUS, status)
+    return [f"url-status={status}" + (f" (was {current})" if current and current != status else "")]
 
 
 FIXERS = {"text": _fix_text, "markdown": _fix_markdown, "rst": _fix_rst, "bibtex": _fix_bibtex,

@@ -6,20 +6,24 @@ they carry (states, error kinds, signals, answers) are the enums of vocab.py.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .timestamps import timestamp_to_datetime
+from .urls import url_key
 from .vocab import (
     WAYBACK,
     ActionKind,
     ArchiveAnswer,
     ArchiveState,
     ErrorKind,
+    FailOn,
     LiveState,
     LookupSource,
     PageSignal,
     SaveStatus,
+    _PolicyEnum,
 )
 
 
@@ -55,12 +59,13 @@ class Reference:
     url_status: str | None = None  # what the citation itself claims (wikitext url-status: live, dead, usurped…)
     problems: tuple[str, ...] = ()  # errors in the citation as written (e.g. archive-url without archive-date)
 
-    @property
+    # (cached: the rules and the reports ask these many times; a frozen dataclass's fields never change)
+    @functools.cached_property
     def original_urls(self) -> tuple[str, ...]:
         archived = {a.url for a in self.archive_links}
         return tuple(u for u in self.urls if u not in archived)
 
-    @property
+    @functools.cached_property
     def archive_link(self) -> ArchiveLink | None:
         """The snapshot link the reference relies on: a Wayback one first, then any other archive."""
         for a in self.archive_links:
@@ -68,13 +73,26 @@ class Reference:
                 return a
         return self.archive_links[0] if self.archive_links else None
 
-    @property
+    @functools.cached_property
     def url(self) -> str | None:
         """The original URL to check: written out, or recovered from the snapshot link."""
         if self.original_urls:
             return self.original_urls[0]
         link = self.archive_link
         return link.original if link else None
+
+    @property
+    def other_urls(self) -> tuple[str, ...]:
+        """The entry's URLs beside the two its verdict is about (the original and its snapshot link): further
+        originals, then further snapshot links. They are checked and reported, and never decide the verdict."""
+        main, link = self.url, self.archive_link
+        seen = {url_key(main)} if main else set()
+        originals = []
+        for u in self.original_urls:
+            if url_key(u) not in seen:
+                seen.add(url_key(u))
+                originals.append(u)
+        return tuple(originals) + tuple(a.url for a in self.archive_links if a is not link)
 
 
 # --- observations: what the network said, before any judgement --------------------------------------
@@ -205,6 +223,10 @@ class Observed:
     live: LiveObservation | None = None
     snapshot: SnapshotObservation | None = None
     lookup: LookupResult | None = None
+    cached: frozenset[str] = frozenset()  # which of "live", "snapshot", "lookup" the cache answered
+    # the entry's other URLs (Reference.other_urls): further originals as fetched, further snapshot links replayed
+    other_live: tuple[LiveObservation, ...] = ()
+    other_snapshots: tuple[SnapshotObservation, ...] = ()
 
 
 # --- verdicts ----------------------------------------------------------------------------------------
@@ -249,12 +271,41 @@ class ArchiveVerdict:
 
 
 @dataclass(frozen=True)
+class OtherVerdict:
+    """One of the entry's other URLs (Reference.other_urls), judged: reported beside the verdict, never part of it."""
+
+    url: str
+    live: LiveVerdict | None = None  # a further original: what it answers today
+    archive: ArchiveVerdict | None = None  # a further snapshot link: what it captured
+
+    @property
+    def state(self) -> str:
+        return self.live.state.value if self.live else self.archive.state.value if self.archive else "unchecked"
+
+    @property
+    def detail(self) -> str:
+        return self.live.detail if self.live else self.archive.detail if self.archive else ""
+
+
+@dataclass(frozen=True)
 class Verdict:
     live: LiveVerdict
     archive: ArchiveVerdict
     attention: bool
     actions: tuple[Action, ...] = ()
     notes: tuple[str, ...] = ()
+    others: tuple[OtherVerdict, ...] = ()  # the entry's other URLs, each with what was found
+
+    @property
+    def states(self) -> tuple[_PolicyEnum, ...]:
+        """Each part's state: the original's, the snapshot's, and that of any part added later with a ``state``."""
+        parts = (getattr(self, f.name) for f in fields(self))
+        return tuple(p.state for p in parts if isinstance(getattr(p, "state", None), _PolicyEnum))
+
+    @property
+    def misleads(self) -> bool:
+        """The cited link or snapshot sends readers to the wrong thing (a state whose policy says so)."""
+        return any(s.misleads for s in self.states)
 
 
 @dataclass(frozen=True)
@@ -267,6 +318,7 @@ class Result:
     snapshot: SnapshotObservation | None = None
     lookup: LookupResult | None = None
     history: dict[str, Any] | None = None  # the original URL's record across runs (from the cache), when kept
+    cached: frozenset[str] = frozenset()  # which observations came from the cache ("live", "snapshot", "lookup")
 
 
 @dataclass(frozen=True)
@@ -283,7 +335,7 @@ class CrossCheck:
         return bool(self.cited_missing or self.duplicates)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Report:
     results: tuple[Result, ...]
     sources: tuple[str, ...]
@@ -292,6 +344,10 @@ class Report:
     version: str
     settings: dict[str, Any] = field(default_factory=dict)
     crosschecks: tuple[CrossCheck, ...] = ()  # per input that has in-text markers to compare
+    partial: bool = False  # the run was interrupted: only the references in results were checked
+    total: int | None = None  # how many references the run was given (when partial)
+    offline: bool = False  # --offline: no request was made, the results come from the cache, none is fresh
+    notes: tuple[str, ...] = ()  # about the run as a whole (e.g. inputs skipped for having no reference list)
 
     @property
     def needing_attention(self) -> tuple[Result, ...]:
@@ -300,6 +356,24 @@ class Report:
     @property
     def needs_attention(self) -> bool:
         return bool(self.needing_attention) or any(c.needs_attention for c in self.crosschecks)
+
+    def __repr__(self) -> str:
+        # short: asyncio computes the repr of a finished task's result in places (signal handling after
+        # asyncio.run), and the full repr of 10,000 results is a 130 MB string
+        return (f"Report({len(self.results)} results, {len(self.needing_attention)} need attention, "
+                f"sources={self.sources!r}{', partial' if self.partial else ''})")
+    def failing(self, level: FailOn) -> tuple[Result, ...]:
+        """The references that fail a run at ``level`` (the CI policy, ``--fail-on``)."""
+        if level is FailOn.NEVER:
+            return ()
+        if level is FailOn.ATTENTION:
+            return self.needing_attention
+        return tuple(r for r in self.results if r.verdict.misleads)
+
+    def fails(self, level: FailOn) -> bool:
+        """Should a run at ``level`` fail? Also when an in-text citation points to no entry (or to two)."""
+        return level is not FailOn.NEVER and (bool(self.failing(level)) or
+                                              any(c.needs_attention for c in self.crosschecks))
 
 
 @dataclass(frozen=True)

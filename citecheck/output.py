@@ -1,32 +1,111 @@
-"""Writing what citecheck produces (reports, corrected files) without losing anything the user had."""
+"""Writing what citecheck produces (reports, corrected files) without losing anything the user had.
+
+An output path is checked before any network request (:func:`prepare_output`), so a typo costs nothing. A
+regular file is replaced atomically (a temporary file beside it, then a rename) and keeps the replaced file's
+mode; a new file gets the umask's. A symlink is written through to its target. A device or a FIFO (/dev/null,
+/dev/stdout, a pipe) is written to directly, never replaced.
+"""
 from __future__ import annotations
 
 import codecs
+import errno
 import os
-import tempfile
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import InputError
 
 
-def write_atomically(path: str, data: str | bytes, inputs: list[str]) -> None:
-    """Write ``data`` (text as UTF-8) to ``path`` through a temporary file, never over one of the inputs."""
-    target = Path(path)
+@dataclass(frozen=True)
+class OutputTarget:
+    """A checked output path: ``path`` is where the bytes go (symlinks followed), ``shown`` what the user wrote."""
+
+    path: Path
+    shown: str
+    special: bool = False  # a device or FIFO: written to, never replaced
+    mode: int | None = None  # the replaced regular file's permission bits
+
+
+def _resolve(path: Path, shown: str, option: str) -> Path:
+    try:
+        return path.resolve(strict=False)
+    except (RuntimeError, OSError) as e:  # a symlink loop
+        raise InputError(f"{option} {shown}: cannot follow the path ({getattr(e, 'strerror', None) or e})") from None
+
+
+def prepare_output(path: str, inputs: Sequence[str] = (), option: str = "--output") -> OutputTarget:
+    """Check an output path before any work is done; InputError (exit 3) names what is wrong with it."""
+    given = Path(path)
+    real = _resolve(given, path, option)
     for f in inputs:
-        if f != "-" and Path(f).exists() and target.exists() and target.resolve() == Path(f).resolve():
-            raise InputError(f"--output {path} is one of the input files; refusing to overwrite it")
-    if target.is_dir():
-        raise InputError(f"--output {path} is a directory")
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.exists():
-        raise InputError(f"--output {path}: folder {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+        if f != "-" and os.path.exists(f) and real.exists() and os.path.samefile(f, real):
+            raise InputError(f"{option} {path} is one of the input files; refusing to overwrite it")
+    try:
+        st = real.stat()
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise InputError(f"{option} {path}: {e.strerror or e}") from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{option} {path} is a directory")
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        if not os.access(real, os.W_OK):
+            raise InputError(f"{option} {path}: not writable")
+        return OutputTarget(real, path, special=True)
+    folder = real.parent
+    if not folder.is_dir():
+        raise InputError(f"{option} {path}: folder {folder} does not exist")
+    # no write bit at all means "keep this", even for root, who could write it anyway
+    if st is not None and (not os.access(real, os.W_OK) or not st.st_mode & 0o222):
+        raise InputError(f"{option} {path}: the file is read-only")
+    try:  # a real attempt: permissions, read-only file systems and the like all show here
+        fd, probe = _temporary(folder, real.name)
+        os.close(fd)
+        probe.unlink()
+    except OSError as e:
+        raise InputError(f"{option} {path}: cannot write in {folder} ({e.strerror or e})") from None
+    return OutputTarget(real, path, mode=stat.S_IMODE(st.st_mode) if st is not None else None)
+
+
+def _temporary(folder: Path, name: str) -> tuple[int, Path]:
+    """A new file beside the target, opened for writing; 0o666 through the umask, so a new output gets the
+    user's usual permissions (not mkstemp's 0600)."""
+    for n in range(100):
+        tmp = folder / f".{name}.{os.getpid()}.{n}.tmp"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise OSError(errno.EEXIST, "no free temporary name")
+
+
+def write_output(target: OutputTarget, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to a prepared target."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if target.special:
+            with open(target.path, "wb") as fh:
+                fh.write(raw)
+            return
+        _replace(target, raw)
+    except OSError as e:
+        raise InputError(f"cannot write {target.shown}: {e.strerror or e}") from None
+
+
+def _replace(target: OutputTarget, raw: bytes) -> None:
+    fd, tmp = _temporary(target.path.parent, target.path.name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, target)
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if target.mode is not None:
+            os.chmod(tmp, target.mode)
+        os.replace(tmp, target.path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -40,14 +119,15 @@ def encode_like(text: str, original: bytes) -> bytes:
     return bom + text.encode("utf-8")
 
 
-def write_fixed(path: str, new_text: str, *, output: str | None = None, backup: Path | None = None) -> None:
-    """A corrected copy of ``path`` in the original's encoding: to ``output``, or over ``path`` itself after
-    keeping the original as ``backup``."""
+def write_fixed(path: str, new_text: str, *, output: OutputTarget | None = None, backup: Path | None = None) -> None:
+    """A corrected copy of ``path`` in the original's encoding: to ``output``, or over ``path`` itself (its mode
+    kept) after keeping the original as ``backup``."""
     raw = Path(path).read_bytes()
     encoded = encode_like(new_text, raw)
-    if output:
-        write_atomically(output, encoded, [path])
+    if output is not None:
+        write_output(output, encoded)
         return
+    target = prepare_output(path, [], "--in-place")
     if backup is not None:
-        backup.write_bytes(raw)
-    write_atomically(path, encoded, [])
+        write_output(replace(prepare_output(str(backup), [path], "--in-place backup"), mode=target.mode), raw)
+    write_output(target, encoded)

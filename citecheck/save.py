@@ -86,15 +86,19 @@ def find_credentials(env: dict[str, str] | None = None, home: Path | None = None
 
 
 class Journal:
-    """Every submitted job, so a run that is stopped can be resumed without submitting twice."""
+    """Every submitted job, so a run that is stopped can be resumed without submitting twice. Several processes
+    may share it: WAL mode, each record its own short transaction, up to 30 s of waiting for another writer."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self.db = sqlite3.connect(str(path))
-        self.db.execute("CREATE TABLE IF NOT EXISTS jobs (url TEXT PRIMARY KEY, job_id TEXT, submitted REAL, "
-                        "status TEXT, timestamp TEXT, status_ext TEXT, message TEXT)")
-        self.db.commit()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.path = path
+            self.db = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("CREATE TABLE IF NOT EXISTS jobs (url TEXT PRIMARY KEY, job_id TEXT, submitted REAL, "
+                            "status TEXT, timestamp TEXT, status_ext TEXT, message TEXT)")
+        except (OSError, sqlite3.Error) as e:
+            raise InputError(f"cannot open the save journal at {path}: {e}") from None
 
     def get(self, url: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT url, job_id, submitted, status, timestamp, status_ext, message FROM jobs "
@@ -108,7 +112,6 @@ class Journal:
         current.update(values)
         self.db.execute("INSERT OR REPLACE INTO jobs VALUES (:url, :job_id, :submitted, :status, :timestamp, "
                         ":status_ext, :message)", current)
-        self.db.commit()
 
     def successes(self) -> dict[str, str]:
         """URL -> capture timestamp of every successful job."""

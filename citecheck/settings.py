@@ -16,13 +16,13 @@ from typing import Any
 
 from ._version import __version__
 from .errors import InputError
-from .vocab import WAYBACK_BASE
+from .vocab import WAYBACK_BASE, FailOn
 
 # The crawler convention ("Mozilla/5.0 (compatible; Name/version; +url)"): names citecheck and its version,
 # and is not turned away by filters that only admit browser-like agents.
 USER_AGENT = f"Mozilla/5.0 (compatible; citecheck/{__version__}; +https://pypi.org/project/citecheck/)"
 
-CHECK, SAVE, FIX = "check", "save", "fix"
+CHECK, SAVE, FIX, PARSE = "check", "save", "fix", "parse"
 NETWORK_COMMANDS = frozenset({CHECK, SAVE, FIX})
 
 
@@ -104,15 +104,92 @@ def regexes(value: object) -> tuple[str, ...]:
     return tuple(items)
 
 
+ANY_HOST = "*"
+
+
 def accept_table(value: object) -> dict[str, tuple[int, ...]]:
-    if not isinstance(value, Mapping):
-        raise ValueError("must be a table of host = [status codes]")
-    out: dict[str, tuple[int, ...]] = {}
-    for host, codes in value.items():
-        if not isinstance(codes, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in codes):
-            raise ValueError(f"{host} must be a list of status codes")
-        out[str(host)] = tuple(codes)
+    """Status codes that count as working, by host (``*``: every host). A table ``host = [codes]`` (the
+    configuration file), a list of codes for every host, or flags' specs: ``403``, ``200,403``, ``200..299``,
+    ``sagepub.com=403``."""
+    if isinstance(value, Mapping):
+        out: dict[str, tuple[int, ...]] = {}
+        for host, codes in value.items():
+            if not isinstance(codes, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in codes):
+                raise ValueError(f"{host} must be a list of status codes")
+            out[str(host).lower()] = tuple(_status(c) for c in codes)
+        return out
+    items = [value] if isinstance(value, (str, int)) and not isinstance(value, bool) else value
+    if not isinstance(items, (list, tuple)):
+        raise ValueError("must be a table of host = [status codes], or status codes")
+    table: dict[str, list[int]] = {}
+    for item in items:
+        host, codes = ANY_HOST, item
+        if isinstance(item, str) and "=" in item:
+            host, codes = (part.strip() for part in item.split("=", 1))
+            if not host:
+                raise ValueError(f"{item!r}: name a host before '='")
+        table.setdefault(host.lower(), []).extend(_codes(codes))
+    return {host: tuple(dict.fromkeys(codes)) for host, codes in table.items()}
+
+
+def _codes(spec: object) -> list[int]:
+    if isinstance(spec, int) and not isinstance(spec, bool):
+        return [_status(spec)]
+    if not isinstance(spec, str) or not spec.strip():
+        raise ValueError(f"{spec!r} is not a status code")
+    out: list[int] = []
+    for part in spec.split(","):
+        m = re.fullmatch(r"\s*(\d{3})\s*(?:(?:\.\.=?|-)\s*(\d{3})\s*)?", part)
+        if not m:
+            raise ValueError(f"{part.strip()!r} is not a status code or a range such as 200..299")
+        low = _status(int(m.group(1)))
+        high = _status(int(m.group(2))) if m.group(2) else low
+        if high < low:
+            raise ValueError(f"{part.strip()!r}: the range ends before it starts")
+        out += range(low, high + 1)
     return out
+
+
+def _status(code: object) -> int:
+    if isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 999:
+        raise ValueError(f"{code!r} is not an HTTP status code (100-999)")
+    return code
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def header_list(value: object) -> tuple[tuple[str, str], ...]:
+    """HTTP headers: ``Name: value`` strings (flags, or a list in the file), or a table ``Name = "value"``."""
+    if isinstance(value, Mapping):
+        pairs = [(str(k), v) for k, v in value.items()]
+    else:
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)):
+            raise ValueError("must be 'Name: value' headers")
+        pairs = []
+        for item in items:
+            if isinstance(item, tuple) and len(item) == 2:
+                pairs.append(item)
+                continue
+            if not isinstance(item, str) or ":" not in item:
+                raise ValueError(f"{item!r} is not a header (write 'Name: value')")
+            name, text_value = item.split(":", 1)
+            pairs.append((name.strip(), text_value.strip()))
+    out = []
+    for name, header_value in pairs:
+        if not isinstance(header_value, str) or not _HEADER_NAME.fullmatch(name) or re.search(r"[\r\n\x00]",
+                                                                                               header_value):
+            raise ValueError(f"{name!r}: not a valid header name and value")
+        out.append((name, header_value))
+    return tuple(out)
+
+
+def globs(value: object) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(p, str) and p for p in items):
+        raise ValueError("must be a list of file patterns (globs)")
+    return tuple(items)
 
 
 def text(value: object) -> str:
@@ -125,6 +202,28 @@ def flag(value: object) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"must be true or false, not {value!r}")
     return value
+
+
+def fail_level(value: object) -> FailOn:
+    try:
+        return FailOn(value)
+    except ValueError:
+        raise ValueError(f"must be one of {', '.join(FailOn)}, not {value!r}") from None
+
+
+#: which references the terminal table lists: all of them up to this many, else those needing attention
+SHOW_AUTO_LIMIT = 20
+SHOW_CHOICES = ("auto", "attention", "all")
+
+
+def show_choice(value: object) -> str:
+    if value not in SHOW_CHOICES:
+        raise ValueError(f"must be one of {', '.join(SHOW_CHOICES)}, not {value!r}")
+    return str(value)
+
+
+def optional_flag(value: object) -> bool | None:
+    return None if value is None else flag(value)
 
 
 def url_base(value: object) -> str:
@@ -184,12 +283,23 @@ class Settings:
     max_page_bytes: int = 1024 * 1024  # never more of a page than this, however late its head ends
     max_api_bytes: int = 8 * 1024 * 1024  # a whole JSON answer from an archive API
     max_redirects: int = 10
-    user_agent: str = USER_AGENT
-    concurrency: int = option(32, flag="--concurrency", config="concurrency", read=at_least_one, metavar="N",
-                              help="Requests in flight to ordinary hosts.")
+    user_agent: str = option(USER_AGENT, flag="--user-agent", config="user_agent", read=text, metavar="TEXT",
+                             commands=_NET, help="The User-Agent sent with every request.")
+    headers: tuple[tuple[str, str], ...] = option((), flag="--header", config="headers", read=header_list,
+                                                  metavar="'NAME: VALUE'", repeat=True, commands=_NET,
+                                                  show_default=None, help="An HTTP header sent with every request, "
+                                                  "to the archives too (repeatable), e.g. 'Accept-Language: kk'.")
+    concurrency: int = option(128, flag="--concurrency", config="concurrency", read=at_least_one, metavar="N",
+                              help="Requests in flight to ordinary hosts (each host still gets --per-host at most).")
     per_host: int = option(2, flag="--per-host", config="per_host", read=at_least_one, metavar="N",
                            help="Requests in flight to one host.")
     host_interval: float = 0.1  # seconds between request starts to one host
+    url_deadline: float | None = option(None, flag="--deadline", config="deadline", read=positive, metavar="SECONDS",
+                                        commands=_NET, show_default=lambda _: "4 × --timeout",
+                                        help="Total time one URL may take: every redirect hop and retry together.")
+    allow_private: bool = option(False, flag="--allow-private", config="allow_private", read=flag, commands=_NET,
+                                 show_default=None, help="Also request private, loopback and link-local addresses "
+                                 "(an intranet's links). Off by default: a reference list is untrusted input.")
     # --- the Wayback Machine: where it is (tests and mirrors point these elsewhere), and its pace -------------
     wayback_base: str = option(WAYBACK_BASE, flag="--wayback-url", config="wayback_url", read=url_base,
                                metavar="URL", commands=_NET,
@@ -197,15 +307,20 @@ class Settings:
     availability_url: str = option("https://archive.org/wayback/available", flag="--availability-url",
                                    config="availability_url", read=url_base, metavar="URL", commands=_NET,
                                    help="Availability API endpoint (for mirrors and tests).")
-    # defaults just under the Internet Archive's published per-IP limits (per minute)
-    replay_per_min: float = option(590.0, flag="--replay-per-min", config="replay_per_min", read=positive,
+    # the Internet Archive's per-IP limits are replay 600, CDX + timemap 30, availability ~60 a minute, and it asks
+    # clients to default to 80 % of them; every citecheck process of the user shares these (check/budget.py)
+    replay_per_min: float = option(480.0, flag="--replay-per-min", config="replay_per_min", read=positive,
                                    metavar="N", commands=_NET,
-                                   help="Wayback replay requests per minute (the archive allows 600).")
-    cdx_per_min: float = option(29.0, flag="--cdx-per-min", config="cdx_per_min", read=positive, metavar="N",
-                                commands=_NET, help="CDX + timemap requests per minute (the archive allows 30).")
-    availability_per_min: float = option(50.0, flag="--availability-per-min", config="availability_per_min",
+                                   help="Wayback replay requests per minute, for all citecheck processes together "
+                                        "(the archive allows 600 and asks for 80 % of it).")
+    cdx_per_min: float = option(24.0, flag="--cdx-per-min", config="cdx_per_min", read=positive, metavar="N",
+                                commands=_NET, help="CDX + timemap requests per minute, all processes together "
+                                                    "(the archive allows 30).")
+    availability_per_min: float = option(48.0, flag="--availability-per-min", config="availability_per_min",
                                          read=positive, metavar="N", commands=_NET,
-                                         help="Availability API requests per minute.")
+                                         help="Availability API requests per minute, all processes together "
+                                              "(the archive allows about 60).")
+    share_wayback_budget: bool = True  # pace with every citecheck process of the user (tests turn it off)
     wayback_concurrency: int = 24
     wayback_pause: float = 61.0  # a Wayback 429 pauses its whole endpoint family this long (>= 60 s)
     availability_batch: int = 100  # URLs per availability POST
@@ -213,30 +328,56 @@ class Settings:
     confirm_grace: float = 10.0  # CDX confirmations may outlast the rest of the run by this much
     # --- what to check, and judgement ------------------------------------------------------------------------
     window_days: float = option(180.0, flag="--window-days", config="window_days", read=not_negative, metavar="DAYS",
-                                help="A capture farther than this from the cited time is 'shifted'.")
+                                commands=_NET, help="A capture farther than this from the cited time is 'shifted'.")
     check_live: bool = option(True, flag="--no-live", negate=True, read=flag, show_default=None,
                               help="Do not check the original URLs.")
     check_archive: bool = option(True, flag="--no-archive", negate=True, read=flag, show_default=None,
                                  help="Do not check snapshots or look up captures.")
     lookup_uncited: bool = True  # look for captures of references that cite none
     now: dt.datetime | None = None  # the run's notion of "now" (tests pin it)
-    accept: dict[str, tuple[int, ...]] = option(default_factory=dict, config="accept", read=accept_table,
-                                                help="host -> status codes that count as working there")
+    accept: dict[str, tuple[int, ...]] = option(default_factory=dict, flag="--accept", config="accept",
+                                                read=accept_table, metavar="[HOST=]CODES", repeat=True,
+                                                show_default=None,
+                                                help="Status codes that count as a working original, on every "
+                                                "host or on one (repeatable): 403, 401..403, sagepub.com=403,429.")
     exclude: tuple[str, ...] = option((), flag="--exclude", config="exclude", read=regexes, metavar="REGEX",
                                       repeat=True, commands=_NET, show_default=None,
                                       help="Regex of URLs not to check (repeatable).")
+    # --- what to read ------------------------------------------------------------------------------------------
+    all_links: bool = option(False, flag="--all-links", config="all_links", read=flag, commands={CHECK, SAVE, PARSE},
+                             show_default=None, help="Treat every link of a document as a reference, those "
+                             "outside its reference list too (a link checker's coverage).")
+    exclude_path: tuple[str, ...] = option((), flag="--exclude-path", config="exclude_path", read=globs,
+                                           metavar="GLOB", repeat=True, commands={CHECK, SAVE, PARSE},
+                                           show_default=None, help="Leave out files matching GLOB when reading a "
+                                           "folder or a pattern (repeatable), e.g. 'drafts/**'.")
     # --- cache ---------------------------------------------------------------------------------------------------
     use_cache: bool = option(True, flag="--no-cache", config="no_cache", negate=True, read=flag, commands=_NET,
                              show_default=None, help="Neither read nor write the cache.")
     cache_dir: str | None = option(None, flag="--cache-dir", config="cache_dir", read=text, metavar="DIR",
                                    commands=_NET, show_default=lambda _: "the platform cache folder",
-                                   help="Cache folder.")
+                                   help="Where the cache is kept.")
     max_cache_age: float = option(86400.0, flag="--max-cache-age", config="max_cache_age", read=parse_duration,
                                   metavar="DURATION", show_default=format_duration,
                                   help="Trust cached successes this long, e.g. 12h, 7d; failures a quarter of it.")
+    offline: bool = option(False, flag="--offline", config="offline", read=flag, commands={CHECK},
+                           show_default=None, help="Make no request: judge from the cache alone, however old its "
+                           "entries (what it has not seen is reported not checked).")
     # --- output ----------------------------------------------------------------------------------------------------
     format: str = option("table", flag="--format", short="-f", config="format", read=text, metavar="FORMAT",
-                         help="Report format.")
+                         help="Report format (default: from the --output file's extension, else table).")
+    fail_on: FailOn = option(FailOn.BROKEN, flag="--fail-on", config="fail_on", read=fail_level, metavar="LEVEL",
+                             help="Exit 2 when: broken (a cited link or snapshot misleads readers), attention (any "
+                                  "reference needs attention, those without a snapshot included), or never.")
+    strict: bool | None = option(None, flag="--strict/--no-strict", config="strict", read=optional_flag,
+                                 show_default=None,
+                                 help="A file with no reference list is an error (exit 3); without --strict, a run "
+                                      "over several files skips it with a note. [default: strict for one file]")
+    show: str = option("auto", flag="--show", config="show", read=show_choice, metavar="WHICH",
+                       help=f"References the terminal table lists: all, attention (only those needing it), or auto "
+                            f"(all up to {SHOW_AUTO_LIMIT}, else those needing attention).")
+    verbose: bool = option(False, flag="--verbose", short="-v", read=flag, show_default=None,
+                           help="Show the evidence in the terminal table: requests and redirects, titles, rules.")
     # --- Save Page Now 2 ---------------------------------------------------------------------------------------------
     journal: str | None = option(None, flag="--journal", read=text, metavar="FILE", commands={SAVE, FIX},
                                  show_default=lambda _: "the platform data folder",
@@ -257,6 +398,11 @@ class Settings:
             return self.attempt_timeout
         return max(2 * self.read_timeout, self.read_timeout + self.connect_timeout)
 
+    @property
+    def deadline(self) -> float:
+        """Seconds one URL may take in all (hops, retries and the waits between them)."""
+        return self.url_deadline if self.url_deadline is not None else 4 * self.read_timeout
+
     def excludes(self, url: str | None) -> bool:
         """The user's exclusion rule, one definition for the checking and the judging stages."""
         return bool(url) and any(re.search(p, url or "") for p in self.exclude)
@@ -273,6 +419,7 @@ class Settings:
             "cdx_per_min": self.cdx_per_min,
             "availability_per_min": self.availability_per_min,
             "window_days": self.window_days,
+            "fail_on": self.fail_on.value,
         }
 
     # --- building from what a user gave -----------------------------------------------------------------------
@@ -281,6 +428,17 @@ class Settings:
     def cache_folder(self) -> str | None:
         """Where the cache lives, or None when it is off."""
         if not self.use_cache:
+            return None
+        if self.cache_dir:
+            return self.cache_dir
+        from platformdirs import user_cache_dir
+
+        return user_cache_dir("citecheck")
+
+    @property
+    def budget_folder(self) -> str | None:
+        """Where the Wayback budget shared by the user's citecheck processes lives (with or without a cache)."""
+        if not self.share_wayback_budget:
             return None
         if self.cache_dir:
             return self.cache_dir

@@ -10,6 +10,7 @@ of an English title) cannot be compared at all.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -47,8 +48,11 @@ def normalise(text: str) -> str:
     return " ".join(out)
 
 
+@functools.lru_cache(maxsize=4096)
 def script_of(text: str) -> str | None:
     """The dominant script of the letters in ``text`` (by Unicode name prefix), None if no letters."""
+    if text.isascii():
+        return "LATIN" if any(ch.isalpha() for ch in text) else None
     counts: dict[str, int] = {}
     for ch in text:
         if ch.isalpha():

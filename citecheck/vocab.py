@@ -137,6 +137,14 @@ class LiveState(_PolicyEnum):
     SKIPPED = "skipped", StatePolicy(Tone.MUTED, "not checked: excluded by the user, or not an http(s) URL")
 
 
+# The CS1 ``url-status`` each finding means (what InternetArchiveBot writes); the inconclusive states have none:
+# a page that did not answer is neither live nor dead.
+URL_STATUS: dict[LiveState, str] = {
+    LiveState.OK: "live", LiveState.MOVED: "live", LiveState.BLOCKED: "live", LiveState.DEAD: "dead",
+    LiveState.SOFT404: "dead", LiveState.PARKED: "usurped", LiveState.DRIFT: "deviated",
+}
+
+
 class ArchiveState(_PolicyEnum):
     """What the archive holds for the reference."""
 
@@ -175,6 +183,30 @@ class ArchiveState(_PolicyEnum):
                                                       "excluded by the configuration)")
 
 
+class FailOn(str, Enum):
+    """When a check run fails (exit 2): the CI policy, ``--fail-on``."""
+
+    BROKEN = "broken"  # a cited link or snapshot misleads readers (any state whose policy ``misleads``), or a
+    #                    citation marker points to no entry
+    ATTENTION = "attention"  # anything that needs an editor, references without a snapshot included
+    NEVER = "never"  # report only
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def meaning(self) -> str:
+        return _FAIL_ON_MEANING[self]
+
+
+_FAIL_ON_MEANING = {
+    FailOn.BROKEN: "a cited link or snapshot misleads readers (a broken, missing, excluded or distant snapshot; a "
+                   "moved, parked or drifted original), or an in-text citation points to no entry",
+    FailOn.ATTENTION: "any reference needs attention, references without a snapshot included",
+    FailOn.NEVER: "never: report only",
+}
+
+
 class ErrorKind(str, Enum):
     """Why a request ended without a usable answer. ``retry`` says how the one retry policy treats it."""
 
@@ -190,6 +222,9 @@ class ErrorKind(str, Enum):
     PROTOCOL = "protocol"  # not HTTP, or broken HTTP
     INVALID_URL = "invalid_url"  # the URL cannot be requested at all
     REDIRECT_LOOP = "redirect_loop"  # a redirect came back to a URL already visited
+    TOO_MANY_REDIRECTS = "too_many_redirects"  # a redirect chain longer than the cap
+    REFUSED_TARGET = "refused_target"  # a private, loopback or link-local address: never requested (the SSRF guard)
+    DEADLINE = "deadline"  # the URL's total time (every hop and retry together) ran out
     ERROR = "error"  # anything else
 
     def __str__(self) -> str:
@@ -222,6 +257,7 @@ _RETRY: dict[ErrorKind, Retry] = {
     ErrorKind.RESET: Retry.BACKOFF, ErrorKind.EMPTY: Retry.BACKOFF, ErrorKind.PROTOCOL: Retry.BACKOFF,
     ErrorKind.TIMEOUT: Retry.AFTER_TIMEOUT,
     ErrorKind.TLS: Retry.NEVER, ErrorKind.INVALID_URL: Retry.NEVER, ErrorKind.REDIRECT_LOOP: Retry.NEVER,
+    ErrorKind.TOO_MANY_REDIRECTS: Retry.NEVER, ErrorKind.REFUSED_TARGET: Retry.NEVER, ErrorKind.DEADLINE: Retry.NEVER,
     ErrorKind.ERROR: Retry.NEVER,
 }
 assert set(_RETRY) == set(ErrorKind), "every error kind needs a retry rule"

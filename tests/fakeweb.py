@@ -133,7 +133,7 @@ class Site:
         if path == "/slowly-limited":
             return Reply(429, dict(html, **{"Retry-After": "1"}), page("Too Many Requests")) if n == 1 else \
                 Reply(200, html, page("Worth the wait"))
-        if path == "/hang":
+        if path == "/hang" or path.startswith("/hang/"):
             return Reply(200, html, page("Too late"), delay=3.0)
         return Reply(404, html, page("404 Not Found"))
 

@@ -11,7 +11,7 @@ from citecheck.check.politeness import HostGates, RetryPolicy, fetch_politely
 from citecheck.model import Fetch
 from citecheck.settings import Settings
 
-FAST = replace(Settings(), host_interval=0.0, max_retry_after=2.0, use_cache=False)
+FAST = replace(Settings(), host_interval=0.0, max_retry_after=2.0, use_cache=False, share_wayback_budget=False)
 
 
 async def polite_get(handler, url: str = "https://site.example/a", settings: Settings = FAST, method: str = "GET",

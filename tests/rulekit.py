@@ -21,7 +21,7 @@ from citecheck.vocab import WAYBACK, ArchiveAnswer, ErrorKind, LookupSource, Pag
 URL = "https://example.org/papers/article-1"
 SNAP = f"https://web.archive.org/web/20200101120000/{URL}"
 TITLE = "Information and Expression in a Digital Age"
-SETTINGS = replace(Settings(), use_cache=False)
+SETTINGS = replace(Settings(), use_cache=False, share_wayback_budget=False)
 
 
 def ref(*, url=URL, snapshot=SNAP, title=TITLE) -> Reference:

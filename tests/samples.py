@@ -65,7 +65,10 @@ def sample_report() -> Report:
     ))
     r4 = _ref(4, None, None, "A printed book")
     rows.append(Observed(r4))
-    results = tuple(Result(o.reference, judge(o, Settings()), o.live, o.snapshot, o.lookup) for o in rows)
+    # the first reference's answers came from the cache (a run within --max-cache-age)
+    cached = {1: frozenset({"live", "snapshot"})}
+    results = tuple(Result(o.reference, judge(o, Settings()), o.live, o.snapshot, o.lookup,
+                           cached=cached.get(o.reference.number, frozenset())) for o in rows)
     return Report(results=results, sources=("refs.txt",), started=T, finished=T + dt.timedelta(seconds=3),
                   version="0.0.test", settings={"window_days": 180.0})
 

@@ -1,15 +1,20 @@
 """The cache: a second run within the age makes no request; failures age faster; history is kept."""
 from __future__ import annotations
 
+import json
+import sqlite3
 from dataclasses import replace
 
+import pytest
 from fakeweb import Capture, Running, Wayback
 from test_e2e import fast_settings
 
 from citecheck.api import check as check_references
 from citecheck.cache import Cache, decode, encode
+from citecheck.errors import InputError
 from citecheck.model import Fetch, Hop, LiveObservation, PageFacts, SignatureMatch
-from citecheck.settings import parse_duration
+from citecheck.report import render
+from citecheck.settings import Settings, parse_duration
 from citecheck.sources import parse_text
 from citecheck.vocab import ErrorKind, PageSignal
 
@@ -35,6 +40,14 @@ def test_ages(tmp_path):
     assert c.get("ok") is None
 
 
+def stored_times(path):
+    db = sqlite3.connect(str(path))
+    try:
+        return dict(db.execute("SELECT key, stored FROM entries").fetchall())
+    finally:
+        db.close()
+
+
 def test_second_run_makes_no_requests_and_keeps_history(site, tmp_path):
     archive = {f"{site.url}/article": [Capture("20230919065839", title="Modeling Internet Effects on Civic Participation")],
                f"{site.url}/gone": [Capture("20200101000000", title="A page that was")]}
@@ -47,13 +60,83 @@ def test_second_run_makes_no_requests_and_keeps_history(site, tmp_path):
         settings = replace(fast_settings(wb), use_cache=True, cache_dir=str(tmp_path / "cache"), max_cache_age=3600)
         first = check_references(refs, settings)
         requests_before = len(site.log) + len(wb.log)
+        stored_before = stored_times(tmp_path / "cache" / "cache.sqlite3")
         second = check_references(refs, settings)
         assert len(site.log) + len(wb.log) == requests_before  # nothing asked again
+        # what the cache answered is marked so, and is not stored again as if it were fresh
+        assert [r.cached for r in first.results] == [frozenset()] * 3
+        assert [sorted(r.cached) for r in second.results] == [["live", "snapshot"], ["live", "snapshot"],
+                                                               ["live", "lookup"]]
+        assert stored_times(tmp_path / "cache" / "cache.sqlite3") == stored_before
         assert [r.verdict for r in second.results] == [r.verdict for r in first.results]
         dead = second.results[1]
-        assert dead.verdict.live.state.value == "dead"
-        assert dead.history["consecutive_failing_runs"] == 2 and dead.history["first_seen_failing"]
+        assert dead.verdict.live.state.value == "dead" and dead.cached == {"live", "snapshot"}
+        # a run answered by the cache asked nothing: it does not count as another failing run
+        assert dead.history["consecutive_failing_runs"] == 1 and dead.history["first_seen_failing"]
         assert second.results[0].history["consecutive_failing_runs"] == 0
+        assert second.results[2].cached == {"live", "lookup"}
         assert second.settings["cache"]["hits"] >= 4
+        third = check_references(refs, replace(settings, max_cache_age=0))  # everything asked again
+        assert third.results[1].history["consecutive_failing_runs"] == 2 and not third.results[1].cached
     finally:
         wb.close()
+
+
+
+def test_offline_judges_from_the_cache_however_old_and_asks_nothing(site, tmp_path):
+    archive = {f"{site.url}/article": [Capture("20230919065839", title="Modeling Internet Effects on Civic Participation")]}
+    wb = Running(Wayback(archive))
+    try:
+        known = f"[1] ‘Modeling Internet Effects on Civic Participation’, https://web.archive.org/web/20230919065839/{site.url}/article\n"
+        unseen = f"[2] ‘Never checked’, https://web.archive.org/web/20200101000000/{site.url}/other\n"
+        settings = replace(fast_settings(wb), use_cache=True, cache_dir=str(tmp_path / "cache"), max_cache_age=3600)
+        first = check_references(parse_text(known, "r.txt"), settings)
+        asked = len(site.log) + len(wb.log)
+        db = sqlite3.connect(tmp_path / "cache" / "cache.sqlite3")
+        with db:  # a year later: every entry is far older than --max-cache-age allows
+            db.execute("UPDATE entries SET stored = stored - 365 * 86400")
+        db.close()
+        report = check_references(parse_text(known + unseen, "r.txt"), replace(settings, offline=True))
+        assert len(site.log) + len(wb.log) == asked  # not one request
+        assert report.offline and json.loads(render(report, "json"))["run"]["offline"] is True
+        old, new = report.results
+        assert old.verdict == first.results[0].verdict and old.cached == {"live", "snapshot"}
+        assert (new.verdict.live.rule, new.verdict.archive.rule) == ("live.skipped.offline", "archive.unchecked.offline")
+        assert not new.verdict.misleads
+    finally:
+        wb.close()
+
+
+def test_offline_needs_the_cache():
+    with pytest.raises(InputError, match="--offline"):
+        check_references(parse_text("[1] https://example.org/\n", "r.txt"),
+                         replace(Settings(), use_cache=False, offline=True))
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from citecheck.cache import Cache
+from citecheck.model import Fetch, LiveObservation
+cache = Cache(Path(sys.argv[1]), max_age=3600, batch=50)
+for i in range(600):
+    url = f"https://{sys.argv[2]}.example/{i}"
+    cache.put(Cache.key("live", url), LiveObservation(url, Fetch(url, status=200)))
+    cache.get(Cache.key("live", "https://other.example/"))
+cache.close()
+"""
+
+
+def test_two_processes_share_a_cold_cache(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "cache.sqlite3"
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), name], stderr=subprocess.PIPE)
+             for name in ("a", "b")]
+    errors = [p.communicate(timeout=60)[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    cache = Cache(path, max_age=3600)
+    count = cache.db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+    cache.close()
+    assert count == 1200

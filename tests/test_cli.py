@@ -88,3 +88,39 @@ def test_output_written_atomically(tmp_path):
     assert proc.returncode == 0
     assert json.loads(out.read_text())["references"][12]["number"] == 13
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("--no-live", "--no-archive"), "nothing to check"),
+    (("--timeout", "nan"), "finite"),
+    (("--window-days", "inf"), "finite"),
+    (("--deadline", "-5"), "positive"),
+])
+def test_runs_that_would_check_nothing_or_wait_forever_are_refused(args, needle):
+    proc = run("check", SEED, "--no-cache", *args)
+    assert proc.returncode == 3 and needle in one_line_error(proc)
+@pytest.mark.parametrize("command", ["check", "parse", "save", "fix"])
+def test_help_reads_as_written_for_people(command):
+    out = run(command, "--help").out
+    for odd in ("<list[str]>", "<str>", "<bool>", "{FILE}", "{file}", "Cache folder ."):
+        assert odd not in out, odd
+    assert ("INPUT..." if command != "fix" else "FILE") in out
+    if command == "check":
+        for flag in ("--accept [HOST=]CODES", "--user-agent TEXT", "--header 'NAME: VALUE'", "--all-links",
+                     "--exclude-path GLOB"):
+            assert flag in out, flag
+
+
+def test_parse_a_folder_with_every_link(tmp_path):
+    (tmp_path / "a.md").write_text("# Refs\n\n1. [One](https://a.example.org/x)\n\nSee also https://b.example.org/y\n")
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "b.txt").write_text("[1] https://c.example.org/\n")
+    proc = run("parse", str(tmp_path), "--all-links", "--exclude-path", "drafts/*", "--format", "json")
+    assert proc.returncode == 0, proc.err
+    refs = json.loads(proc.out)["references"]
+    assert [(r["key"], r["url"]) for r in refs] == [("1", "https://a.example.org/x"), ("L5", "https://b.example.org/y")]
+
+
+def test_fix_refuses_a_page_by_url():
+    proc = run("fix", "https://example.org/article")
+    assert proc.returncode == 3 and "fix needs a file" in proc.err

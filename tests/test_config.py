@@ -1,6 +1,7 @@
 """Configuration files: found upward, validated by the settings' own metadata, overridden by flags."""
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import pytest
@@ -43,6 +44,9 @@ def test_citecheck_toml_wins_and_flags_override(tmp_path):
     ("no_cache = 'yes'\n", "no_cache must be true or false"),
     ("max_cache_age = 'soon'\n", "cannot read the duration"),
     ("timeout = \n", "not valid TOML"),
+    ("fail_on = 'sometimes'\n", "fail_on must be one of broken, attention, never"),
+    ("show = 'some'\n", "show must be one of auto, attention, all"),
+    ("strict = 'no'\n", "strict must be true or false"),
 ])
 def test_bad_config_is_one_clear_error(tmp_path, content, message):
     f = tmp_path / "citecheck.toml"
@@ -85,3 +89,42 @@ def test_load_config_checks_keys_only(tmp_path):
     f = tmp_path / "citecheck.toml"
     f.write_text("window_days = 3\n")
     assert load_config(f) == {"window_days": 3}
+
+
+@pytest.mark.parametrize("given,expected", [
+    (["403"], {"*": (403,)}),
+    (["401..403", "sagepub.com=403,429", "SAGEPUB.com=999"], {"*": (401, 402, 403), "sagepub.com": (403, 429, 999)}),
+    ([403, 429], {"*": (403, 429)}),
+    ({"sagepub.com": [403]}, {"sagepub.com": (403,)}),
+])
+def test_accept_specs(given, expected):
+    assert Settings.from_given({"accept": given}).accept == expected
+
+
+@pytest.mark.parametrize("given,message", [
+    ({"accept": ["4xx"]}, "--accept '4xx' is not a status code or a range"),
+    ({"accept": ["=403"]}, "name a host"),
+    ({"accept": ["600..500"]}, "the range ends before it starts"),
+    ({"accept": ["1000"]}, "not a status code"),
+    ({"headers": ["no colon"]}, "--header 'no colon' is not a header"),
+    ({"headers": ["X-Bad\r\nInjected: 1"]}, "not a valid header"),
+])
+def test_bad_option_values(given, message):
+    with pytest.raises(InputError, match=message):
+        Settings.from_given(given)
+
+
+def test_user_agent_and_headers_reach_every_request(tmp_path):
+    from citecheck.check.client import build_client
+
+    s = Settings.from_given({"user_agent": "MyBot/1.0", "headers": ["Accept-Language: kk", "Cookie: consent=1"]})
+    client = build_client(s)
+    assert client.headers["user-agent"] == "MyBot/1.0" and client.headers["accept-language"] == "kk"
+    assert client.headers["cookie"] == "consent=1"
+    asyncio.run(client.aclose())
+    f = tmp_path / "citecheck.toml"
+    f.write_text('user_agent = "Bot/2"\naccept = [403]\nall_links = true\nexclude_path = ["drafts/**"]\n'
+                 '[headers]\n"Accept-Language" = "ru"\n')
+    s = load_settings([], str(f), {})
+    assert (s.user_agent, s.headers, s.accept, s.all_links, s.exclude_path) == (
+        "Bot/2", (("Accept-Language", "ru"),), {"*": (403,)}, True, ("drafts/**",))

@@ -27,7 +27,7 @@ def closed_port() -> int:
 
 
 def fast_settings(wayback: Running) -> Settings:
-    return replace(Settings(), use_cache=False, wayback_base=wayback.url, availability_url=f"{wayback.url}/wayback/available",
+    return replace(Settings(), use_cache=False, share_wayback_budget=False, allow_private=True, wayback_base=wayback.url, availability_url=f"{wayback.url}/wayback/available",
                    replay_per_min=6000, cdx_per_min=6000, availability_per_min=6000, lookup_linger=0.05,
                    read_timeout=1.5, connect_timeout=1.0, attempt_timeout=2.0, host_interval=0.0, now=NOW, retries=1,
                    wayback_pause=0.3)
@@ -145,6 +145,7 @@ def test_cli_end_to_end_json_and_exit_code(world, tmp_path):
     proc = run("check", str(src), "--format", "json", "--output", str(out), "--wayback-url", wb.url,
                "--availability-url", f"{wb.url}/wayback/available", "--timeout", "1.5", "--connect-timeout", "1", "--retries", "1",
                "--replay-per-min", "60000", "--cdx-per-min", "60000", "--availability-per-min", "60000", "--quiet",
+               "--allow-private",
                "--no-cache")
     assert proc.returncode == 2, proc.err
     data = json.loads(out.read_text())

@@ -1,6 +1,9 @@
 """fix: the corrected copy changes only the fixed links, byte for byte, in each format's conventions."""
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from clirun import run
 
 from citecheck.fix import plan
@@ -8,6 +11,7 @@ from citecheck.model import Capture, Fetch, Hop, LiveObservation, LookupResult, 
 from citecheck.rules import judge
 from citecheck.settings import Settings
 from citecheck.sources import Document, parse_text
+from citecheck.vocab import PageSignal
 
 SNAP = "https://web.archive.org/web/20200101000000/{}"
 
@@ -38,15 +42,15 @@ def results_for(refs, *, found=None, broken=(), moved=None):
 def fixed(text, name, fmt, **kw):
     refs = parse_text(text, name)
     doc = Document(name, fmt, text, tuple(refs))
-    return plan(doc, results_for(refs, **kw), saved={})
+    return plan(doc, results_for(refs, **kw), saved={}, settings=Settings())
 
 
 def test_plain_text_seed_style(tmp_path):
     text = ("Body cites [1] and [2].\r\n\r\nReferences\r\n\r\n[1] ‘One’, 2014, https://a.example/x?p=1\r\n\r\n"
-            "[2] ‘Two’, https://web.archive.org/web/20190101000000/https://b.example/y\r\n")
+            "[2] ‘Two’, https://web.archive.org/web/20191201000000/https://b.example/y\r\n")
     p = fixed(text, "r.txt", "text", found={"https://a.example/x?p=1", "https://b.example/y"}, broken={"https://b.example/y"})
     expected = text.replace("https://a.example/x?p=1", SNAP.format("https://a.example/x?p=1")).replace(
-        "https://web.archive.org/web/20190101000000/https://b.example/y", SNAP.format("https://b.example/y"))
+        "https://web.archive.org/web/20191201000000/https://b.example/y", SNAP.format("https://b.example/y"))
     assert p.new_text == expected  # CRLF and everything else untouched
     assert len(p.applied) == 2
 
@@ -87,3 +91,88 @@ def test_in_place_keeps_a_backup_and_refuses_to_overwrite_it(tmp_path):
     proc = run("fix", str(src), "--in-place", "--no-cache")
     assert proc.returncode == 3 and "already exists" in proc.err
     assert src.read_text() == "[1] https://a.example/x\n" and (tmp_path / "refs.txt.bak").read_text() == "older backup"
+
+
+def test_a_capture_outside_the_window_of_the_cited_time_is_never_written():
+    text = "[1] ‘One’, https://web.archive.org/web/20190101000000/https://b.example/y\n"
+    p = fixed(text, "r.txt", "text", found={"https://b.example/y"}, broken={"https://b.example/y"})
+    assert p.new_text == text  # the good capture is a year from the citation: a human must look first
+    assert any("outside the 180-day window" in c.what for c in p.skipped)
+
+
+def test_todays_capture_goes_only_into_a_reference_that_cited_none():
+    text = ("[1] ‘One’, https://web.archive.org/web/20120101000000/https://b.example/y\n"
+            "[2] ‘Two’, 2012, https://c.example/z\n")
+    refs = parse_text(text, "r.txt")
+    doc = Document("r.txt", "text", text, tuple(refs))
+    saved = {"https://b.example/y": "20261124120000", "https://c.example/z": "20261124120000"}
+    p = plan(doc, results_for(refs, broken={"https://b.example/y"}), saved=saved, settings=Settings())
+    assert "20120101000000/https://b.example/y" in p.new_text  # a 2012 citation keeps its 2012 snapshot link
+    assert "https://web.archive.org/web/20261124120000/https://c.example/z" in p.new_text
+# --- wikitext as InternetArchiveBot writes it ----------------------------------------------------------------------
+
+TODAY = dt.date(2026, 3, 7)
+
+
+def wiki_fix(text, live_status=200, *, title=None, markers=(), found=False):
+    """fix on wikitext whose one citation's original answers ``live_status`` (a parked page with
+    ``markers={"parked"}``, another page with ``title``); a capture exists when ``found``."""
+    (r,) = parse_text(text, "a.wiki")
+    url = r.url
+    f = Fetch(url, (Hop("GET", url, live_status),), live_status, url,
+              page=PageFacts(title or r.title, frozenset(PageSignal(m) for m in markers)))
+    snap = None
+    if r.archive_link:
+        snap = SnapshotObservation(r.archive_link, Fetch(r.archive_link.url, status=200, page=PageFacts(r.title)),
+                                   Capture(r.archive_link.timestamp, 200))
+    look = LookupResult(url, "2020", Capture("20200101000000", 200, SNAP.format(url)) if found else None)
+    o = Observed(r, LiveObservation(url, f), snap, look)
+    result = Result(r, judge(o, Settings()), o.live, o.snapshot, o.lookup)
+    return plan(Document("a.wiki", "wikitext", text, (r,)), [result], saved={}, settings=Settings(), today=TODAY)
+
+
+ARCHIVED = ("<ref>{{cite web |url=https://a.example/x |title=One |access-date=7 March 2014 "
+            "|archive-url=https://web.archive.org/web/20140307000000/https://a.example/x |archive-date=7 March 2014 "
+            "|url-status=live}}</ref>\n")
+
+
+@pytest.mark.parametrize("live_status,markers,title,status", [
+    (200, {"parked"}, "a.example is for sale", "usurped"),
+    (404, (), "Not Found", "dead"),
+    (200, (), "Latest news and updates", "deviated"),
+])
+def test_wikitext_url_status_is_what_was_found(live_status, markers, title, status):
+    p = wiki_fix(ARCHIVED, live_status, markers=markers, title=title)
+    assert p.new_text == ARCHIVED.replace("|url-status=live", f"|url-status={status}")
+    assert [c.what for c in p.applied] == [f"url-status={status} (was live)"]
+
+
+def test_wikitext_legacy_dead_url_becomes_url_status_and_an_editors_unfit_stays():
+    legacy = ARCHIVED.replace("|url-status=live", "|deadurl=no")
+    assert wiki_fix(legacy, 404, title="Not Found").new_text == legacy.replace("|deadurl=no", "|url-status=dead")
+    unfit = ARCHIVED.replace("|url-status=live", "|url-status=unfit")
+    assert wiki_fix(unfit, 404, title="Not Found").new_text == unfit
+
+
+def test_wikitext_dead_link_where_nothing_can_be_archived():
+    text = "<ref>{{cite web |url=https://a.example/x |title=One |access-date=2014-03-07}}</ref>\n"
+    p = wiki_fix(text, 404, title="Not Found")
+    assert p.new_text == text.replace("}}</ref>", "}}{{dead link|date=March 2026|fix-attempted=yes}}</ref>")
+    assert wiki_fix(p.new_text, 404, title="Not Found").new_text == p.new_text  # once only
+    bare = "<ref>[https://a.example/x One]</ref>\n"
+    assert "[https://a.example/x One]{{dead link|date=March 2026|fix-attempted=yes}}" in wiki_fix(bare, 410).new_text
+
+
+@pytest.mark.parametrize("article,template,written", [
+    # (access dates near the capture: fix never writes one outside the window of the cited time)
+    ("", " |access-date=7 December 2019", "archive-date=1 January 2020"),
+    ("", " |access-date=December 7, 2019", "archive-date=January 1, 2020"),
+    ("", " |access-date=2019-12-07", "archive-date=2020-01-01"),
+    ("{{Use mdy dates|date=May 2020}}\n", " |date=7 March 2014", "archive-date=January 1, 2020"),
+    ("{{Use dmy dates}}\n", " |access-date=2019-12-07 |df=mdy", "archive-date=January 1, 2020"),
+    ("{{use dmy dates}}\n", "", "archive-date=1 January 2020"),
+])
+def test_wikitext_dates_in_the_articles_format(article, template, written):
+    text = article + "<ref>{{cite web |url=https://a.example/x |title=One" + template + "}}</ref>\n"
+    p = wiki_fix(text, found=True)
+    assert written + " |url-status=live}}" in p.new_text

@@ -1,7 +1,28 @@
-"""URL edges in running text."""
+"""URL edges in running text: our own cases, and the peers' cases in tests/data/url_cases.json."""
+import json
+from pathlib import Path
+
 import pytest
 
-from citecheck.urls import extract_urls
+from citecheck.urls import CONTEXTS, extract_urls, field_urls
+
+# 476 cases from the peers' own suites (linkify-it, the linkify crate lychee uses, URLExtract, cmark-gfm's spec,
+# lychee, MediaWiki/Parsoid), the RIS spec, corpus lines and the issue; each names its source (and, where the
+# peers disagree, which reading was chosen and why). "angle" cases are <…> autolinks, read as Markdown.
+CASES = json.loads((Path(__file__).parent / "data" / "url_cases.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['id']}-{c['context']}")
+def test_peer_case(case):
+    context = "markdown" if case["context"] == "angle" else case["context"]
+    assert context in CONTEXTS
+    assert [s.url for s in extract_urls(case["input"], context)] == case["expected"], case["source"]
+
+
+def test_ris_fields_keep_the_value_and_split_before_a_scheme():
+    assert field_urls("http://a.example.com/x;jsessionid=1; http://b.example.org/y") == [
+        "http://a.example.com/x;jsessionid=1", "http://b.example.org/y"]
+    assert field_urls("not a url") == []
 
 
 @pytest.mark.parametrize("text,urls", [
@@ -27,7 +48,24 @@ def test_extract(text, urls):
     assert [s.url for s in extract_urls(text)] == urls
 
 
-def test_spans_point_at_the_text():
-    text = "x <https://e.com/a> y"
-    (span,) = extract_urls(text)
-    assert text[span.start:span.end] == "https://e.com/a"
+@pytest.mark.parametrize("context", ["prose", "markdown", "wikitext"])
+def test_spans_point_at_the_text(context):
+    text = "x <https://e.com/a> y [t](https://e.com/b) [https://e.com/c label]"
+    for span in extract_urls(text, context):
+        assert text[span.start:span.end] == span.url
+
+
+@pytest.mark.parametrize("text,urls", [
+    # a link finder passes over these; a reference list keeps them, so that the broken link is reported
+    ("see http://-bad-.com/ now", ["http://-bad-.com/"]),
+    ("http://127.1/ and http://2130706433/", ["http://127.1/", "http://2130706433/"]),
+    ("x http://[::1 y", ["http://[::1"]),
+    ("http://localhost:8000/a.", ["http://localhost:8000/a"]),
+    ("http://exa mple.com/", ["http://exa"]),
+    # what has no host at all is still nothing, and real hosts read as before
+    ("http:// http://. http://# http:///x hppt://x.com", []),
+    ("see https://example.org- and 1.http://example.org/", ["https://example.org", "http://example.org/"]),
+])
+def test_malformed_urls_kept_for_reference_lists(text, urls):
+    assert [s.url for s in extract_urls(text, malformed=True)] == urls
+    assert [s.url for s in extract_urls(f"1. {text}", "markdown", malformed=True)] == urls

@@ -6,6 +6,6 @@ probes behind one interface, keyed by service; schedule.py plans the run and dri
 """
 from __future__ import annotations
 
-from .schedule import Judgements, Progress, RunStats, observe, target_timestamp
+from .schedule import Judgements, OnObserved, RunStats, observe, target_timestamp
 
-__all__ = ["Judgements", "Progress", "RunStats", "observe", "target_timestamp"]
+__all__ = ["Judgements", "OnObserved", "RunStats", "observe", "target_timestamp"]

@@ -4,26 +4,31 @@ from __future__ import annotations
 import httpx
 
 from ..settings import Settings
+from .guard import TargetGuard
+from .transport import OriginPools
 
 
-def build_client(settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
-    """trust_env lets HTTP(S)_PROXY, NO_PROXY and SSL_CERT_FILE apply. Redirects are followed by fetch(), hop by
-    hop, so each hop is recorded."""
+def build_client(settings: Settings, transport: httpx.AsyncBaseTransport | None = None,
+                 guard: TargetGuard | None = None) -> httpx.AsyncClient:
+    """HTTP(S)_PROXY, NO_PROXY and SSL_CERT_FILE apply. Redirects are followed by fetch(), hop by hop, so each
+    hop is recorded. Connections come from one small pool per origin (check/transport.py), direct ones through
+    the SSRF guard; a ``transport`` handed in (tests) replaces the network altogether."""
     timeout = httpx.Timeout(
         connect=settings.connect_timeout, read=settings.read_timeout, write=settings.read_timeout, pool=None
     )
-    limits = httpx.Limits(max_connections=settings.concurrency + settings.wayback_concurrency + 8,
-                          max_keepalive_connections=64)
+    if transport is None:
+        transport = OriginPools(guard or TargetGuard.for_settings(settings),
+                                per_origin=max(settings.per_host, settings.wayback_concurrency) + 2,
+                                max_idle_pools=max(64, settings.concurrency * 2))
     return httpx.AsyncClient(
         transport=transport,
         timeout=timeout,
-        limits=limits,
         follow_redirects=False,
-        trust_env=True,
         headers={
             "User-Agent": settings.user_agent,
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
             "Accept-Encoding": "gzip, deflate",
             # no Accept-Language: the page in its default language is what the archive's crawler saw
+            **dict(settings.headers),  # the user's own (--header), over these
         },
     )

@@ -18,6 +18,7 @@ import httpx
 from ..model import Fetch, Hop, PageFacts
 from ..settings import Settings
 from ..vocab import ErrorKind
+from .guard import RefusedTarget, TargetGuard
 from .page import PageReader, analyse
 
 KEPT_HEADERS = frozenset(
@@ -42,10 +43,33 @@ class HostUnresolved(Exception):
     """The host's name did not resolve a moment ago: further requests to it are not sent."""
 
 
+class Budget:
+    """One URL's total time (``Settings.deadline``): it starts when the first request is sent, and every hop, retry
+    and wait in between draws on it, so a slow chain of redirects cannot take timeout × hops."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+        self.ends_at: float | None = None
+
+    def start(self) -> None:
+        if self.seconds is not None and self.ends_at is None:
+            self.ends_at = asyncio.get_running_loop().time() + self.seconds
+
+    def left(self) -> float | None:
+        return None if self.ends_at is None else self.ends_at - asyncio.get_running_loop().time()
+
+    @property
+    def spent(self) -> bool:
+        left = self.left()
+        return left is not None and left <= 0
+
+
 def error_kind(exc: BaseException) -> ErrorKind:
     """The one mapping from what went wrong in httpx, anyio or the OS to the vocabulary."""
     text = str(exc)
     low = text.lower()
+    if isinstance(exc, RefusedTarget):
+        return ErrorKind.REFUSED_TARGET
     if isinstance(exc, (httpx.TimeoutException, asyncio.TimeoutError, TimeoutError, HostUnresponsive)):
         return ErrorKind.TIMEOUT
     if isinstance(exc, HostUnresolved):
@@ -186,6 +210,8 @@ async def fetch(
     keep_body: bool = False,
     memo: Memo | None = None,
     read_whole: Callable[[httpx.Headers], bool] | None = None,
+    guard: TargetGuard | None = None,
+    budget: Budget | None = None,
     _seen: frozenset[str] = frozenset(),
 ) -> Fetch:
     """One logical request: follows and records redirects, reads textual bodies as far as page.PageReader says.
@@ -196,13 +222,19 @@ async def fetch(
     ``memo`` shares redirect targets between requests: many dead deep links bounce to one home page,
     which is then fetched once. ``read_whole(headers)`` says which answers are read whole (up to
     ``max_page_bytes``) rather than to a window past their head: an archive's own pages say what they
-    mean at their end."""
+    mean at their end. ``guard`` refuses non-public targets, hop by hop; ``budget`` caps the time of all
+    hops together."""
+    budget = budget or Budget(None)
     hops: list[Hop] = []
     seen: set[str] = set(_seen)
     current, verb = url, method
     t0 = time.monotonic()
     while True:
         seen.add(current)
+        refused = guard.refusal(current) if guard else None
+        if refused:
+            return Fetch(url=url, hops=tuple(hops), final_url=current, error=ErrorKind.REFUSED_TARGET,
+                         error_detail=f"not requested: {refused}", elapsed=time.monotonic() - t0)
         status: int | None = None
         failure: ErrorKind | None = None
         location = ctype = None
@@ -214,7 +246,12 @@ async def fetch(
         cookies: tuple[str, ...] = ()
         try:
             async with gate(current):
-                async with asyncio.timeout(settings.request_timeout):
+                budget.start()
+                left = budget.left()
+                if left is not None and left <= 0:
+                    raise TimeoutError("the URL's deadline was spent")
+                async with asyncio.timeout(settings.request_timeout if left is None else
+                                           min(settings.request_timeout, left)):
                     request = client.build_request(verb, current, headers=headers, content=content)
                     response = await client.send(request, stream=True)
                     try:
@@ -235,8 +272,10 @@ async def fetch(
                             await _read_capped(response, sink, PageReader(window, settings.max_page_bytes).want)
                     finally:
                         await response.aclose()
-        except Exception as exc:
+        except Exception as exc:  # every failure of one link is data for its verdict
             kind = error_kind(exc)
+            if kind is ErrorKind.TIMEOUT and budget.spent:
+                kind = ErrorKind.DEADLINE
             if status is None or failure or keep_body or (is_redirect and follow_redirects):
                 return Fetch(url=url, hops=tuple(hops), final_url=current, error=kind,
                              error_detail=f"{type(exc).__name__}: {exc}"[:300] or type(exc).__name__,
@@ -253,15 +292,17 @@ async def fetch(
             assert location is not None
             target = urllib.parse.urljoin(current, location)
             if target in seen or len(seen) > settings.max_redirects:
+                loop = target in seen
                 return Fetch(url=url, hops=tuple(hops), status=status, final_url=target, headers=kept,
-                             error=ErrorKind.REDIRECT_LOOP,
-                             error_detail=f"redirect loop or more than {settings.max_redirects} redirects",
-                             elapsed=time.monotonic() - t0)
+                             error=ErrorKind.REDIRECT_LOOP if loop else ErrorKind.TOO_MANY_REDIRECTS,
+                             error_detail=f"redirected back to {target}" if loop else
+                             f"more than {settings.max_redirects} redirects", elapsed=time.monotonic() - t0)
             if status == 303 and verb != "HEAD":
                 verb = "GET"
             if memo is not None:
                 rest = functools.partial(fetch, client, verb, target, settings, read_body=read_body, gate=gate,
-                                         headers=headers, memo=memo, _seen=frozenset(seen))
+                                         headers=headers, memo=memo, guard=guard, budget=budget,
+                                         _seen=frozenset(seen))
                 tail = await _shared_target(memo, verb, target, rest)
                 return replace(tail, url=url, hops=tuple(hops) + tail.hops, elapsed=time.monotonic() - t0)
             current = target

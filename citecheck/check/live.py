@@ -13,6 +13,7 @@ from ..settings import Settings
 from ..urls import host_of
 from ..vocab import ErrorKind, PageSignal
 from .fetch import Memo
+from .guard import TargetGuard
 from .politeness import HostGates, RetryPolicy, fetch_politely
 
 # Paths whose body tells us nothing a HEAD does not: ask HEAD first and spare the download.
@@ -24,7 +25,10 @@ BINARY_SUFFIXES = (
 
 
 def prefers_head(url: str) -> bool:
-    path = urllib.parse.urlsplit(url).path.lower()
+    try:
+        path = urllib.parse.urlsplit(url).path.lower()
+    except ValueError:  # a malformed URL (http://[::1): the request itself will say what is wrong with it
+        return False
     return path.endswith(BINARY_SUFFIXES)
 
 
@@ -47,18 +51,19 @@ class LiveProber:
     """Checks originals; one instance per run so per-host probes are shared."""
 
     def __init__(self, client: httpx.AsyncClient, settings: Settings, gates: HostGates,
-                 policy: RetryPolicy | None = None):
+                 policy: RetryPolicy | None = None, guard: TargetGuard | None = None):
         self.client = client
         self.settings = settings
         self.gates = gates
         self.policy = policy or RetryPolicy(settings)
+        self.guard = guard or TargetGuard.for_settings(settings)
         self._siblings: dict[str, asyncio.Task[Fetch]] = {}
         self._first: dict[str, asyncio.Future[LiveObservation]] = {}
         self._targets: Memo = {}  # redirect targets fetched this run
 
     async def _get(self, method: str, url: str, *, read_body: bool = True, memo: Memo | None = None) -> Fetch:
         return await fetch_politely(self.client, method, url, self.settings, gates=self.gates, policy=self.policy,
-                                    read_body=read_body, memo=memo)
+                                    read_body=read_body, memo=memo, guard=self.guard)
 
     async def check(self, url: str) -> LiveObservation:
         host = host_of(url)

@@ -19,7 +19,8 @@ from ..model import Fetch
 from ..settings import Settings
 from ..urls import host_of
 from ..vocab import ErrorKind, Retry
-from .fetch import Gate, HostUnresolved, HostUnresponsive, Memo, fetch, no_gate
+from .fetch import Budget, Gate, HostUnresolved, HostUnresponsive, Memo, fetch, no_gate
+from .guard import TargetGuard
 
 
 def loop_time() -> float:
@@ -218,14 +219,17 @@ async def fetch_politely(
     policy: RetryPolicy | None = None,
     read_body: bool = True,
     memo: Memo | None = None,
+    guard: TargetGuard | None = None,
 ) -> Fetch:
-    """fetch() to an ordinary site: through its host gate, retried as the policy says. A host settled by an
-    earlier request (its name did not resolve, it hangs) costs no request at all."""
+    """fetch() to an ordinary site: through its host gate, retried as the policy says, within the URL's total
+    deadline. A host settled by an earlier request (its name did not resolve, it hangs) costs no request at all."""
     gate: Gate = gates.slot if gates else no_gate
     policy = policy or RetryPolicy(settings)
     attempts = Attempts()
+    budget = Budget(settings.deadline)
     while True:
-        result = await fetch(client, method, url, settings, read_body=read_body, gate=gate, memo=memo)
+        result = await fetch(client, method, url, settings, read_body=read_body, gate=gate, memo=memo, guard=guard,
+                             budget=budget)
         if gates:
             if (result.error_detail or "").startswith(("HostUnresolved", "HostUnresponsive")):
                 return replace(result, attempts=attempts.made)  # settled by an earlier request: nothing was sent
@@ -233,7 +237,8 @@ async def fetch_politely(
             if gates.unresponsive(url):
                 return replace(result, attempts=attempts.made + 1)
         retrying = policy.next(result, attempts)
-        if retrying is None:
+        left = budget.left()
+        if retrying is None or (left is not None and retrying.delay >= left):
             return replace(result, attempts=attempts.made)
         if gates and result.error is None:
             gates.defer(result.final_url or url, retrying.delay, slow_down=retrying.slow_down)

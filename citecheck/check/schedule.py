@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -27,17 +28,20 @@ from ..model import (
 )
 from ..settings import Settings
 from ..timestamps import datetime_to_timestamp
-from ..urls import host_of, url_key
+from ..urls import host_of, requestable, url_key
 from ..vocab import WAYBACK, ErrorKind
 from .archive import ProbeKit, Probes
 from .archive.wayback import FAMILIES
 from .client import build_client
+from .fetch import fetch
+from .guard import TargetGuard
 from .live import LiveProber
 from .politeness import HostGates, RetryPolicy
 
-Progress = Callable[[int, int], None]
+#: called as each reference's observations are complete: (its index in the list, what was observed)
+OnObserved = Callable[[int, Observed], None]
 NETWORK_DOWN = ("no host could be reached, web.archive.org included: check the network connection or the proxy "
-                "settings (HTTP_PROXY/HTTPS_PROXY)")
+                "settings (HTTP_PROXY/HTTPS_PROXY); --offline judges from the cache alone")
 T = TypeVar("T")
 
 
@@ -78,23 +82,31 @@ def target_timestamp(ref: Reference, now: dt.datetime) -> str:
     return datetime_to_timestamp(now)
 
 
-def is_http(url: str | None) -> bool:
-    return bool(url) and (url or "").lower().startswith(("http://", "https://"))
-
-
 def snapshot_key(link: ArchiveLink) -> tuple[str, str]:
     """References citing the same capture of the same page share one replay."""
     return (url_key(link.original) if link.original else link.url, link.timestamp or "")
 
 
-def round_robin_by_host(urls: list[str]) -> list[str]:
-    """URLs reordered so that consecutive ones are on different hosts: workers spread over hosts instead of
-    queueing on one host's limit."""
-    by_host: dict[str, list[str]] = {}
+def round_robin_by_host(urls: list[str], window: int) -> list[str]:
+    """URLs reordered so that consecutive ones are on different hosts (workers spread over hosts instead of
+    queueing on one host's limit), taking ``window`` hosts at a time: a host's URLs stay close together, so its
+    connections are reused instead of closed and opened again."""
+    by_host: dict[str, deque[str]] = {}
     for u in urls:
-        by_host.setdefault(host_of(u), []).append(u)
-    columns = list(by_host.values())
-    return [c[i] for i in range(max(map(len, columns), default=0)) for c in columns if i < len(c)]
+        by_host.setdefault(host_of(u), deque()).append(u)
+    waiting = iter(by_host.values())
+    active: list[deque[str]] = [c for _, c in zip(range(window), waiting, strict=False)]
+    order: list[str] = []
+    while active:
+        still: list[deque[str]] = []
+        for column in active:
+            order.append(column.popleft())
+            if column:
+                still.append(column)
+            else:
+                still.extend(c for _, c in zip(range(1), waiting, strict=False))  # a new host takes its place
+        active = still
+    return order
 
 
 def pool(jobs: dict[Any, Callable[[], Awaitable[T]]], size: int) -> tuple[dict[Any, asyncio.Future[T]],
@@ -121,34 +133,33 @@ def pool(jobs: dict[Any, Callable[[], Awaitable[T]]], size: int) -> tuple[dict[A
 
 
 class NetworkMonitor:
-    """Notices when nothing at all can be reached, so the run stops instead of calling everything dead."""
+    """Notices when nothing at all answers, so the run asks whether the network itself is down (instead of
+    calling everything dead): at once after ``threshold`` failures on a long list, else at the end."""
 
     def __init__(self, threshold: int = 12):
         self.threshold = threshold
         self.failures = 0
         self.answers = 0
-        self.archive_failures = 0
-        self.down = asyncio.Event()
+        self.suspicious = asyncio.Event()
 
-    def note(self, error: ErrorKind | None, status: int | None, archive: bool = False) -> None:
+    def note(self, error: ErrorKind | None, status: int | None) -> None:
         if status is not None and not (error and error.connection):
             self.answers += 1
         elif error and error.connection:
             self.failures += 1
-            self.archive_failures += archive
         if self.nothing_answered and self.failures >= self.threshold:
-            self.down.set()
+            self.suspicious.set()
 
     @property
     def nothing_answered(self) -> bool:
-        return self.answers == 0 and self.archive_failures > 0
+        return self.answers == 0 and self.failures > 0
 
 
 class _Run:
     """One run's state: the probes, the jobs and their futures, the cache."""
 
     def __init__(self, refs: list[Reference], settings: Settings, client: httpx.AsyncClient,
-                 judgements: Judgements, cache: Cache | None):
+                 judgements: Judgements, cache: Cache | None, guard: TargetGuard):
         self.refs = refs
         self.settings = settings
         self.judgements = judgements
@@ -156,37 +167,60 @@ class _Run:
         self.now = settings.now or dt.datetime.now(dt.UTC)
         policy = RetryPolicy(settings)
         gates = HostGates.for_settings(settings)
-        self.probes = Probes(ProbeKit(client, settings, gates, policy))
-        self.prober = LiveProber(client, settings, gates, policy)
+        self.client = client
+        self.guard = guard
+        self.probes = Probes(ProbeKit(client, settings, gates, policy, guard))
+        self.prober = LiveProber(client, settings, gates, policy, guard)
         self.monitor = NetworkMonitor()
+        self.from_cache: dict[int, object] = {}  # observations the cache answered, by identity (kept alive here)
+
+    def cached(self, obs: T) -> T:
+        self.from_cache[id(obs)] = obs
+        return obs
 
     def skipped(self, ref: Reference) -> bool:
         return self.settings.excludes(ref.url) or bool(ref.archive_link and self.settings.excludes(ref.archive_link.url))
+
+    def other_originals(self, ref: Reference) -> list[str]:
+        archived = {a.url for a in ref.archive_links}
+        return [u for u in ref.other_urls if u not in archived and requestable(u) and not self.settings.excludes(u)]
+
+    def other_snapshot_links(self, ref: Reference) -> list[ArchiveLink]:
+        others = set(ref.other_urls)
+        return [a for a in ref.archive_links if a.url in others and self.replayable(a)
+                and not self.settings.excludes(a.url)]
 
     def replayable(self, link: ArchiveLink | None) -> bool:
         return link is not None and self.settings.check_archive and self.probes.for_link(link).can_replay(link)
 
     # --- one observation of each kind, from the cache when it knows ---------------------------------------
 
-    async def snapshot(self, ref: Reference) -> SnapshotObservation:
-        link = ref.archive_link
+    async def snapshot(self, ref: Reference, link: ArchiveLink | None = None) -> SnapshotObservation | None:
+        """A replay of the reference's snapshot link (or of ``link``, another of its snapshot links); offline,
+        only what the cache knows (None when it does not)."""
+        link = link or ref.archive_link
         assert link is not None
         target = target_timestamp(ref, self.now)
         key = Cache.key("snapshot", link.timestamp or target, link.original or link.url)
         cached = self.cache.get(key) if self.cache else None
         if isinstance(cached, SnapshotObservation):
-            return cached
+            return self.cached(cached)
+        if self.settings.offline:
+            return None
         obs = await self.probes.for_link(link).observe(link, target)
         f = obs.fetch
-        self.monitor.note(f.error if f else None, f.status if f else None, archive=True)
+        self.monitor.note(f.error if f else None, f.status if f else None)
         if self.cache and not (obs.answer and obs.answer.inconclusive):
             self.cache.put(key, obs)
         return obs
 
-    async def live(self, url: str) -> LiveObservation:
-        cached = self.cache.get(Cache.key("live", url)) if self.cache else None
+    async def live(self, url: str) -> LiveObservation | None:
+        key = Cache.key("live", url)
+        cached = self.cache.get(key) if self.cache else None
         if isinstance(cached, LiveObservation):
-            return cached
+            return self.cached(cached)
+        if self.settings.offline:
+            return None
         obs = await self.prober.check(url)
         self.monitor.note(obs.fetch.error, obs.fetch.status)
         return obs
@@ -195,24 +229,39 @@ class _Run:
         key = Cache.key("lookup", ts, str(confirm), url)
         cached = self.cache.get(key) if self.cache else None
         if isinstance(cached, LookupResult):
-            return cached
+            return self.cached(cached)
+        if self.settings.offline:
+            return None
         result = await self.probes.finder.closest_good(url, ts, confirm_empty=confirm)
         if self.cache and result is not None and not result.error:
             self.cache.put(key, result)
         return result
 
+    async def network_answers(self) -> bool:
+        """Nothing has answered: does the archive's home answer? If so, these hosts are down, not the network."""
+        f = await fetch(self.client, "HEAD", self.settings.wayback_base + "/", self.settings, follow_redirects=False,
+                        guard=self.guard)
+        return f.status is not None and not (f.error and f.error.connection)
+
     # --- the plan ---------------------------------------------------------------------------------------------
 
-    async def execute(self, progress: Progress | None) -> list[Observed]:
+    async def execute(self, on_observed: OnObserved) -> None:
         settings = self.settings
         to_check = [r for r in self.refs if not self.skipped(r)]
-        snapshot_jobs: dict[tuple[str, str], Callable[[], Awaitable[SnapshotObservation]]] = {}
+        snapshot_jobs: dict[tuple[str, str], Callable[[], Awaitable[SnapshotObservation | None]]] = {}
         for ref in to_check:
             if ref.archive_link and self.replayable(ref.archive_link):
                 snapshot_jobs.setdefault(snapshot_key(ref.archive_link), functools.partial(self.snapshot, ref))
-        live_jobs: dict[str, Callable[[], Awaitable[LiveObservation]]] = {}
+        # the entries' other URLs are checked after every reference's own (they never decide a verdict)
+        for ref in to_check:
+            for link in self.other_snapshot_links(ref):
+                snapshot_jobs.setdefault(snapshot_key(link), functools.partial(self.snapshot, ref, link))
+        live_jobs: dict[str, Callable[[], Awaitable[LiveObservation | None]]] = {}
         if settings.check_live:
-            for url in round_robin_by_host([r.url for r in to_check if r.url and is_http(r.url)]):
+            window = max(1, settings.concurrency // max(1, settings.per_host))
+            for url in round_robin_by_host([r.url for r in to_check if r.url and requestable(r.url)], window):
+                live_jobs.setdefault(url, functools.partial(self.live, url))
+            for url in round_robin_by_host([u for r in to_check for u in self.other_originals(r)], window):
                 live_jobs.setdefault(url, functools.partial(self.live, url))
         # a few workers per kind walk the jobs in order (snapshots at the archive's pace, originals host by
         # host in turn), so a 10,000-reference list does not hold 20,000 waiting tasks
@@ -221,7 +270,7 @@ class _Run:
         uncited: dict[tuple[str, str], asyncio.Future[LookupResult | None]] = {}
         if settings.check_archive and settings.lookup_uncited:
             for ref in to_check:
-                if ref.archive_link is None and ref.url and is_http(ref.url):
+                if ref.archive_link is None and ref.url and requestable(ref.url):
                     key = (url_key(ref.url), target_timestamp(ref, self.now))
                     if key not in uncited:
                         uncited[key] = asyncio.ensure_future(self.lookup(ref.url, key[1], True))
@@ -232,32 +281,36 @@ class _Run:
             link, snap, look = ref.archive_link, None, None
             if link is not None and self.replayable(link):
                 snap = await snapshots[snapshot_key(link)]
-                if link.original and self.judgements.needs_lookup(snap):
+                if snap is not None and link.original and self.judgements.needs_lookup(snap):
                     look = await self.lookup(link.original, target_timestamp(ref, self.now), False)
             elif link is None and ref.url:
                 key = (url_key(ref.url), target_timestamp(ref, self.now))
                 if key in uncited:
                     look = await uncited[key]
             lv = await lives[ref.url] if ref.url in lives else None
-            if lv is not None and self.judgements.suspect_drift(ref, lv, snap):
+            if lv is not None and not settings.offline and self.judgements.suspect_drift(ref, lv, snap):
                 lv = await self.prober.confirm_with_sibling(lv)
-            if lv is not None and self.cache and ref.url:
+            # (a cached answer is not stored again: that would make it look fresh, and keep it past its age)
+            if lv is not None and self.cache and ref.url and id(lv) not in self.from_cache:
                 self.cache.put(Cache.key("live", ref.url), lv)
-            return Observed(ref, lv, snap, look)
+            other_live = tuple(o for o in [await lives[u] for u in self.other_originals(ref) if u in lives] if o)
+            other_snaps = tuple(o for o in [await snapshots[snapshot_key(a)] for a in self.other_snapshot_links(ref)]
+                                if o)
+            if self.cache:
+                for o in other_live:
+                    if id(o) not in self.from_cache:
+                        self.cache.put(Cache.key("live", o.url), o)
+            parts = (("live", lv), ("snapshot", snap), ("lookup", look))
+            cached = frozenset(k for k, o in parts if o is not None and id(o) in self.from_cache)
+            return Observed(ref, lv, snap, look, cached, other_live, other_snaps)
 
-        results: list[Observed | None] = [None] * len(self.refs)
-        done = 0
         pending = iter(enumerate(self.refs))
 
         async def worker() -> None:
             # a few workers walk the references in order; the requests themselves are already scheduled,
             # so a task per reference would only cost memory on long lists
-            nonlocal done
             for i, ref in pending:
-                results[i] = await one(ref)
-                done += 1
-                if progress:
-                    progress(done, len(self.refs))
+                on_observed(i, await one(ref))
 
         async def close_confirmations() -> None:
             # CDX confirmations may run on while the replays and live checks last, and a little longer
@@ -268,15 +321,15 @@ class _Run:
         closer = asyncio.ensure_future(close_confirmations())
         workers = [asyncio.ensure_future(worker()) for _ in range(min(64, len(self.refs)))]
         work = asyncio.ensure_future(asyncio.gather(*workers))
-        down = asyncio.ensure_future(self.monitor.down.wait())
-        everything: list[asyncio.Future[Any]] = [work, down, closer, *workers, *snapshot_workers, *live_workers,
-                                                 *uncited.values()]
+        suspicious = asyncio.ensure_future(self.monitor.suspicious.wait())
+        everything: list[asyncio.Future[Any]] = [work, suspicious, closer, *workers, *snapshot_workers,
+                                                 *live_workers, *uncited.values()]
         try:
-            first: list[asyncio.Future[Any]] = [work, down]
+            first: list[asyncio.Future[Any]] = [work, suspicious]
             await asyncio.wait(first, return_when=asyncio.FIRST_COMPLETED)
-            if not work.done() or self.monitor.nothing_answered:
+            if (not work.done() or self.monitor.nothing_answered) and not await self.network_answers():
                 raise NetworkDown(NETWORK_DOWN)
-            work.result()
+            await work
         finally:
             # whatever ended the run, no task is left behind to complain later
             for t in everything:
@@ -287,7 +340,6 @@ class _Run:
                 if not fut.done():
                     fut.cancel()
             self.probes.close()
-        return [r for r in results if r is not None]
 
 
 async def observe(
@@ -295,12 +347,14 @@ async def observe(
     settings: Settings,
     *,
     judgements: Judgements,
+    on_observed: OnObserved,
     transport: httpx.AsyncBaseTransport | None = None,
-    progress: Progress | None = None,
     cache: Cache | None = None,
-) -> tuple[list[Observed], RunStats]:
-    """Every reference's original and snapshot observed, concurrently, with one client."""
-    async with build_client(settings, transport) as client:
-        run = _Run(refs, settings, client, judgements, cache)
-        observed = await run.execute(progress)
-        return observed, RunStats(run.probes.stats())
+) -> RunStats:
+    """Every reference's original and snapshot observed, concurrently, with one client; each reference is handed
+    to ``on_observed`` as soon as it is complete (nothing is held here)."""
+    guard = TargetGuard.for_settings(settings)
+    async with build_client(settings, transport, guard) as client:
+        run = _Run(refs, settings, client, judgements, cache, guard)
+        await run.execute(on_observed)
+        return RunStats(run.probes.stats())

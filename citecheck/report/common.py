@@ -1,9 +1,10 @@
 """Wording and colours the human-facing formats share."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
-from ..model import CrossCheck, Result
+from ..model import Action, CrossCheck, Report, Result
 from ..vocab import ActionKind, ArchiveState, LiveState, Severity, Tone
 
 #: each tone as a rich style (the terminal table) and as the HTML report's CSS class
@@ -20,14 +21,40 @@ def label(r: Result) -> str:
     return ref.key
 
 
+def shown_actions(r: Result) -> tuple[Action, ...]:
+    """The fixes worth showing: all of them for a reference needing attention, else only citation fixes."""
+    if r.verdict.attention:
+        return r.verdict.actions
+    return tuple(a for a in r.verdict.actions if a.kind is ActionKind.FIX_CITATION)
+
+
+def action_words(a: Action) -> str:
+    """An action's words without its URL (shown apart, whole and as a link, by the formats that can)."""
+    if a.url and a.url in a.text:
+        return a.text.replace(a.url, "").rstrip(" :") or a.text
+    return a.text
+
+
 def what_to_do(r: Result) -> str:
     """The suggested fixes, one per line, with the URL to paste."""
-    if not r.verdict.attention:
-        return "\n".join(a.text for a in r.verdict.actions if a.kind is ActionKind.FIX_CITATION)
-    lines = []
-    for a in r.verdict.actions:
-        lines.append(a.text + (f": {a.url}" if a.url and a.url not in a.text else ""))
-    return "\n".join(lines) or "Review this reference"
+    lines = [a.text + (f": {a.url}" if a.url and a.url not in a.text else "") for a in shown_actions(r)]
+    return "\n".join(lines) or ("Review this reference" if r.verdict.attention else "")
+
+
+def cached_words(r: Result) -> str:
+    """"from the cache (live, snapshot)" when a result was not observed afresh in this run."""
+    return f"from the cache ({', '.join(sorted(r.cached))})" if r.cached else ""
+
+
+def state_counts(report: Report) -> tuple[Counter[LiveState], Counter[ArchiveState]]:
+    """How many references are in each original and snapshot state."""
+    return (Counter(r.verdict.live.state for r in report.results),
+            Counter(r.verdict.archive.state for r in report.results))
+
+
+def titles(r: Result) -> tuple[str | None, str | None, str | None]:
+    """The work's title as cited, as the live page shows it, and as the snapshot shows it."""
+    return r.reference.title, r.verdict.live.title, r.verdict.archive.title
 
 
 def problem_state(r: Result) -> LiveState | ArchiveState:
@@ -61,16 +88,54 @@ def archive_words(r: Result) -> str:
     return str(v.state) + (f" ({v.detail})" if v.detail and v.state is not ArchiveState.NONE else "")
 
 
-def crosscheck_lines(crosschecks: Iterable[CrossCheck]) -> list[str]:
-    """The cross-check findings in words, one line each (nothing when all is well)."""
+def partial_words(report: Report) -> str:
+    """What an interrupted run's report must say first ("" for a complete run)."""
+    if not report.partial:
+        return ""
+    return f"interrupted: only {len(report.results)} of {report.total or '?'} references were checked"
+
+
+def runs(keys: Iterable[str | int]) -> str:
+    """Keys in words, runs of consecutive numbers shortened: "1, 3–7, smith2020"."""
+    out: list[str] = []
+    run: list[int] = []
+
+    def flush() -> None:
+        if run:
+            out.append(str(run[0]) if len(run) == 1 else f"{run[0]}, {run[1]}" if len(run) == 2
+                       else f"{run[0]}–{run[-1]}")
+            run.clear()
+
+    for key in keys:
+        text = str(key)
+        if text.isdigit() and (not run or int(text) == run[-1] + 1):
+            run.append(int(text))
+            continue
+        flush()
+        if text.isdigit():
+            run.append(int(text))
+        else:
+            out.append(text)
+    flush()
+    return ", ".join(out)
+
+
+def crosscheck_findings(crosschecks: Iterable[CrossCheck]) -> list[tuple[str, bool]]:
+    """The cross-check findings in words, one line each, and whether each is an error (a marker pointing to no
+    entry, or to two) rather than a remark (nothing when all is well)."""
     lines = []
     for c in crosschecks:
         if c.cited_missing:
-            lines.append(f"{c.source}: cited in the text but missing from the list: {', '.join(c.cited_missing)}")
+            lines.append((f"{c.source}: cited in the text but missing from the list: {runs(c.cited_missing)}", True))
         if c.duplicates:
-            lines.append(f"{c.source}: defined more than once: {', '.join(c.duplicates)}")
+            lines.append((f"{c.source}: defined more than once: {runs(c.duplicates)}", True))
         if c.gaps:
-            lines.append(f"{c.source}: numbers skipped in the list: {', '.join(map(str, c.gaps))}")
+            lines.append((f"{c.source}: numbers skipped in the list: {runs(c.gaps)}", False))
         if c.never_cited:
-            lines.append(f"{c.source}: listed but never cited in the text: {', '.join(c.never_cited)}")
+            lines.append((f"{c.source}: listed but never cited in the text: {runs(c.never_cited)}", False))
     return lines
+
+
+def crosscheck_lines(crosschecks: Iterable[CrossCheck]) -> list[str]:
+    """The cross-check findings in words, one line each (nothing when all is well)."""
+    return [line for line, _ in crosscheck_findings(crosschecks)]

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from ..model import Report
-from . import Formatter, register
-from .common import crosscheck_lines, label, severity, what_to_do
+from . import Formatter, View, register
+from .common import crosscheck_lines, label, partial_words, severity, what_to_do
 from .sarif import rule_id
 
 
@@ -15,7 +15,7 @@ def _escape_property(s: str) -> str:
     return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(report: Report, *, color: bool = False, width: int = 120) -> str:
+def render(report: Report, view: View) -> str:
     lines = []
     for r in report.needing_attention:
         ref, v = r.reference, r.verdict
@@ -29,6 +29,8 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
             text = "; ".join(line.split(": ", 1)[1] for line in crosscheck_lines([c]))
             lines.append(f"::error file={_escape_property(c.source)},title=citecheck citations::{_escape_data(text)}")
     n, k = len(report.results), len(report.needing_attention)
+    if report.partial:
+        lines.append(f"::warning title=citecheck::{_escape_data(partial_words(report))}")
     lines.append(f"citecheck: {n} references, {k} need attention")
     return "\n".join(lines) + "\n"
 

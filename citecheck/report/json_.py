@@ -5,8 +5,8 @@ import json
 from collections import Counter
 from typing import Any
 
-from ..model import Action, ArchiveVerdict, Capture, CrossCheck, Hop, LiveVerdict, Report, Result, SignatureMatch
-from . import Formatter, register
+from ..model import Action, ArchiveVerdict, Capture, CrossCheck, Hop, LiveVerdict, OtherVerdict, Report, Result, SignatureMatch
+from . import Formatter, View, register
 
 SCHEMA = "citecheck/1"
 
@@ -35,6 +35,12 @@ def archive_dict(v: ArchiveVerdict) -> dict[str, Any]:
             "suggestion": _capture(v.suggestion), "chain": _chain(v.chain), "signatures": _signatures(v.signatures)}
 
 
+def other_dict(o: OtherVerdict) -> dict[str, Any]:
+    """One of the entry's other URLs: the verdict of the page (live) or of the snapshot link (archive)."""
+    return {"url": o.url, "kind": "original" if o.live else "snapshot",
+            "live": live_dict(o.live) if o.live else None, "archive": archive_dict(o.archive) if o.archive else None}
+
+
 def _action(a: Action) -> dict[str, Any]:
     return {"kind": a.kind, "text": a.text, "url": a.url}
 
@@ -54,6 +60,8 @@ def result_dict(r: Result) -> dict[str, Any]:
         "live": live_dict(v.live),
         "archive": archive_dict(v.archive),
         "attention": v.attention,
+        "misleads": v.misleads,
+        "cached": sorted(r.cached),
         "actions": [_action(a) for a in v.actions],
         "evidence": {
             "live_rule": v.live.rule,
@@ -63,6 +71,7 @@ def result_dict(r: Result) -> dict[str, Any]:
             "lookup": None if r.lookup is None else {"source": r.lookup.source, "target": r.lookup.target,
                                                      "capture": _capture(r.lookup.capture), "error": r.lookup.error},
             "notes": list(v.notes),
+            "other_urls": [other_dict(o) for o in v.others],
             "history": r.history,
         },
     }
@@ -78,6 +87,8 @@ def summary(report: Report) -> dict[str, Any]:
     return {
         "references": len(report.results),
         "attention": len(report.needing_attention),
+        "misleading": sum(1 for r in report.results if r.verdict.misleads),
+        "cached": sum(1 for r in report.results if r.cached),
         "citation_problems": sum(1 for c in report.crosschecks if c.needs_attention),
         "live": dict(Counter(r.verdict.live.state.value for r in report.results)),
         "archive": dict(Counter(r.verdict.archive.state.value for r in report.results)),
@@ -94,6 +105,10 @@ def report_dict(report: Report) -> dict[str, Any]:
             "duration_s": round((report.finished - report.started).total_seconds(), 2),
             "sources": list(report.sources),
             "settings": report.settings,
+            "partial": report.partial,
+            "references_given": report.total if report.partial else len(report.results),
+            "offline": report.offline,
+            "notes": list(report.notes),
         },
         "summary": summary(report),
         "crosscheck": [crosscheck_dict(c) for c in report.crosschecks],
@@ -101,8 +116,8 @@ def report_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def render(report: Report, *, color: bool = False, width: int = 120) -> str:
+def render(report: Report, view: View) -> str:
     return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
 
 
-register(Formatter("json", "JSON (schema citecheck/1)", render, ".json"))
+register(Formatter("json", "JSON (schema citecheck/1)", render, ".json", (".json",)))

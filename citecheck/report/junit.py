@@ -5,14 +5,17 @@ import xml.etree.ElementTree as ET
 
 from ..model import Report, Result
 from ..vocab import ArchiveState
-from . import Formatter, register
-from .common import archive_words, label, live_words, what_to_do
+from . import Formatter, View, register
+from .common import archive_words, label, live_words, partial_words, what_to_do
 
 
-def render(report: Report, *, color: bool = False, width: int = 120) -> str:
+def render(report: Report, view: View) -> str:
     failures = len(report.needing_attention)
     duration = (report.finished - report.started).total_seconds()
     suites = ET.Element("testsuites", name="citecheck", tests=str(len(report.results)), failures=str(failures))
+    if report.partial:
+        ET.SubElement(suites, "properties").append(ET.Element("property", name="interrupted",
+                                                               value=partial_words(report)))
     by_source: dict[str, list[Result]] = {}
     for r in report.results:
         by_source.setdefault(r.reference.source or "-", []).append(r)
@@ -35,4 +38,4 @@ def render(report: Report, *, color: bool = False, width: int = 120) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
 
-register(Formatter("junit", "JUnit XML (one test case per reference)", render, ".xml"))
+register(Formatter("junit", "JUnit XML (one test case per reference)", render, ".xml", (".xml",)))

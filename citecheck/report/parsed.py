@@ -7,8 +7,10 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..model import CrossCheck, Reference
+from .scrub import scrubbed
 
 
 def reference_dict(ref: Reference) -> dict[str, Any]:
@@ -34,6 +36,7 @@ def reference_dict(ref: Reference) -> dict[str, Any]:
 
 
 def render_parsed(refs: list[Reference], fmt: str, crosschecks: tuple[CrossCheck, ...] = ()) -> str:
+    refs, crosschecks = scrubbed(refs), scrubbed(crosschecks)
     if fmt == "json":
         from .json_ import crosscheck_dict
 
@@ -55,5 +58,5 @@ def render_parsed(refs: list[Reference], fmt: str, crosschecks: tuple[CrossCheck
     from .common import crosscheck_lines
 
     for line in crosscheck_lines(crosschecks):
-        console.print(line)
+        console.print(Text(line))
     return buf.getvalue()

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..model import Report, Result
 from ..vocab import ArchiveState, LiveState
-from . import Formatter, register
+from . import Formatter, View, register
 from .common import label, problem_state, severity, what_to_do
 
 INFO_URI = "https://pypi.org/project/citecheck/"
@@ -62,15 +62,15 @@ def sarif_dict(report: Report) -> dict[str, Any]:
                                 "rules": [{"id": rid, "shortDescription": {"text": RULE_TEXT.get(rid, rid)}}
                                           for rid in used]}},
             "results": results,
-            "invocations": [{"executionSuccessful": True,
+            "invocations": [{"executionSuccessful": not report.partial,
                              "startTimeUtc": report.started.isoformat(timespec="seconds").replace("+00:00", "Z"),
                              "endTimeUtc": report.finished.isoformat(timespec="seconds").replace("+00:00", "Z")}],
         }],
     }
 
 
-def render(report: Report, *, color: bool = False, width: int = 120) -> str:
+def render(report: Report, view: View) -> str:
     return json.dumps(sarif_dict(report), ensure_ascii=False, indent=2) + "\n"
 
 
-register(Formatter("sarif", "SARIF 2.1.0 (code scanning)", render, ".sarif"))
+register(Formatter("sarif", "SARIF 2.1.0 (code scanning)", render, ".sarif", (".sarif", ".sarif.json")))

@@ -7,10 +7,11 @@ from the checking stage: what it needs to ask them while it runs is :data:`JUDGE
 from __future__ import annotations
 
 from .archive import classify_archive
-from .judgements import JUDGEMENTS, save_candidates
+from .judgements import JUDGEMENTS, save_candidates, snapshot_to_write
 from .live import classify_live
 from .sites import SiteNames
 from .verdict import actions_for, judge, status_claim_contradiction
 
 __all__ = ["JUDGEMENTS", "SiteNames", "actions_for", "classify_archive", "classify_live", "judge", "save_candidates",
+           "snapshot_to_write",
            "status_claim_contradiction"]

@@ -17,7 +17,7 @@ from ..model import (
 from ..settings import Settings
 from ..textsim import DIFFERENT_BELOW, comparable, title_similarity
 from ..timestamps import datetime_to_timestamp, distance_days, format_day
-from ..urls import is_login, is_root, same_resource
+from ..urls import is_login, is_root, same_resource, url_problem
 from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, ErrorKind, PageSignal
 from .live import BLOCKING_STATUSES, DEAD_STATUSES, Generic, evidence_words, why_generic
 
@@ -48,6 +48,8 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
         return replace(base, state=ArchiveState.MISSING, rule="archive.wayback.no_original",
                        detail="the snapshot link does not name the archived URL (truncated?)")
     if snap is None:
+        if settings.offline:
+            return replace(base, rule="archive.unchecked.offline", detail="not checked: not in the cache (--offline)")
         return replace(base, rule="archive.unchecked", detail="not checked")
     if link.service != WAYBACK:
         return _other_archive(link.service, snap, base)
@@ -123,6 +125,10 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
 def _uncited(ref: Reference, lookup: LookupResult | None) -> ArchiveVerdict:
     if not ref.url:
         return ArchiveVerdict(ArchiveState.NONE, "archive.none", "the reference has no URL")
+    problem = url_problem(ref.url) if ref.url.lower().startswith(("http://", "https://")) else None
+    if problem:
+        return ArchiveVerdict(ArchiveState.UNCITED_NONE, "archive.uncited.invalid_url",
+                              f"no snapshot cited, and none can exist: {problem}")
     if lookup is None:
         return ArchiveVerdict(ArchiveState.UNCHECKED, "archive.uncited.unchecked", "no snapshot cited; not looked up")
     found = lookup.capture
@@ -233,6 +239,8 @@ def _other_archive(service: str, snap: SnapshotObservation, base: ArchiveVerdict
     if f.error in (ErrorKind.DNS, ErrorKind.UNREACHABLE, ErrorKind.REFUSED):
         return replace(base, state=ArchiveState.MISSING, rule="archive.other.unreachable",
                        detail=f"{service} cannot be reached: the copy is not available")
+    if f.error is ErrorKind.REFUSED_TARGET:
+        return replace(base, rule="archive.other.refused", detail=f"{service}: {f.error_detail}")
     if f.error or f.status is None:
         return replace(base, rule="archive.other.error", detail=f"{service}: {f.error}")
     if f.status in DEAD_STATUSES:

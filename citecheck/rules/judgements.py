@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from ..archives import snapshot_url
 from ..model import LiveObservation, Reference, Result, SnapshotObservation
 from ..settings import Settings
 from ..textsim import titles_disagree
-from ..timestamps import timestamp_to_datetime
+from ..timestamps import datetime_to_timestamp, distance_days, format_day, timestamp_to_datetime
 from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, LiveState
 from .archive import bad_page
 
@@ -63,6 +64,31 @@ def save_candidates(results: Iterable[Result], settings: Settings, refresh_older
             if newest and (now - timestamp_to_datetime(newest)).total_seconds() > refresh_older_than:
                 chosen[url] = r
     return list(chosen.values())
+
+
+def snapshot_to_write(result: Result, saved: dict[str, str], settings: Settings) -> tuple[str | None, str | None]:
+    """(the snapshot link `fix` may write into this reference, or None; why it writes none, when it could have).
+
+    Never a capture outside ``window_days`` of the cited time (the cited snapshot's, else the access date), and
+    never a capture made today by `save` into a reference that cites an older snapshot; a reference that cites
+    no snapshot at all may get today's capture."""
+    v, ref = result.verdict, result.reference
+    if v.archive.state is ArchiveState.OK:
+        return None, None
+    link = ref.archive_link
+    cited = link.timestamp if link and link.timestamp else (
+        datetime_to_timestamp(ref.access_date) if ref.access_date else None)
+    if ref.url and ref.url in saved and (link is None or (
+            cited is not None and distance_days(cited, saved[ref.url]) <= settings.window_days)):
+        return snapshot_url(ref.url, saved[ref.url]), None
+    found = next((a.url for a in v.actions if a.kind.writes_snapshot and a.url), None)
+    capture = v.archive.suggestion
+    if not found or capture is None:
+        return None, None
+    if cited is not None and (far := distance_days(cited, capture.timestamp)) > settings.window_days:
+        return None, (f"the closest good capture ({format_day(capture.timestamp)}) is {round(far)} days from the "
+                      f"cited time, outside the {settings.window_days:g}-day window: check it by hand")
+    return found, None
 
 
 def _days_between(a: str, b: str) -> float:

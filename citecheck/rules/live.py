@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from ..model import Fetch, LiveObservation, LiveVerdict, PageFacts, Reference, SignatureMatch
-from ..settings import Settings
+from ..settings import ANY_HOST, Settings
 from ..signals import WALL_STATUSES
 from ..textsim import is_site_name, strip_affixes, titles_disagree
-from ..urls import carries_back, host_of, is_login, is_root, same_resource
+from ..urls import carries_back, host_of, is_login, is_root, same_resource, url_problem
 from ..vocab import ErrorKind, LiveState, PageSignal
 
 BLOCKING_STATUSES = frozenset({401, 402, 403, 407, 429, 451, 999})
@@ -64,10 +64,14 @@ def why_generic(page: PageFacts, url: str, site_names: Iterable[str], *, by_size
 
 
 def accepted(settings: Settings, url: str, status: int | None) -> bool:
-    """The configuration says this status counts as working on this host (``accept``)."""
+    """The configuration says this status counts as working on this host (``accept``). A 2xx works already, and
+    stays open to the soft-404, parking and drift rules even when listed."""
+    if status is None or 200 <= status < 300:
+        return False
     host = host_of(url)
     for pattern, codes in settings.accept.items():
-        if (host == pattern.lower() or host.endswith("." + pattern.lower())) and status in set(codes):
+        pattern = pattern.lower()
+        if (pattern == ANY_HOST or host == pattern or host.endswith("." + pattern)) and status in set(codes):
             return True
     return False
 
@@ -85,9 +89,14 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
         return LiveVerdict(LiveState.NONE, "live.none", "the reference has no URL")
     if settings.excludes(url):
         return LiveVerdict(LiveState.SKIPPED, "live.skipped.excluded", "excluded by the configuration")
+    problem = url_problem(url) if url.lower().startswith(("http://", "https://")) else None
+    if problem:
+        return LiveVerdict(LiveState.DEAD, "live.dead.invalid_url", f"the URL cannot be requested: {problem}")
     if obs is None:
         if not url.lower().startswith(("http://", "https://")):
             return LiveVerdict(LiveState.SKIPPED, "live.skipped.scheme", "not an http(s) URL")
+        if settings.offline:
+            return LiveVerdict(LiveState.SKIPPED, "live.skipped.offline", "not checked: not in the cache (--offline)")
         return LiveVerdict(LiveState.SKIPPED, "live.skipped", "not checked")
     f = obs.fetch
 
@@ -103,7 +112,7 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
         return _live_error(f, f.error, v)
     status = f.status or 0
     if accepted(settings, f.final_url or url, status):
-        return v(LiveState.OK, "live.ok.accepted", f"HTTP {status}, accepted for this host by the configuration")
+        return v(LiveState.OK, "live.ok.accepted", f"HTTP {status}, accepted by the configuration (accept)")
     signals = f.page.signals
     if f.header("cf-mitigated") == "challenge" or (
             PageSignal.CHALLENGE in signals and (200 <= status < 300 or status in WALL_STATUSES)):
@@ -183,9 +192,18 @@ def _live_error(f: Fetch, kind: ErrorKind, v: Make) -> LiveVerdict:
         return v(LiveState.DEAD, "live.dead.refused", f"connection refused on {f.attempts} attempts")
     if kind is ErrorKind.TIMEOUT:
         return v(LiveState.TIMEOUT, "live.timeout", f"no answer in time ({f.attempts} attempts)")
+    if kind is ErrorKind.DEADLINE:
+        return v(LiveState.TIMEOUT, "live.timeout.deadline",
+                 f"no final answer within the URL's deadline ({len(f.hops)} hops, {f.attempts} attempts)")
+    if kind is ErrorKind.REFUSED_TARGET:
+        return v(LiveState.SKIPPED, "live.skipped.private_address",
+                 f"{f.error_detail or 'not requested'}; --allow-private checks such addresses")
     if kind is ErrorKind.REDIRECT_LOOP:
-        return v(LiveState.BLOCKED, "live.blocked.redirect_loop",
-                 "redirect loop (often a cookie or bot check): check in a browser")
+        return v(LiveState.TRANSIENT, "live.transient.redirect_loop",
+                 f"redirect loop ({f.error_detail}): often a cookie or bot check; check in a browser")
+    if kind is ErrorKind.TOO_MANY_REDIRECTS:
+        return v(LiveState.TRANSIENT, "live.transient.too_many_redirects",
+                 f"{f.error_detail}: check in a browser")
     if kind is ErrorKind.INVALID_URL:
         return v(LiveState.DEAD, "live.dead.invalid_url", f"the URL cannot be requested: {f.error_detail}")
     if kind is ErrorKind.TLS:

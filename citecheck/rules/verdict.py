@@ -1,10 +1,12 @@
 """The reference's verdict: the live and archive verdicts together, whether it needs attention, and the fixes."""
 from __future__ import annotations
 
-from ..model import Action, ArchiveVerdict, LiveVerdict, Observed, Reference, Verdict
+from dataclasses import replace
+
+from ..model import Action, ArchiveVerdict, LiveVerdict, Observed, OtherVerdict, Reference, Verdict
 from ..settings import Settings
 from ..timestamps import format_day
-from ..vocab import ActionKind, ArchiveState, LiveState
+from ..vocab import URL_STATUS, ActionKind, ArchiveState, LiveState
 from .archive import classify_archive
 from .live import classify_live
 from .sites import NO_SITE_NAMES, SiteNames
@@ -60,25 +62,44 @@ def judge(obs: Observed, settings: Settings, sites: SiteNames = NO_SITE_NAMES) -
     live = classify_live(ref, obs.live, snapshot_title, settings, names)
     attention = archive.state.needs_fix or live.state.needs_fix
     notes: list[str] = [f"citation error: {p}" for p in ref.problems]
-    others = ref.original_urls[1:]
-    if others:
-        notes.append("other URLs in the entry, not checked: " + ", ".join(others))
+    others = judge_others(obs, settings)
+    notes += [f"other URL in the entry, {o.url}: {o.state}" + (f" ({o.detail})" if o.detail else "") for o in others]
     actions = list(actions_for(ref, live, archive))
     claim = status_claim_contradiction(ref.url_status, live.state)
     if claim:
         notes.append(claim[0])
         actions.append(Action(claim[1], None, ActionKind.FIX_CITATION))
     actions += [Action(f"Fix the citation: {p}", None, ActionKind.FIX_CITATION) for p in ref.problems]
-    return Verdict(live=live, archive=archive, attention=attention, actions=tuple(actions), notes=tuple(notes))
+    return Verdict(live=live, archive=archive, attention=attention, actions=tuple(actions), notes=tuple(notes),
+                   others=others)
+
+
+def judge_others(obs: Observed, settings: Settings) -> tuple[OtherVerdict, ...]:
+    """The entry's other URLs, each judged on its own: a further original by the live rules, a further snapshot
+    link by the archive rules (against the entry's cited time). Reported; the verdict stays the main URL's."""
+    ref = obs.reference
+    live = {o.url: o for o in obs.other_live}
+    snapshots = {o.link.url: o for o in obs.other_snapshots}
+    out = []
+    for url in ref.other_urls:
+        link = next((a for a in ref.archive_links if a.url == url), None)
+        if link is None:
+            # judged as a page of its own: the entry's title may name another page (a mirror, a PDF)
+            alone = replace(ref, urls=(url,), archive_links=(), title=None)
+            out.append(OtherVerdict(url, live=classify_live(alone, live.get(url), None, settings)))
+        else:
+            alone = replace(ref, urls=(url,), archive_links=(link,))
+            out.append(OtherVerdict(url, archive=classify_archive(alone, snapshots.get(url), None, settings)))
+    return tuple(out)
 
 
 def status_claim_contradiction(url_status: str | None, state: LiveState) -> tuple[str, str] | None:
     """(note, fix) when the citation's own url-status says the opposite of what the check found."""
     if not url_status:
         return None
-    if url_status == "live" and state in (LiveState.DEAD, LiveState.SOFT404, LiveState.PARKED):
+    if url_status == "live" and state in (LiveState.DEAD, LiveState.SOFT404, LiveState.PARKED, LiveState.DRIFT):
         return (f"the citation says url-status=live, but the original is {state.value}",
-                f"Set url-status={'usurped' if state is LiveState.PARKED else 'dead'}")
+                f"Set url-status={URL_STATUS[state]}")
     if url_status in ("dead", "unfit", "usurped") and state is LiveState.OK:
         return (f"the citation says url-status={url_status}, but the original works", "Set url-status=live")
     return None

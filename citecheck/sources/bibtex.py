@@ -4,6 +4,7 @@ LaTeX markup in titles."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 
 import bibtexparser
@@ -48,7 +49,8 @@ def latex_to_text(value: str) -> str:
 
 def _field_urls(value: str) -> list[str]:
     inner = re.findall(r"\\url\{([^}]*)\}", value)
-    found = [u.strip() for u in inner] + [s.url for s in extract_urls(re.sub(r"\\url\{[^}]*\}", " ", value))]
+    found = [u.strip() for u in inner] + [s.url for s in extract_urls(re.sub(r"\\url\{[^}]*\}", " ", value),
+                                                                       malformed=True)]
     return [absolute(u) for u in found if u]
 
 
@@ -80,9 +82,20 @@ def _access_date(fields: dict[str, str]) -> dt.date | None:
     return parse_date(m.group(1)) if m else None
 
 
+# bibtexparser logs each block it cannot parse; those blocks become references with a problem instead
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+
 def parse_bibtex(text: str, source: str, line_offset: int = 0) -> list[Reference]:
     library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]  # (not in its __all__)
     refs = []
+    for failed in library.failed_blocks:
+        # nothing silently lost: a broken entry is still checked for the links it holds, and says it is broken
+        raw = str(failed.raw or "").strip()
+        key = re.match(r"@\w+\s*[{(]\s*([^,\s=]+)", raw)
+        refs.append(make_reference(number=None, key=key.group(1) if key else f"L{(failed.start_line or 0) + 1}",
+                                   raw=raw, line=(failed.start_line or 0) + 1 + line_offset, source=source,
+                                   problems=("BibTeX syntax error: the entry could not be parsed",)))
     for entry in library.entries:
         fields = {k.lower(): str(f.value) for k, f in entry.fields_dict.items()}
         title = latex_to_text(fields.get("title", "")) or None
@@ -91,7 +104,7 @@ def parse_bibtex(text: str, source: str, line_offset: int = 0) -> list[Reference
             number=None, key=entry.key, raw=raw.strip(), line=(entry.start_line or 0) + 1 + line_offset, source=source,
             title=title, urls=tuple(entry_urls(fields)), access_date=_access_date(fields), scan_text=False,
         ))
-    return refs
+    return sorted(refs, key=lambda r: r.line)
 
 
 def _sniff(text: str) -> float:

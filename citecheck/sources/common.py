@@ -8,20 +8,24 @@ from ..archives import parse_archive_link
 from ..dates import find_access_date, find_year
 from ..model import Reference
 from ..urls import UrlSpan, absolute, extract_urls
+from .roles import assign, clean_title, strip_backlinks
 
+#: the longest entry read: a real reference is a few hundred characters
+MAX_ENTRY_CHARS = 16 * 1024
 # Opening quote -> closing quotes that may end a quoted title.
 _QUOTES = {"‘": "’", "“": "”", "«": "»", "„": "“”", '"': '"', "「": "」", "『": "』", "《": "》"}
 
 
-def quoted_title(text: str) -> str | None:
-    """The first quoted stretch in ``text`` (‘…’, “…”, «…», "…", 「…」), nested quotes and apostrophes allowed."""
-    best: tuple[int, str] | None = None
+def quoted_span(text: str) -> tuple[int, int] | None:
+    """Where the first quoted stretch of ``text`` (‘…’, “…”, «…», "…", 「…」) lies, quotes excluded; nested
+    quotes and apostrophes allowed."""
+    best: tuple[int, int] | None = None
     for opener, closers in _QUOTES.items():
         i = text.find(opener)
-        if i == -1 or (best and best[0] < i):
+        if i == -1 or (best and best[0] - 1 < i):
             continue
         body_start = i + 1
-        candidates = [j for j in range(body_start, len(text)) if text[j] in closers and j > body_start]
+        candidates = [j for j in range(body_start + 1, len(text)) if text[j] in closers]
         if not candidates:
             continue
         # a closing quote followed by a letter is an apostrophe (people’s), unless nothing better exists
@@ -29,14 +33,18 @@ def quoted_title(text: str) -> str | None:
         if opener == closers:  # straight quotes: take the first closing one
             end = candidates[0]
         else:
-            end = _matching_close(text, body_start, opener, closers, ends or candidates)
-        title = text[body_start:end].strip()
-        if len(title) >= 2:
-            best = (i, title)
-    return best[1] if best else None
+            end = _matching_close(text, body_start, opener, set(ends or candidates))
+        if len(text[body_start:end].strip()) >= 2:
+            best = (body_start, end)
+    return best
 
 
-def _matching_close(text: str, start: int, opener: str, closers: str, ends: list[int]) -> int:
+def quoted_title(text: str) -> str | None:
+    span = quoted_span(text)
+    return text[span[0]:span[1]].strip() if span else None
+
+
+def _matching_close(text: str, start: int, opener: str, ends: set[int]) -> int:
     depth = 0
     for j in range(start, len(text)):
         if text[j] == opener:
@@ -45,7 +53,7 @@ def _matching_close(text: str, start: int, opener: str, closers: str, ends: list
             if depth == 0:
                 return j
             depth -= 1
-    return ends[-1]
+    return max(ends)
 
 
 def markdown_title(text: str) -> str | None:
@@ -103,20 +111,44 @@ def make_reference(
     url_status: str | None = None,
     problems: tuple[str, ...] = (),
     scan_text: bool = True,
+    context: str = "prose",
 ) -> Reference:
     """A Reference from an entry's text; fields a format gives explicitly win over what the text suggests.
-    Structured formats pass their URLs and ``scan_text=False`` so stray links in abstracts do not count."""
-    spans = extract_urls(raw)
-    found_urls = unique([absolute(s.url) for s in spans]) if scan_text else ()
+    Structured formats pass their URLs and ``scan_text=False`` so stray links in abstracts do not count.
+    ``context`` is how the entry's text is read (urls.CONTEXTS): a Markdown entry's links get their roles
+    (roles.py), so a rendered citation's cited page, snapshot and title are told apart.
+    A text entry longer than MAX_ENTRY_CHARS is not a reference: only its start is read, and it says so."""
+    if scan_text and len(raw) > MAX_ENTRY_CHARS:
+        problems = (*problems, f"the entry is longer than {MAX_ENTRY_CHARS:,} characters; only its start was read")
+        raw = raw[:MAX_ENTRY_CHARS]
+    spans = extract_urls(raw, context, malformed=True)  # a link that cannot work is reported, never passed over
+    quoted = quoted_span(raw) if scan_text else None
+    # a URL quoted inside the title is part of the title, never the link the reference cites
+    cited = [s for s in spans if not (quoted and quoted[0] <= s.start < quoted[1])]
+    found_urls: tuple[str, ...] = ()
+    if scan_text:
+        found_urls = unique([absolute(s.url) for s in cited])
+        if context == "markdown":
+            roles = assign(raw)
+            left_out = {absolute(u) for u in roles.left_out}
+            first = [absolute(roles.cited)] if roles.cited else []
+            found_urls = unique([u for u in first + list(found_urls) if u not in left_out])
+            title = title or roles.title
     all_urls = unique(list(urls or ()) + list(found_urls))
     archives = tuple(a for a in (parse_archive_link(u) for u in all_urls) if a is not None)
     prose = without_spans(raw, spans)
+    if not title and scan_text:
+        if context == "markdown":
+            title = best_title(strip_backlinks(raw)[0])
+            title = clean_title(title) if title else None
+        else:
+            title = best_title(raw)
     return Reference(
         number=number,
         key=key if key is not None else (str(number) if number is not None else f"L{line}"),
         raw=raw,
         line=line,
-        title=title or (best_title(raw) if scan_text else None),
+        title=title or None,
         urls=all_urls,
         archive_links=archives,
         access_date=access_date or find_access_date(prose),

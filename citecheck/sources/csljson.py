@@ -61,7 +61,7 @@ def parse_csljson(text: str, source: str) -> list[Reference]:
         for name in ("archive_location", "archive-location", "archive"):
             value = item.get(name)
             if isinstance(value, str):
-                urls += [s.url for s in extract_urls(value)]
+                urls += [s.url for s in extract_urls(value, malformed=True)]
         title = re.sub(r"<[^>]+>", "", str(item.get("title") or "")).strip() or None
         item_id = str(item.get("id")) if item.get("id") is not None else None
         refs.append(make_reference(

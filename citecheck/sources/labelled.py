@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import Reference
+from ..textlines import iter_lines
 from . import Parser, register
 from .common import make_reference
 from .plaintext import _sniff_markdown, parse_numbered
@@ -23,7 +24,7 @@ def labelled_entries(text: str, start: re.Pattern[str]) -> Iterator[tuple[str, i
     label = None
     first = 0
     parts: list[str] = []
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(iter_lines(text), 1):
         m = start.match(line)
         if m:
             if label is not None:
@@ -47,7 +48,8 @@ def _numbered_key(label: str) -> int | None:
     return int(label) if label.isdigit() else None
 
 
-def notes_to_references(text: str, source: str, *patterns: tuple[re.Pattern[str], str]) -> list[Reference]:
+def notes_to_references(text: str, source: str, *patterns: tuple[re.Pattern[str], str],
+                        context: str = "prose") -> list[Reference]:
     """References from labelled notes; each pattern comes with the prefix its keys get (Markdown footnote
     ``[^1]`` is key ``^1``, apart from a link definition ``[1]:``)."""
     refs = []
@@ -56,7 +58,7 @@ def notes_to_references(text: str, source: str, *patterns: tuple[re.Pattern[str]
             if not body:
                 continue
             refs.append(make_reference(number=_numbered_key(label), key=prefix + label, raw=body, line=line,
-                                       source=source))
+                                       source=source, context=context))
     return refs
 
 
@@ -85,8 +87,8 @@ def _merge(*groups: list[Reference]) -> list[Reference]:
 def parse_markdown(text: str, source: str) -> list[Reference]:
     fenced = _fenced_bibtex(text, source)
     outside = _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), text)
-    numbered = parse_numbered(outside, source)
-    notes = notes_to_references(outside, source, (MD_FOOTNOTE, "^"), (MD_LINKDEF, ""))
+    numbered = parse_numbered(outside, source, "markdown")
+    notes = notes_to_references(outside, source, (MD_FOOTNOTE, "^"), (MD_LINKDEF, ""), context="markdown")
     return _merge(fenced, numbered, notes)
 
 
@@ -102,6 +104,6 @@ def _sniff_rst(text: str) -> float:
 
 
 register(Parser("markdown", "Markdown: numbered lists, [^n] footnotes, [label]: url definitions, fenced BibTeX",
-                (".md", ".markdown", ".mdown"), parse_markdown, _sniff_markdown))
+                (".md", ".markdown", ".mdown"), parse_markdown, _sniff_markdown, context="markdown"))
 register(Parser("rst", "reStructuredText: .. [n] footnotes and citations, .. _label: url targets", (".rst", ".rest"),
                 parse_rst, _sniff_rst))

@@ -7,14 +7,16 @@ several lines. The section is found by its heading ("References", "Сілтем�
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..model import Reference
+from ..textlines import iter_lines
 from . import Parser, register
 from .common import make_reference
 
 _ENTRY = re.compile(
-    r"^[ \t]*(?:[*-][ \t]+|\.\.[ \t]+)?(?:\[(?P<b>\d{1,4})\]|(?P<n>\d{1,4})[.)])(?:[ \t]+|(?=[^\s\d.)]))(?=\S)")
+    r"^[ \t]*(?:[*-][ \t]+|\.\.[ \t]+)?(?:\[(?P<b>\d+)\]|(?P<n>\d+)[.)])(?:[ \t]+|(?=[^\s\d.)]))(?=\S)")
 _HEADING_WORDS = re.compile(
     r"(references?|bibliography|sources|works cited|notes|footnotes|citations|literature|further reading|"
     r"external links|web archive|links|сілтемелер|әдебиеттер|дереккөздер|литература|источники|ссылки|"
@@ -47,7 +49,7 @@ def _is_heading(line: str) -> bool:
     return bool(_HEADING_WORDS.search(s)) and len(s.split()) <= 6
 
 
-def _runs(lines: list[str]) -> list[_Run]:
+def _runs(lines: Iterable[str]) -> list[_Run]:
     runs: list[_Run] = []
     current: list[_Entry] = []
     heading_seen_at = -1  # index of the last reference heading
@@ -102,18 +104,17 @@ def _choose(runs: list[_Run]) -> list[_Run]:
     return [runs[-1]]
 
 
-def parse_numbered(text: str, source: str) -> list[Reference]:
-    lines = text.splitlines()
+def parse_numbered(text: str, source: str, context: str = "prose") -> list[Reference]:
     refs: list[Reference] = []
-    for run in _choose(_runs(lines)):
+    for run in _choose(_runs(iter_lines(text))):
         for e in run.entries:
             raw = "\n".join(x for x in e.lines if x).strip()
-            refs.append(make_reference(number=e.number, raw=raw, line=e.line, source=source))
+            refs.append(make_reference(number=e.number, raw=raw, line=e.line, source=source, context=context))
     return refs
 
 
 def _sniff_text(text: str) -> float:
-    starts = sum(1 for line in text.splitlines() if _ENTRY.match(line))
+    starts = sum(1 for line in iter_lines(text) if _ENTRY.match(line))
     return min(0.5, 0.05 * starts) if starts else 0.01
 
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from ..dates import parse_date
 from ..model import Reference
-from ..urls import extract_urls
+from ..textlines import iter_lines
+from ..urls import extract_urls, field_urls
 from . import Parser, register
 from .common import make_reference, unique
 
@@ -23,7 +24,7 @@ def _records(text: str, line_re: re.Pattern[str], start_tag: str | None,
     """Yield (first line number, [(tag, value)]) per record."""
     record: list[tuple[str, str]] = []
     first = 0
-    for n, raw in enumerate(text.splitlines(), 1):
+    for n, raw in enumerate(iter_lines(text), 1):
         line = raw.rstrip()
         m = line_re.match(line)
         if not m:
@@ -53,8 +54,9 @@ def _records(text: str, line_re: re.Pattern[str], start_tag: str | None,
 def _urls(values: list[str]) -> list[str]:
     out = []
     for v in values:
-        spans = extract_urls(v)
-        out += [s.url for s in spans] if spans else ([v] if v.lower().startswith("http") else [])
+        # the field's value is the URL as written (a SICI DOI keeps its <…>); ";" separates several
+        urls = field_urls(v)
+        out += urls if urls else [s.url for s in extract_urls(v, malformed=True)]
     return out
 
 
@@ -104,5 +106,5 @@ def _sniff_enw(text: str) -> float:
     return 0.9 if re.search(r"^%0 ", text, re.MULTILINE) and re.search(r"^%[TAU] ", text, re.MULTILINE) else 0.0
 
 
-register(Parser("ris", "RIS tagged records", (".ris",), parse_ris, _sniff_ris))
-register(Parser("endnote", "EndNote tagged (.enw)", (".enw",), parse_endnote, _sniff_enw))
+register(Parser("ris", "RIS tagged records", (".ris",), parse_ris, _sniff_ris, context="ris"))
+register(Parser("endnote", "EndNote tagged (.enw)", (".enw",), parse_endnote, _sniff_enw, context="ris"))

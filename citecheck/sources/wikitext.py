@@ -28,11 +28,11 @@ TITLE = ("title", "tựa đề", "titolo", "titre", "título", "titel", "заг�
 URL = ("url", "URL", "نشانی", "адрес", "ссылка")
 URL_STATUS = ("url-status", "url_status")
 DEAD_URL = ("dead-url", "deadurl", "dead_url")
-_DEAD_URL_VALUES = {"yes": "dead", "true": "dead", "y": "dead", "no": "live", "false": "live", "n": "live",
+DEAD_URL_VALUES = {"yes": "dead", "true": "dead", "y": "dead", "no": "live", "false": "live", "n": "live",
                     "unfit": "unfit", "usurped": "usurped", "bot: unknown": "dead"}
 
 
-def _param(template: Template, names: tuple[str, ...]) -> str | None:
+def template_param(template: Template, names: tuple[str, ...]) -> str | None:
     for name in names:
         if template.has(name):
             value = str(template.get(name).value)
@@ -52,9 +52,9 @@ def _archive_template(template: Template) -> tuple[str | None, str | None]:
     """{{Webarchive|url=…|date=…}} and {{Wayback|url=ORIGINAL|date=TS}} as (archive URL, its date text)."""
     name = str(template.name).strip().lower()
     if name in ("webarchive", "web archive"):
-        return _param(template, ("url", "url1")), _param(template, ("date", "date1"))
+        return template_param(template, ("url", "url1")), template_param(template, ("date", "date1"))
     if name == "wayback":
-        original, ts = _param(template, ("url",)), _param(template, ("date",))
+        original, ts = template_param(template, ("url",)), template_param(template, ("date",))
         if original and ts and ts.isdigit():
             return snapshot_url(original, ts), ts
     return None, None
@@ -82,35 +82,44 @@ def _ref_reference(body: str, number: int, key: str, line: int, source: str) -> 
     problems: list[str] = []
     for template in code.filter_templates(recursive=True):
         if is_citation(str(template.name)):
-            url = _param(template, URL)
-            archive_url = _param(template, ARCHIVE_URL)
-            archive_date = _param(template, ARCHIVE_DATE)
-            title = title or _param(template, TITLE)
-            access = access or parse_date(_param(template, ACCESS_DATE) or "")
-            status = _param(template, URL_STATUS)
-            dead_url = _param(template, DEAD_URL)
+            url = template_param(template, URL)
+            archive_url = template_param(template, ARCHIVE_URL)
+            archive_date = template_param(template, ARCHIVE_DATE)
+            title = title or template_param(template, TITLE)
+            access = access or parse_date(template_param(template, ACCESS_DATE) or "")
+            status = template_param(template, URL_STATUS)
+            dead_url = template_param(template, DEAD_URL)
             if status is None and dead_url:
-                status = _DEAD_URL_VALUES.get(dead_url.lower())
+                status = DEAD_URL_VALUES.get(dead_url.lower())
             url_status = url_status or (status.lower() if status else None)
-            urls += [u for u in (url, archive_url) if u]
+            urls += [link_url(u) for u in (url, archive_url) if u]
             problems += _cs1_problems(archive_url, archive_date)
         else:
             archive_url, _ = _archive_template(template)
             if archive_url:
                 urls.append(archive_url)
     for link in code.filter_external_links(recursive=True):
-        urls.append(str(link.url).strip())
+        urls.append(link_url(str(link.url), bracketed=bool(link.brackets)))
     if not urls:
-        urls = [s.url for s in extract_urls(code.strip_code())]
+        urls = [s.url for s in extract_urls(code.strip_code(), "wikitext")]
     if title:
         title = mwparserfromhell.parse(title).strip_code().strip()
-    urls = [u.strip() for u in urls if u.strip().lower().startswith(("http://", "https://", "//"))]
+    urls = [u for u in urls if u.lower().startswith(("http://", "https://", "//"))]
     if not urls and not body.strip():
         return None
     return make_reference(number=number, key=key, raw=body.strip(), line=line, source=source,
                           title=title or mwparserfromhell.parse(body).strip_code().strip()[:200] or None,
                           urls=tuple(unique(urls)), access_date=access, url_status=url_status,
                           problems=tuple(problems), scan_text=False)
+
+
+def link_url(value: str, bracketed: bool = True) -> str:
+    """The URL a parameter value or link holds, cut where MediaWiki ends it: a value runs on past its URL
+    ("…/x[1]", "…/a&lt;b"), and a free link leaves out the sentence's punctuation. The value as written when
+    MediaWiki would not read a URL there."""
+    value = value.strip()
+    spans = extract_urls("[" + value if bracketed else value, "wikitext")
+    return spans[0].url if spans and spans[0].start <= 1 else value
 
 
 _REF = re.compile(r"<ref(?P<attrs>\s[^>]*?)?(?<!/)>(?P<body>.*?)</ref\s*>", re.DOTALL | re.IGNORECASE)
@@ -141,4 +150,4 @@ def _sniff(text: str) -> float:
 
 
 register(Parser("wikitext", "MediaWiki wikitext (<ref>, cite templates)", (".wiki", ".wikitext", ".mediawiki"),
-                parse_wikitext, _sniff))
+                parse_wikitext, _sniff, context="wikitext"))

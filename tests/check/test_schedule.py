@@ -15,13 +15,17 @@ from citecheck.rules import JUDGEMENTS
 from citecheck.settings import Settings
 from citecheck.sources import parse_text
 
-SETTINGS = replace(Settings(), use_cache=False, host_interval=0.0)
+SETTINGS = replace(Settings(), use_cache=False, share_wayback_budget=False, host_interval=0.0)
 MEMENTO = {"Memento-Datetime": "Sun, 01 Jan 2023 00:00:00 GMT", "Content-Type": "text/html"}
 
 
 def checked(text, handler, settings=SETTINGS):
+    """(the observations in list order, the run's stats)"""
     refs = parse_text(text, "r.txt")
-    return run(observe(refs, settings, judgements=JUDGEMENTS, transport=httpx.MockTransport(handler)))
+    seen = {}
+    stats = run(observe(refs, settings, judgements=JUDGEMENTS, on_observed=seen.__setitem__,
+                        transport=httpx.MockTransport(handler)))
+    return [seen[i] for i in sorted(seen)], stats
 
 
 def test_each_url_and_each_snapshot_is_asked_once_however_often_it_is_cited():
@@ -76,3 +80,23 @@ def test_nothing_reachable_stops_the_run_with_network_down():
     text = "".join(f"[{i}] ‘t’, https://web.archive.org/web/2020/https://h{i}.example/p\n" for i in range(1, 15))
     with pytest.raises(NetworkDown):
         checked(text, handler, replace(SETTINGS, retries=0))
+
+
+def test_a_short_list_offline_is_network_down_not_an_all_clear():
+    def offline(request):
+        raise httpx.ConnectError("[Errno -3] Temporary failure in name resolution")
+
+    text = "[1] ‘a’, https://a.example/x\n[2] ‘b’, https://b.example/y\n"
+    with pytest.raises(NetworkDown):
+        checked(text, offline, replace(SETTINGS, check_archive=False, retries=0))
+
+
+def test_hosts_that_are_down_are_dead_when_the_archive_answers():
+    def handler(request):
+        if request.url.host == "web.archive.org":
+            return httpx.Response(200)
+        raise httpx.ConnectError("[Errno -3] Temporary failure in name resolution")
+
+    text = "".join(f"[{i}] ‘t’, https://gone{i}.example/x\n" for i in range(1, 20))
+    observed, _ = checked(text, handler, replace(SETTINGS, check_archive=False, retries=0))
+    assert len(observed) == 19 and all(o.live.fetch.error.value == "dns" for o in observed)

@@ -64,7 +64,12 @@ LIVE_CASES = [
     ("maintenance-page", fetch(200, title="Maintenance", markers={"maintenance"}), None, TITLE, LiveState.TRANSIENT,
      "live.transient.maintenance"),
     ("pdf", fetch(200, title=None, ctype="application/pdf"), None, None, LiveState.OK, "live.ok.file"),
-    ("redirect-loop", fetch(302, error="redirect_loop"), None, TITLE, LiveState.BLOCKED, "live.blocked.redirect_loop"),
+    ("redirect-loop", fetch(302, error="redirect_loop"), None, TITLE, LiveState.TRANSIENT, "live.transient.redirect_loop"),
+    ("too-many-redirects", fetch(302, error="too_many_redirects"), None, TITLE, LiveState.TRANSIENT,
+     "live.transient.too_many_redirects"),
+    ("private-address-refused", fetch(None, error="refused_target"), None, TITLE, LiveState.SKIPPED,
+     "live.skipped.private_address"),
+    ("deadline-spent", fetch(None, error="deadline"), None, TITLE, LiveState.TIMEOUT, "live.timeout.deadline"),
 ]
 
 
@@ -97,3 +102,18 @@ def test_no_url():
     assert v.state is LiveState.NONE
 
 
+
+
+@pytest.mark.parametrize("accept,f,state,rule", [
+    ({"*": (403,)}, fetch(403, title="Forbidden"), LiveState.OK, "live.ok.accepted"),
+    ({"example.org": (403,)}, fetch(403, title="Forbidden"), LiveState.OK, "live.ok.accepted"),
+    ({"other.org": (403,)}, fetch(403, title="Forbidden"), LiveState.BLOCKED, "live.blocked.http403"),
+    # a 2xx works anyway; listing it must not wave a not-found or parked page through
+    ({"*": (200,)}, fetch(200, title="Page not found", markers={"notfound"}), LiveState.SOFT404,
+     "live.soft404.notfound"),
+])
+def test_accept(accept, f, state, rule):
+    from dataclasses import replace
+
+    v = classify_live(ref(), live(f), TITLE, replace(SETTINGS, accept=accept))
+    assert (v.state, v.rule) == (state, rule)

@@ -96,3 +96,8 @@ def test_legacy_encoding_is_read(tmp_path):
     f.write_bytes("[1] ‘Caf\u00e9’ https://a.example/x\n".encode("cp1252", errors="replace"))
     refs = read_references(str(f))
     assert refs[0].url == "https://a.example/x"
+
+
+def test_a_broken_link_is_the_reference_url_not_nothing():
+    (r,) = parse_text("[1] ‘Report’, 2020, http://-bad-.com/report\n", "r.txt")
+    assert r.url == "http://-bad-.com/report"

@@ -16,17 +16,19 @@ import httpx
 from ...model import ArchiveLink, LookupResult, SnapshotObservation
 from ...registry import Registry
 from ...settings import Settings
+from ..guard import TargetGuard
 from ..politeness import HostGates, RetryPolicy
 
 
 @dataclass(frozen=True)
 class ProbeKit:
-    """What every probe of a run shares: the client, the settings, the host gates, the retry policy."""
+    """What every probe of a run shares: the client, the settings, the host gates, the retry policy, the guard."""
 
     client: httpx.AsyncClient
     settings: Settings
     gates: HostGates
     policy: RetryPolicy
+    guard: TargetGuard
 
 
 class ArchiveProbe(Protocol):

@@ -15,7 +15,8 @@ class GenericProbe:
 
     async def observe(self, link: ArchiveLink, target_ts: str) -> SnapshotObservation:
         k = self.kit
-        f = await fetch_politely(k.client, "GET", link.url, k.settings, gates=k.gates, policy=k.policy)
+        f = await fetch_politely(k.client, "GET", link.url, k.settings, gates=k.gates, policy=k.policy,
+                                guard=k.guard)
         return SnapshotObservation(link=link, fetch=f)
 
     async def closest_good(self, url: str, timestamp: str, *, confirm_empty: bool = False) -> LookupResult | None:

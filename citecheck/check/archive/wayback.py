@@ -19,8 +19,9 @@ from ...archives import WAYBACK_HOSTS, parse_replay_location, replay_url, snapsh
 from ...model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
 from ...urls import is_login, is_root, same_resource, url_key
 from ...vocab import WAYBACK, ArchiveAnswer, LookupSource, PageSignal
+from ..budget import family_pacer
 from ..fetch import fetch
-from ..politeness import Attempts, Pacer
+from ..politeness import Attempts
 from .base import ProbeKit, register
 
 FAMILIES = ("replay", "cdx", "availability")
@@ -59,11 +60,10 @@ class Wayback:
         settings = self.settings = kit.settings
         self.client = kit.client
         self.policy = kit.policy
-        self.pacers = {
-            "replay": Pacer(settings.replay_per_min),
-            "cdx": Pacer(settings.cdx_per_min),
-            "availability": Pacer(settings.availability_per_min),
-        }
+        self.guard = kit.guard
+        per_min = {"replay": settings.replay_per_min, "cdx": settings.cdx_per_min,
+                   "availability": settings.availability_per_min}
+        self.pacers = {family: family_pacer(family, per_min[family], settings.budget_folder) for family in FAMILIES}
         self.semaphore = asyncio.Semaphore(settings.wayback_concurrency)
         self.counts = WaybackStats()
         self._pending: list[tuple[str, str, bool, asyncio.Future[LookupResult]]] = []
@@ -83,7 +83,8 @@ class Wayback:
             await pacer.wait()
             async with self.semaphore:
                 f = await fetch(self.client, method, url, self.settings, follow_redirects=False,
-                                content=content, headers=headers, keep_body=keep_body, read_whole=_archive_page)
+                                content=content, headers=headers, keep_body=keep_body, guard=self.guard,
+                                read_whole=_archive_page)
             self.counts.requests[family] += 1
             if is_wayback_429(f):
                 self.counts.rate_limited[family] += 1
@@ -116,7 +117,10 @@ class Wayback:
 
     def _on_base(self, url: str) -> str:
         """A Wayback URL from a Location header, sent to the configured endpoint (a mirror, a test server)."""
-        p = urllib.parse.urlsplit(url)
+        try:
+            p = urllib.parse.urlsplit(url)
+        except ValueError:
+            return url  # requested as it is: the request fails and says so
         if (p.hostname or "").lower() in WAYBACK_HOSTS:
             b = urllib.parse.urlsplit(self.settings.wayback_base)
             return urllib.parse.urlunsplit((b.scheme, b.netloc, p.path, p.query, ""))

@@ -15,16 +15,18 @@ from citecheck.archives import parse_archive_link
 from citecheck.check.archive.base import ProbeKit
 from citecheck.check.archive.wayback import Wayback
 from citecheck.check.client import build_client
+from citecheck.check.guard import TargetGuard
 from citecheck.check.politeness import HostGates, RetryPolicy
 from citecheck.settings import Settings
 from citecheck.vocab import ArchiveAnswer, LookupSource
 
 ORIG = "https://site.example/a"
-SETTINGS = replace(Settings(), use_cache=False)
+SETTINGS = replace(Settings(), use_cache=False, share_wayback_budget=False)
 
 
 def wayback(client, settings=SETTINGS) -> Wayback:
-    return Wayback(ProbeKit(client, settings, HostGates.for_settings(settings), RetryPolicy(settings)))
+    return Wayback(ProbeKit(client, settings, HostGates.for_settings(settings), RetryPolicy(settings),
+                            TargetGuard.for_settings(settings)))
 MEMENTO = {"Memento-Datetime": "Sun, 01 Jan 2023 00:00:00 GMT", "Content-Type": "text/html"}
 
 

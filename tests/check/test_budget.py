@@ -1,0 +1,56 @@
+"""One Wayback budget for every citecheck process of the user: slots from one schedule, one pause for all."""
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+
+import pytest
+
+from citecheck.check import budget
+from citecheck.check.budget import SharedPacer
+
+pytestmark = pytest.mark.skipif(not budget.AVAILABLE, reason="no file locks on this platform")
+
+
+class WallClock:
+    """A wall clock the test moves."""
+
+    def __init__(self):
+        self.now = 1_000_000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_two_pacers_on_one_file_share_one_schedule(tmp_path):
+    clock = WallClock()
+    a = SharedPacer(60, tmp_path / "budget", clock)  # one a second
+    b = SharedPacer(60, tmp_path / "budget", clock)
+    assert a.delay() == 0
+    asyncio.run(a.wait())  # takes the slot at t=0
+    assert b.delay() == pytest.approx(1.0)  # the other process's next slot is a second later
+    b.pause(61)  # a 429 met by one pauses both
+    assert a.delay() == pytest.approx(61.0)
+
+
+TAKER = """
+import asyncio, sys, time
+from pathlib import Path
+from citecheck.check.budget import SharedPacer
+pacer = SharedPacer(6000, Path(sys.argv[1]))  # 100 a second
+async def go():
+    for _ in range(25):
+        await pacer.wait()
+        print(repr(time.time()), flush=True)
+asyncio.run(go())
+"""
+
+
+def test_two_processes_together_keep_one_pace(tmp_path):
+    procs = [subprocess.Popen([sys.executable, "-c", TAKER, str(tmp_path / "budget")], stdout=subprocess.PIPE)
+             for _ in range(2)]
+    stamps = sorted(float(line) for p in procs for line in p.communicate(timeout=60)[0].decode().split())
+    assert len(stamps) == 50
+    # 50 slots at 100 a second: together they cannot have been faster than one process alone
+    assert stamps[-1] - stamps[0] >= 49 * 0.01 * 0.95
