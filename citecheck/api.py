@@ -26,7 +26,7 @@ from .crosscheck import crosscheck
 from .errors import InputError, NoReferences
 from .fix import FixPlan, plan
 from .model import CrossCheck, Observed, Reference, Report, Result, SaveOutcome
-from .rules import JUDGEMENTS, judge, save_candidates
+from .rules import JUDGEMENTS, SiteNames, judge, save_candidates
 from .save import Credentials, Journal, save_all
 from .settings import Settings
 from .sources import Document, expand_inputs, is_page_url, read_document
@@ -67,10 +67,12 @@ async def acheck(
     results: list[Result | None] = [None] * len(references)
     histories: dict[str, dict[str, Any]] = {}
     done = 0
+    sites = SiteNames()  # titles are compared without the names sites give themselves
 
     def judged(index: int, o: Observed) -> None:
         nonlocal done
-        verdict = judge(o, settings)
+        sites.add(o)
+        verdict = judge(o, settings, sites)
         url = o.reference.url
         if cache and url and o.live is not None and url not in histories:
             # only a run that really asked the URL adds to its history

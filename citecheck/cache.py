@@ -22,10 +22,10 @@ from typing import Any
 from . import model, vocab
 from .errors import InputError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4  # 3: pages carry their head's facts and signatures; 4: DOI answers, other archives
 _TYPES: dict[str, type] = {c.__name__: c for c in (
     model.Fetch, model.Hop, model.PageFacts, model.LiveObservation, model.Capture, model.SnapshotObservation,
-    model.LookupResult, model.ArchiveLink, model.IdentifierObservation)}
+    model.LookupResult, model.ArchiveLink, model.IdentifierObservation, model.SignatureMatch)}
 _HINTS: dict[type, dict[str, Any]] = {}
 
 

@@ -111,12 +111,38 @@ class Hop:
 
 
 @dataclass(frozen=True)
-class PageFacts:
-    """What a capped read of a response body tells us."""
+class SignatureMatch:
+    """One signature of the table (signatures.tsv) found in a response: which one, where, and the words it matched."""
 
-    title: str | None = None
+    name: str  # e.g. "cloudflare.just-a-moment"
+    kind: str  # the page kind it supports: challenge, parked, notfound, login, consent, maintenance, article …
+    where: str  # the part of the response: header, cookie, url, src, title, heading, text, page, markup
+    text: str = ""  # what matched, shortened
+    strong: bool = True
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What the read of a response tells us: the head's facts, the page's kind (signals), and the evidence."""
+
+    title: str | None = None  # <title>, else og:title
     signals: frozenset[PageSignal] = frozenset()
     bytes_read: int = 0
+    heading: str | None = None  # the first h1 (else h2)
+    site_name: str | None = None  # og:site_name / application-name
+    og_title: str | None = None
+    canonical: str | None = None  # <link rel=canonical>, else og:url
+    refresh: str | None = None  # the target of a meta refresh
+    lang: str | None = None
+    charset: str | None = None  # the encoding the page was decoded with
+    text_chars: int = 0  # visible text read, in characters
+    complete: bool = True  # the read reached the page's end (else its text may go on beyond what was read)
+    article: bool = False  # evidence of a real article (og:type article, Article JSON-LD, prose paragraphs)
+    matches: tuple[SignatureMatch, ...] = ()  # the signatures behind ``signals``, named
+
+    def evidence(self, *kinds: str) -> tuple[SignatureMatch, ...]:
+        """The matches of these kinds (all kinds when none is named)."""
+        return tuple(m for m in self.matches if not kinds or m.kind in kinds)
 
 
 @dataclass(frozen=True)
@@ -249,6 +275,7 @@ class LiveVerdict:
     chain: tuple[Hop, ...] = ()
     title: str | None = None
     error: ErrorKind | None = None
+    signatures: tuple[SignatureMatch, ...] = ()  # the page signatures the rule relied on
 
 
 @dataclass(frozen=True)
@@ -264,6 +291,7 @@ class ArchiveVerdict:
     chain: tuple[Hop, ...] = ()
     title: str | None = None
     suggestion: Capture | None = None  # closest good capture near the cited time, when we know one
+    signatures: tuple[SignatureMatch, ...] = ()  # the page signatures the rule relied on
 
 
 @dataclass(frozen=True)

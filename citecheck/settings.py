@@ -284,7 +284,8 @@ class Settings:
                           help="Extra attempts after 5xx, resets, empty replies.")
     timeout_retries: int = 1  # extra attempts after a timeout
     max_retry_after: float = 60.0  # longest Retry-After citecheck waits for before giving up on a host
-    max_body_bytes: int = 32 * 1024  # enough for a page's title and the markers citecheck looks for
+    max_body_bytes: int = 32 * 1024  # of a page's body after its head: where it says what it is (not found …)
+    max_page_bytes: int = 1024 * 1024  # never more of a page than this, however late its head ends
     max_api_bytes: int = 8 * 1024 * 1024  # a whole JSON answer from an archive API
     max_redirects: int = 10
     user_agent: str = option(USER_AGENT, flag="--user-agent", config="user_agent", read=text, metavar="TEXT",

@@ -1,71 +1,298 @@
-"""What pages say about themselves: the phrases of bot walls, parking pages, not-found pages, login pages and
-the Wayback Machine's own pages. Pure data and text tests, read by the page reader (check/page.py) and the
-rules alike."""
+"""What pages say about themselves: the table of real-world signatures (signatures.tsv: bot walls, parking services,
+not-found pages in many languages, login and consent gates, the Wayback Machine's own pages) and the decision of a
+page's kind from the signatures it carries. Pure data and text tests, read by the page reader (check/page.py) and
+by the rules alike; it imports nothing but the vocabulary and the model.
+
+A signature is *strong* (enough on its own in its scope) or *weak* (it needs a second sign). Matches in prose
+(the text and headings of a page) can be quoted by an article, so evidence of a real article (og:type article,
+Article JSON-LD, paragraphs of prose) vetoes them, and vetoes every weak sign; a title, a header, a URL or a
+vendor's script is not vetoed. Every decision keeps the names of the signatures behind it."""
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
+from importlib import resources
 
+from .model import SignatureMatch
 from .vocab import PageSignal
 
-CHALLENGE = (
-    "just a moment...", "cf-browser-verification", "challenge-platform", "cf_chl_", "attention required! | cloudflare",
-    "checking your browser", "enable javascript and cookies to continue", "verify you are human",
-    "are you a robot", "px-captcha", "g-recaptcha", "h-captcha", "hcaptcha", "captcha-delivery", "_incapsula_resource",
-    "ddos-guard", "sucuri website firewall", "please complete the security check", "bot verification",
-)
-PARKED = (
-    "is for sale", "buy this domain", "domain may be for sale", "this domain is parked", "domain is parked",
-    "parked free", "sedoparking", "parkingcrew", "bodis.com", "hugedomains", "afternic",
-    "this domain has expired", "domain name is for sale", "make an offer on this domain",
-    "the domain name", "related searches",
-)
-PARKED_STRONG = PARKED[:-2]  # "the domain name"/"related searches" only count together with another sign
-NOT_FOUND = (
-    "page not found", "404 not found", "not found", "error 404", "404 error", "file not found", "no longer available",
-    "could not be found", "couldn't find", "cannot be found", "can't be found", "does not exist", "doesn't exist",
-    "page you requested", "page you were looking for", "page you are looking for", "страница не найдена",
-    "не найдена", "не найдено", "ошибка 404", "бет табылмады", "табылмады", "сторінку не знайдено", "页面不存在",
-    "找不到", "未找到", "ページが見つかりません", "お探しのページ", "página no encontrada", "no se encontró",
-    "page introuvable", "page non trouvée", "seite nicht gefunden", "nicht gefunden", "pagina non trovata",
-    "sayfa bulunamadı", "صفحه یافت نشد", "không tìm thấy", "페이지를 찾을 수 없습니다",
-)
-LOGIN = ("log in", "login", "sign in", "signin", "вход", "войти", "ログイン", "登录", "iniciar sesión", "connexion", "anmelden")
-WAYBACK: dict[PageSignal, str] = {
-    PageSignal.WAYBACK_NOTARCHIVED: "wayback machine has not archived that url",
-    PageSignal.WAYBACK_EXCLUDED: "has been excluded from the wayback machine",
-    PageSignal.WAYBACK_CAPTURED_REDIRECT_VIEW: "response at crawl time",
-    PageSignal.WAYBACK_RATELIMITED: "you have sent too many requests",
-    PageSignal.WAYBACK_BLOCKED_SITE: "blocked site error",
+SCOPES = ("header", "cookie", "url", "src", "title", "heading", "text", "page", "markup")
+PAGE_KINDS = ("challenge", "parked", "notfound", "login", "consent", "maintenance")
+WAYBACK_KINDS = {s.value: s for s in PageSignal if s.name.startswith("WAYBACK_")}
+KINDS = (*PAGE_KINDS, "article", *WAYBACK_KINDS)
+
+#: The rules that act on each kind of signature (tests check that each is reachable from a fixture).
+KIND_RULES: dict[str, tuple[str, ...]] = {
+    "challenge": ("live.blocked.challenge", "archive.soft404.challenge"),
+    "parked": ("live.parked", "archive.soft404.parked"),
+    "notfound": ("live.soft404.notfound", "live.soft404.sibling", "live.soft404.generic", "archive.soft404.not_found",
+                 "archive.soft404.unrelated"),  # the last of each: weak signs make a page with another title generic
+    "login": ("live.blocked.login", "archive.soft404.login"),
+    "consent": ("live.blocked.consent", "archive.soft404.consent"),
+    "maintenance": ("live.transient.maintenance", "archive.soft404.maintenance"),
+    "article": ("live.ok", "archive.ok"),  # vetoes the weak signs (and quoted words) that would misname an article
+    "wayback_notarchived": ("archive.missing",),
+    "wayback_excluded": ("archive.excluded",),
+    "wayback_captured_redirect_view": ("archive.captured_redirect",),
+    "wayback_ratelimited": ("archive.unchecked.ratelimited",),
+    "wayback_blocked_site": ("archive.excluded",),
 }
+assert set(KIND_RULES) == set(KINDS), "every kind of signature needs the rules that use it"
+
+# scopes a page can quote in prose: an article's evidence vetoes strong matches there too
+_PROSE = frozenset({"text", "heading"})
+#: Visible text below which a page with no article evidence may be judged on weak signs alone.
+SMALL_PAGE = 2000
+#: Statuses a bot wall answers with (besides 2xx): with one of them, one vendor's weak sign is enough, and a
+#: challenge page is a wall rather than an error page.
+WALL_STATUSES = frozenset({202, 401, 403, 405, 429, 503, 999})
 
 
-def is_not_found_title(title: str | None) -> bool:
-    """A title that is nothing but a not-found message ("404 Not Found", "Page not found – Site")."""
-    if not title:
+@dataclass(frozen=True)
+class Signature:
+    name: str
+    kind: str
+    scopes: frozenset[str]
+    strong: bool
+    lang: str
+    pattern: str
+    source: str
+    regex: re.Pattern[str] | None
+    needs: tuple[str, ...] = ()  # a regex matches only where one of these literals is (a fast test first)
+
+    def find(self, haystack: str) -> str | None:
+        """The words this signature matches in ``haystack`` (folded text), or None."""
+        if self.regex is None:
+            i = haystack.find(self.pattern)
+            return None if i < 0 else haystack[i:i + len(self.pattern)]
+        if self.needs and not any(n in haystack for n in self.needs):
+            return None
+        m = self.regex.search(haystack)
+        return None if m is None else m.group(0)
+
+
+def required_literals(regex: str) -> tuple[str, ...]:
+    """Literals one of which every match of ``regex`` contains, so a cheap substring test can rule a haystack out
+    before the regex runs. Empty when no such set of literals (each of three characters or more) is found."""
+    return _Needs(regex).alternation() or ()
+
+
+class _Needs:
+    """A small reader of a regex's structure: for each alternative, the plain-character runs and the groups it
+    cannot match without; for the whole, the best such set (its shortest literal longest)."""
+
+    def __init__(self, regex: str):
+        self.s, self.i = regex, 0
+
+    def alternation(self) -> tuple[str, ...] | None:
+        branches = [self.sequence()]
+        while self.i < len(self.s) and self.s[self.i] == "|":
+            self.i += 1
+            branches.append(self.sequence())
+        if any(b is None for b in branches):
+            return None
+        return tuple(dict.fromkeys(lit for b in branches for lit in b or ()))
+
+    def _optional(self) -> bool:
+        """Consume a quantifier after an atom; True when it lets the atom be absent."""
+        s, i = self.s, self.i
+        if i < len(s) and s[i] in "?*":
+            self.i += 2 if s[i + 1:i + 2] == "?" else 1
+            return True
+        if i < len(s) and s[i] == "+":
+            self.i += 2 if s[i + 1:i + 2] == "?" else 1
+            return False
+        if i < len(s) and s[i] == "{" and "}" in s[i:]:
+            close = s.index("}", i)
+            self.i = close + 1
+            return s[i + 1:close].split(",")[0].strip() in ("", "0")
         return False
-    t = title.casefold()
-    if re.fullmatch(r"\W*(?:error\s*)?404\W*.*", t) and len(t) < 80:
-        return True
-    return any(p in t for p in NOT_FOUND) and len(t) < 120
+
+    def sequence(self) -> tuple[str, ...] | None:
+        s = self.s
+        candidates: list[tuple[str, ...]] = []
+        run = ""
+
+        def flush() -> None:
+            nonlocal run
+            if len(run) >= 3:
+                candidates.append((run,))
+            run = ""
+
+        while self.i < len(s) and s[self.i] not in "|)":
+            c = s[self.i]
+            if c == "(":
+                self.i += 1
+                lookaround = s.startswith(("?=", "?!", "?<=", "?<!"), self.i)
+                if s.startswith("?:", self.i):
+                    self.i += 2
+                elif lookaround:
+                    self.i += 3 if s[self.i + 1] == "<" else 2
+                inner = self.alternation()
+                self.i += 1  # ")"
+                optional = self._optional()
+                flush()
+                if inner and not optional and not lookaround:
+                    candidates.append(inner)
+                continue
+            if c == "[":
+                j = self.i + 1
+                while j < len(s) and (s[j] != "]" or j == self.i + 1):
+                    j += 2 if s[j] == "\\" else 1
+                self.i = j + 1
+                self._optional()
+                flush()
+                continue
+            if (c == "\\" and self.s[self.i + 1:self.i + 2].isalnum()) or c in ".^$":
+                self.i += 2 if c == "\\" else 1  # a class or an anchor, not a character
+                self._optional()
+                flush()
+                continue
+            char = s[self.i + 1] if c == "\\" else c
+            self.i += 2 if c == "\\" else 1
+            if self._optional():
+                flush()
+            else:
+                run += char
+                if self.s[self.i - 1:self.i] in ("+", "}"):
+                    flush()
+        flush()
+        return max(candidates, key=lambda lits: (min(map(len, lits)), -len(lits))) if candidates else None
 
 
-def page_signals(title: str | None, heading: str, raw_lower: str, text: str) -> frozenset[PageSignal]:
-    """The signals of a page, from its title, main heading, lower-cased markup and visible text."""
-    found: set[PageSignal] = set()
-    lowered_title = (title or "").casefold()
-    if any(p in raw_lower for p in CHALLENGE):
-        found.add(PageSignal.CHALLENGE)
-    strong = sum(1 for p in PARKED_STRONG if p in text)
-    if strong >= 1 and (strong >= 2 or "for sale" in lowered_title or "parked" in lowered_title
-                        or "related searches" in text):
-        found.add(PageSignal.PARKED)
-    if is_not_found_title(title) or is_not_found_title(heading):
-        found.add(PageSignal.NOTFOUND_TITLE)
-    elif any(p in text[:3000] for p in NOT_FOUND):
-        found.add(PageSignal.NOTFOUND_TEXT)
-    if any(p in lowered_title for p in LOGIN) and len(lowered_title) < 60:
-        found.add(PageSignal.LOGIN)
-    for signal, phrase in WAYBACK.items():
-        if phrase in text:
-            found.add(signal)
-    return frozenset(found)
+def _parse(line: str, number: int) -> Signature:
+    cells = line.split("\t")
+    if len(cells) != 7:
+        raise ValueError(f"signatures.tsv:{number}: 7 tab-separated cells expected, got {len(cells)}")
+    name, kind, where, strength, lang, pattern, source = cells
+    scopes = frozenset(w.strip() for w in where.split(","))
+    if kind not in KINDS or not scopes <= set(SCOPES) or strength not in ("strong", "weak") or not pattern:
+        raise ValueError(f"signatures.tsv:{number}: bad kind, scope, strength or pattern in {name!r}")
+    regex: re.Pattern[str] | None = None
+    needs: tuple[str, ...] = ()
+    if len(pattern) > 2 and pattern.startswith("/") and pattern.endswith("/"):
+        # haystacks are lower case, so patterns are too: no case-insensitive matching (it is slow in re)
+        if re.search(r"(?<!\\)[A-Z]", re.sub(r"\\.", "", pattern)):
+            raise ValueError(f"signatures.tsv:{number}: {name!r} has upper-case letters; haystacks are lower case")
+        regex = re.compile(pattern[1:-1], re.MULTILINE)
+        needs = required_literals(pattern[1:-1])
+    else:
+        pattern = pattern.lower()
+    return Signature(name, kind, scopes, strength == "strong", lang, pattern, source, regex, needs)
+
+
+@functools.cache
+def table() -> tuple[Signature, ...]:
+    """The signature table, read once."""
+    text = resources.files(__package__).joinpath("signatures.tsv").read_text(encoding="utf-8")
+    rows = tuple(_parse(line, n) for n, line in enumerate(text.splitlines(), 1)
+                 if line.strip() and not line.startswith("#"))
+    names = [s.name for s in rows]
+    if len(names) != len(set(names)):
+        raise ValueError("signatures.tsv: duplicate signature names")
+    return rows
+
+
+@functools.cache
+def _by_scope() -> dict[str, tuple[Signature, ...]]:
+    return {scope: tuple(s for s in table() if scope in s.scopes) for scope in SCOPES}
+
+
+@dataclass(frozen=True)
+class PageView:
+    """A response as the signatures see it: every part folded (lower case, plain apostrophes and spaces)."""
+
+    status: int | None = None
+    url: str = ""  # the final URL
+    headers: tuple[str, ...] = ()  # "name: value"
+    cookies: tuple[str, ...] = ()  # cookie names
+    sources: tuple[str, ...] = ()  # script / frame / form / refresh URLs
+    titles: tuple[str, ...] = ()  # the title, its slug-free spelling and its segments
+    headings: tuple[str, ...] = ()
+    text: str = ""  # the first visible text of the body
+    page: str = ""  # all the visible text read
+    markup: str = ""
+    text_chars: int = 0
+    prose: int = 0  # paragraphs of prose (an article's body)
+    complete: bool = True  # the whole page was read (its text length is the page's, not the window's)
+
+    def parts(self, scope: str) -> tuple[str, ...]:
+        # headers, cookies and sources are searched as one text, a line each (patterns anchor with ^ and $)
+        if scope == "header":
+            return ("\n".join(self.headers),)
+        if scope == "cookie":
+            return ("\n".join(self.cookies),)
+        if scope == "url":
+            return (self.url,) if self.url else ()
+        if scope == "src":
+            return ("\n".join(self.sources),)
+        if scope == "title":
+            return self.titles
+        if scope == "heading":
+            return self.headings
+        return (str(getattr(self, scope)),)
+
+
+def find_signatures(view: PageView) -> tuple[SignatureMatch, ...]:
+    """Every signature of the table the response carries, each once, in the first scope it was found in. On a
+    long page that answered 2xx, weak markup signs are not looked for (they decide only on small pages or with a
+    refusing status), nor an article's marks once its prose says it: most pages are such articles."""
+    found: dict[str, SignatureMatch] = {}
+    long_answer = view.text_chars >= 2 * SMALL_PAGE and (view.status is None or 200 <= view.status < 300)
+    for scope in SCOPES:
+        parts = [p for p in view.parts(scope) if p]
+        if not parts:
+            continue
+        for sig in _by_scope()[scope]:
+            if sig.name in found or (scope == "markup" and (
+                    (long_answer and not sig.strong) or (sig.kind == "article" and view.prose >= 3))):
+                continue
+            for part in parts:
+                words = sig.find(part)
+                if words is not None:
+                    found[sig.name] = SignatureMatch(sig.name, sig.kind, scope, words.strip()[:80], sig.strong)
+                    break
+    return tuple(found.values())
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a page is, and the evidence: the signals, the matches behind them, whether it reads as an article."""
+
+    signals: frozenset[PageSignal]
+    matches: tuple[SignatureMatch, ...]
+    article: bool
+
+
+def read_page(view: PageView) -> Reading:
+    """The page's kind from its signatures (see the module's docstring for strong, weak and the article veto)."""
+    matches = find_signatures(view)
+    article = view.prose >= 3 or any(m.kind == "article" for m in matches)
+    small = view.text_chars < SMALL_PAGE and view.complete  # a page cut short may have its text further down
+    signals: set[PageSignal] = set()
+    for kind in PAGE_KINDS:
+        of_kind = [m for m in matches if m.kind == kind]
+        if not of_kind:
+            continue
+        if _decided(kind, of_kind, view.status, article, small):
+            signals.add(PageSignal.NOTFOUND if kind == "notfound" else PageSignal(kind))
+        elif kind == "notfound":
+            signals.add(PageSignal.NOTFOUND_TEXT)
+    signals.update(WAYBACK_KINDS[m.kind] for m in matches if m.kind in WAYBACK_KINDS)
+    # an article's own marks are not kept: the flag says it, and most pages are articles (memory stays flat)
+    return Reading(frozenset(signals), tuple(m for m in matches if m.kind != "article"), article)
+
+
+def _decided(kind: str, matches: list[SignatureMatch], status: int | None, article: bool, small: bool) -> bool:
+    strong = [m for m in matches if m.strong]
+    if any(m.where not in _PROSE for m in strong):
+        return True  # a title, header, URL, script or markup marker says it outright
+    if strong and not article:
+        return True  # the lead text or a heading says it, and the page is no article quoting it
+    if article:
+        return False
+    weak = {m.name for m in matches if not m.strong}
+    if kind == "challenge" and status in WALL_STATUSES and any(not name.startswith("generic.") for name in weak):
+        return True  # a vendor's trace on a refusal (a bare "Too Many Requests" is rate limiting, not a wall)
+    return len(weak) >= 2 and small

@@ -549,6 +549,20 @@ def is_login(url: str) -> bool:
     return any(w in low for w in _LOGIN_WORDS)
 
 
+def carries_back(target: str, original: str) -> bool:
+    """``target`` (a login or consent page) carries ``original`` in its query (continue=, returnUri=, next= …):
+    passing it leads back to the page, which is therefore alive behind it."""
+    try:
+        query = urllib.parse.parse_qsl(urllib.parse.urlsplit(target).query)
+        p = urllib.parse.urlsplit(original)
+    except ValueError:
+        return False
+    path = p.path.rstrip("/")
+    if len(path) < 2:
+        return False
+    return any(path in urllib.parse.unquote(value) for _, value in query)
+
+
 def same_resource(a: str, b: str) -> bool:
     """True when two URLs differ only in ways servers treat as the same page (scheme, www., :port, trailing /)."""
     return url_key(a) == url_key(b)

@@ -108,27 +108,34 @@ class _PolicyEnum(str, Enum):
 class LiveState(_PolicyEnum):
     """What became of the original URL."""
 
-    OK = "ok", StatePolicy(Tone.GOOD, "answers 200 with the cited page (temporary redirects allowed)")
+    OK = "ok", StatePolicy(Tone.GOOD, "answers 200 with the cited page (temporary redirects allowed; a paywalled article "
+                                      "showing the cited headline counts)")
     MOVED = "moved", StatePolicy(
         Tone.NOTICE, "permanently redirected to a different working URL (the fix: the new URL)",
         "The original moved permanently", misleads=True, needs_fix=True, severity=Severity.WARNING)
     DEAD = "dead", StatePolicy(Tone.BAD, "404/410, the name does not resolve, the connection is refused",
                                failing=True)
     SOFT404 = "soft404", StatePolicy(
-        Tone.BAD, "answers, but with a not-found page (confirmed on a random sibling path), or a deep link bounces "
-        "to the home page or a login page", failing=True)
+        Tone.BAD, "answers, but with a not-found page (its title, heading or first words say so, in two dozen languages, "
+        "or a made-up sibling path gets the same page) or the site's generic page (its address the home page, its "
+        "title only the site's name), or a deep link bounces to the home page or to a login page that does not lead "
+        "back to it", failing=True)
     PARKED = "parked", StatePolicy(
-        Tone.NOTABLE, "the domain shows a parking / for-sale page", "The original's domain is parked or usurped",
+        Tone.NOTABLE, "the domain shows a parking, for-sale, expired, reserved or hosting-placeholder page (a parking "
+        "service's page, \"Buy this domain\", \"Parked at …\", a registry's reservation)",
+        "The original's domain is parked or usurped",
         misleads=True, needs_fix=True, failing=True, severity=Severity.ERROR)
     BLOCKED = "blocked", StatePolicy(
-        Tone.INFO, "401/402/403/407/429/451/999 or a bot challenge (`cf-mitigated: challenge`, \"Just a moment…\"): "
-        "alive, but it will not talk to us")
+        Tone.INFO, "alive, but it will not talk to us: 401/402/403/407/429/451/999, a bot wall or challenge (Cloudflare, "
+        "Akamai, DataDome, PerimeterX, Imperva … named in the evidence), a cookie-consent interstitial, or a login "
+        "page that leads back to it")
     TRANSIENT = "transient", StatePolicy(
-        Tone.NOTICE, "5xx, resets, empty replies, still failing after retries (never called dead on one run)",
-        failing=True)
+        Tone.NOTICE, "5xx, resets, empty replies, a maintenance or database-error page: still failing after retries "
+        "(never called dead on one run)", failing=True)
     TIMEOUT = "timeout", StatePolicy(Tone.NOTICE, "no answer in time (inconclusive)", failing=True)
     DRIFT = "drift", StatePolicy(
-        Tone.NOTABLE, "answers, but the page's title no longer matches the snapshot's (or the cited) title",
+        Tone.NOTABLE, "answers with another work: the page's title, without the site's name, no longer matches the "
+        "snapshot's (or the cited) title",
         "The original no longer shows the cited work", misleads=True, needs_fix=True, severity=Severity.WARNING)
     NONE = "none", StatePolicy(Tone.MUTED, "the reference has no URL")
     SKIPPED = "skipped", StatePolicy(Tone.MUTED, "not checked: excluded by the user, or not an http(s) URL")
@@ -151,7 +158,8 @@ class ArchiveState(_PolicyEnum):
         Tone.NOTICE, "nothing at the cited time, and the nearest capture is outside the window",
         "The snapshot is far from the cited time", misleads=True, needs_fix=True, severity=Severity.WARNING)
     CAPTURED_ERROR = "captured_error", StatePolicy(
-        Tone.BAD, "the capture is of a 4xx/5xx page", "The snapshot captured an error page",
+        Tone.BAD, "the capture is of a 4xx/5xx page (a bot wall captured with its 403 included)",
+        "The snapshot captured an error page",
         misleads=True, needs_fix=True, broken=True, severity=Severity.ERROR)
     CAPTURED_REDIRECT = "captured_redirect", StatePolicy(
         Tone.BAD, "the capture is of a redirect to a home, login or error page",
@@ -164,8 +172,9 @@ class ArchiveState(_PolicyEnum):
         Tone.BAD, "the Wayback Machine excludes the URL", "The archive excludes the URL",
         misleads=True, needs_fix=True, severity=Severity.ERROR)
     SOFT404 = "soft404", StatePolicy(
-        Tone.BAD, "the capture is itself a not-found, bot-challenge or parked page",
-        "The snapshot shows a not-found, challenge or parked page",
+        Tone.BAD, "the capture (HTTP 200) is not the work: a not-found, bot-wall, parking, login, consent, "
+        "maintenance or empty page, or a site's generic page whose title has nothing to do with the cited title",
+        "The snapshot shows a not-found, challenge, parked, login or other page instead of the work",
         misleads=True, needs_fix=True, broken=True, severity=Severity.ERROR)
     UNCITED_AVAILABLE = "uncited_available", StatePolicy(
         Tone.NOTICE, "no snapshot cited, but a good capture exists (the fix: add it)",
@@ -281,13 +290,16 @@ assert set(_RETRY) == set(ErrorKind), "every error kind needs a retry rule"
 
 
 class PageSignal(str, Enum):
-    """What a page's first bytes say about it (see signals.py for the evidence behind each)."""
+    """What a page says it is. signals.py decides each from the signature table (signatures.tsv), and each
+    decision keeps the names of the signatures behind it (PageFacts.matches)."""
 
     CHALLENGE = "challenge"  # a bot challenge or block page
-    PARKED = "parked"  # a parking / for-sale / expired-domain page
-    NOTFOUND_TITLE = "notfound_title"  # the title or main heading is a not-found message
-    NOTFOUND_TEXT = "notfound_text"  # not-found words near the top of the text (needs confirmation)
+    PARKED = "parked"  # a parking, for-sale, expired, reserved or hosting-placeholder page
+    NOTFOUND = "notfound"  # the page says it is a not-found page (title, main heading, or the lead of no article)
+    NOTFOUND_TEXT = "notfound_text"  # not-found words that prove nothing alone (a sibling probe decides)
     LOGIN = "login"  # a login page
+    CONSENT = "consent"  # a cookie-consent interstitial standing in for the page
+    MAINTENANCE = "maintenance"  # a maintenance or database-error page
     PDF = "pdf"  # a PDF document
     WAYBACK_NOTARCHIVED = "wayback_notarchived"  # the Wayback Machine's own "not archived" page
     WAYBACK_EXCLUDED = "wayback_excluded"  # its "excluded" page

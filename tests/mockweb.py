@@ -20,3 +20,15 @@ async def polite_get(handler, url: str = "https://site.example/a", settings: Set
     async with build_client(settings, httpx.MockTransport(handler)) as client:
         gates = HostGates(settings.per_host, settings.host_interval, asyncio.Semaphore(8))
         return await fetch_politely(client, method, url, settings, gates=gates, policy=RetryPolicy(settings), **kw)
+
+
+class Chunks(httpx.AsyncByteStream):
+    """A body that arrives over the wire in pieces (MockTransport's in-memory bodies skip the stream path)."""
+
+    def __init__(self, data: bytes, size: int = 16384):
+        self.data, self.size, self.sent = data, size, 0
+
+    async def __aiter__(self):
+        for i in range(0, len(self.data), self.size):
+            self.sent += self.size
+            yield self.data[i:i + self.size]

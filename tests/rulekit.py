@@ -31,11 +31,12 @@ def ref(*, url=URL, snapshot=SNAP, title=TITLE) -> Reference:
 
 
 def fetch(status=200, *, title=TITLE, markers=(), hops=None, final=URL, error=None, headers=(), ctype="text/html",
-          attempts=1) -> Fetch:
+          attempts=1, page: PageFacts | None = None) -> Fetch:
+    """A live answer; ``page`` (a fixture page as read) replaces the title and markers."""
     if hops is None:
         hops = (Hop("GET", URL, status),) if status is not None else ()
     return Fetch(url=URL, hops=hops, status=status, final_url=final, headers=tuple(headers), content_type=ctype,
-                 page=PageFacts(title=title, signals=frozenset(PageSignal(m) for m in markers)),
+                 page=page or PageFacts(title=title, signals=frozenset(PageSignal(m) for m in markers)),
                  error=ErrorKind(error) if error else None, attempts=attempts)
 
 
@@ -50,12 +51,13 @@ NONE_LOOKUP = LookupResult(url=URL, target="20200101120000", source=LookupSource
 
 
 def snap(status=200, *, ts="20200101120000", says=None, title=TITLE, markers=(), location=None, landing=None,
-         capture=True, link=LINK) -> SnapshotObservation:
+         capture=True, link=LINK, page: PageFacts | None = None) -> SnapshotObservation:
+    """A replay of the cited snapshot; ``page`` (a fixture page as read) replaces the title and markers."""
     headers = [("memento-datetime", "x")] if capture else []
     if location:
         headers.append(("location", location))
     f = Fetch(url=SNAP, hops=(Hop("GET", SNAP, status),), status=status, headers=tuple(headers),
-              page=PageFacts(title=title, signals=frozenset(PageSignal(m) for m in markers)))
+              page=page or PageFacts(title=title, signals=frozenset(PageSignal(m) for m in markers)))
     cap = Capture(ts, status) if capture else None
     return SnapshotObservation(link=link, fetch=f, capture=cap, answer=ArchiveAnswer(says) if says else None,
                                landing=landing)

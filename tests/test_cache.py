@@ -12,7 +12,7 @@ from test_e2e import fast_settings
 from citecheck.api import check as check_references
 from citecheck.cache import Cache, decode, encode
 from citecheck.errors import InputError
-from citecheck.model import Fetch, Hop, LiveObservation, PageFacts
+from citecheck.model import Fetch, Hop, LiveObservation, PageFacts, SignatureMatch
 from citecheck.report import render
 from citecheck.settings import Settings, parse_duration
 from citecheck.sources import parse_text
@@ -20,8 +20,10 @@ from citecheck.vocab import ErrorKind, PageSignal
 
 
 def test_roundtrip():
+    page = PageFacts("T", frozenset({PageSignal.CHALLENGE}), canonical="/", complete=False,
+                     matches=(SignatureMatch("cloudflare.just-a-moment", "challenge", "title", "just a moment..."),))
     obs = LiveObservation("https://a.example/", Fetch("https://a.example/", (Hop("GET", "https://a.example/", 200),), 200,
-                                                      page=PageFacts("T", frozenset({PageSignal.PDF}))))
+                                                      page=page))
     assert decode(encode(obs)) == obs
 
 

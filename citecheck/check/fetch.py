@@ -19,7 +19,7 @@ from ..model import Fetch, Hop, PageFacts
 from ..settings import Settings
 from ..vocab import ErrorKind
 from .guard import RefusedTarget, TargetGuard
-from .page import analyse
+from .page import PageReader, analyse
 
 KEPT_HEADERS = frozenset(
     {
@@ -166,19 +166,26 @@ class _CappedDecoder:
             raise
 
 
-async def _read_capped(response: httpx.Response, cap: int, sink: bytearray) -> None:
-    """Decoded body bytes into ``sink``, at most ``cap`` of them; what arrived stays there if the read fails."""
+async def _read_capped(response: httpx.Response, sink: bytearray, want: Callable[[bytearray], int]) -> None:
+    """Decoded body bytes into ``sink``, as many as ``want`` says (asked again as they arrive: a page's head may
+    end late); what arrived stays there if the read fails."""
     if response.is_stream_consumed:
         # an in-memory response (a test double): its content is already decoded
-        sink += response.content[:cap]
+        sink += response.content[:want(bytearray(response.content))]
         return
     decoder = _CappedDecoder(response.headers.get("content-encoding", "identity"))
     raw_seen = 0
     async for chunk in response.aiter_raw():
         raw_seen += len(chunk)
-        sink += decoder.feed(chunk, cap - len(sink))
-        if len(sink) >= cap or raw_seen >= cap * 16:
+        sink += decoder.feed(chunk, max(0, want(sink) - len(sink)))
+        if len(sink) >= want(sink) or raw_seen >= want(sink) * 16:
             break
+    del sink[want(sink):]
+
+
+def _cookie_names(headers: httpx.Headers) -> tuple[str, ...]:
+    """The names of the cookies a response sets (bot walls name themselves by them); never their values."""
+    return tuple(c.split("=", 1)[0].strip().lower() for c in headers.get_list("set-cookie") if "=" in c)
 
 
 def _kept(headers: httpx.Headers) -> tuple[tuple[str, str], ...]:
@@ -203,17 +210,20 @@ async def fetch(
     content: bytes | None = None,
     keep_body: bool = False,
     memo: Memo | None = None,
+    read_whole: Callable[[httpx.Headers], bool] | None = None,
     guard: TargetGuard | None = None,
     budget: Budget | None = None,
     _seen: frozenset[str] = frozenset(),
 ) -> Fetch:
-    """One logical request: follows and records redirects, reads at most ``max_body_bytes`` of textual bodies.
+    """One logical request: follows and records redirects, reads textual bodies as far as page.PageReader says.
 
     ``keep_body`` is for API answers (JSON): the body, up to ``max_api_bytes``, is kept in ``Fetch.body``;
     page bodies are only analysed, never kept, so memory stays flat however long the list is.
 
     ``memo`` shares redirect targets between requests: many dead deep links bounce to one home page,
-    which is then fetched once. ``guard`` refuses non-public targets, hop by hop; ``budget`` caps the time of all
+    which is then fetched once. ``read_whole(headers)`` says which answers are read whole (up to
+    ``max_page_bytes``) rather than to a window past their head: an archive's own pages say what they
+    mean at their end. ``guard`` refuses non-public targets, hop by hop; ``budget`` caps the time of all
     hops together."""
     budget = budget or Budget(None)
     hops: list[Hop] = []
@@ -233,6 +243,8 @@ async def fetch(
         is_redirect = False
         sink = bytearray()
         cut_short: str | None = None
+        all_headers: tuple[tuple[str, str], ...] = ()
+        cookies: tuple[str, ...] = ()
         try:
             async with gate(current):
                 budget.start()
@@ -251,10 +263,14 @@ async def fetch(
                         location = response.headers.get("location")
                         is_redirect = bool(300 <= status < 400 and location)
                         textual = not ctype or any(t in ctype.lower() for t in TEXTUAL)
+                        cookies = _cookie_names(response.headers)
+                        all_headers = tuple((k.lower(), v) for k, v in response.headers.items() if k.lower() != "set-cookie")
                         if keep_body:
-                            await _read_capped(response, settings.max_api_bytes, sink)
+                            await _read_capped(response, sink, lambda _: settings.max_api_bytes)
                         elif read_body and verb != "HEAD" and not (is_redirect and follow_redirects) and textual:
-                            await _read_capped(response, settings.max_body_bytes, sink)
+                            whole = read_whole is not None and read_whole(response.headers)
+                            window = settings.max_page_bytes if whole else settings.max_body_bytes
+                            await _read_capped(response, sink, PageReader(window, settings.max_page_bytes).want)
                     finally:
                         await response.aclose()
         except Exception as exc:  # every failure of one link is data for its verdict
@@ -293,7 +309,8 @@ async def fetch(
             current = target
             continue
         body = bytes(sink)
-        page = analyse(body, ctype) if body and not keep_body else PageFacts()
+        page = PageFacts() if keep_body else analyse(body, ctype, url=current, status=status, headers=all_headers,
+                                                     cookies=cookies)
         return Fetch(url=url, hops=tuple(hops), status=status, final_url=current, headers=kept, content_type=ctype,
                      page=page, body=body if keep_body else b"", error_detail=cut_short, elapsed=time.monotonic() - t0)
 

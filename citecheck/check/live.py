@@ -104,7 +104,7 @@ class LiveProber:
     def _needs_sibling(got: Fetch) -> bool:
         if not got.answered_ok:
             return False
-        return bool(got.page.signals & {PageSignal.NOTFOUND_TEXT, PageSignal.NOTFOUND_TITLE})
+        return PageSignal.NOTFOUND_TEXT in got.page.signals  # a page that says it outright needs no probe
 
     async def confirm_with_sibling(self, obs: LiveObservation) -> LiveObservation:
         """Add the sibling probe to an observation whose page looks wrong for the citation (its title no

@@ -1,53 +1,234 @@
-"""What the first bytes of a page say: its title, and its signals (signals.py)."""
+"""Reading a page: how much of it to read, in which encoding, and what its head and first text say.
+
+A page is read until its head is complete (title, meta refresh, og:title / og:site_name, canonical, lang,
+charset) and a window of its body beyond that (``max_body_bytes``: where a not-found, parking or challenge page
+says what it is), never more than ``max_page_bytes``. Most heads end within a few KiB, so most pages cost what
+they did with a fixed cap; a page whose ``<title>`` sits 300 KiB down is still read far enough. What the page is
+(a bot wall, a not-found page …) is decided by signals.py from the signature table; this module only prepares
+what the signatures look at.
+"""
 from __future__ import annotations
 
+import codecs
 import html
 import re
 
 from ..model import PageFacts
-from ..signals import page_signals
+from ..signals import PageView, read_page
+from ..textsim import fold, segments
 from ..vocab import PageSignal
 
-_TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
-_H1 = re.compile(rb"<h1[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
-_TAGS = re.compile(r"<script.*?</script\s*>|<style.*?</style\s*>|<[^>]+>", re.IGNORECASE | re.DOTALL)
+_HEAD_END = re.compile(rb"</head\s*>|<body[\s>]", re.IGNORECASE)
+_HTMLISH = re.compile(rb"<(?:!doctype|html|head|title|meta)[\s>]", re.IGNORECASE)
+#: How much of the visible text the "text" signatures look at (a page says what it is near its top).
+LEAD_CHARS = 2500
+#: How much markup after the head the "markup" signatures look at (walls and parking pages are small; an
+#: article's evidence is in its head or where its body starts).
+MARKUP_BODY_CHARS = 16384
 
 
-def _charset(content_type: str | None, head: bytes) -> str:
-    if content_type:
-        declared = re.search(r"charset=\"?([\w-]+)", content_type, re.IGNORECASE)
-        if declared:
-            return declared.group(1)
-    meta = _META_CHARSET.search(head[:4096])
-    return meta.group(1).decode("ascii", "ignore") if meta else "utf-8"
+class PageReader:
+    """Says, as the bytes of a page arrive, how many of them are worth reading."""
+
+    def __init__(self, window: int, cap: int):
+        self.window = window
+        self.cap = max(cap, window)
+        self.head_end: int | None = None
+        self._scanned = 0
+
+    def want(self, sink: bytes | bytearray) -> int:
+        """How many bytes to read in all, given what has arrived: the head and a window of body after it; the
+        window alone for something that is no page with a head."""
+        n = len(sink)
+        if self.head_end is None and n > self._scanned:
+            m = _HEAD_END.search(sink, max(0, self._scanned - 16))
+            self._scanned = n
+            if m:
+                self.head_end = m.start()
+        if self.head_end is not None:
+            return min(self.cap, self.head_end + self.window)
+        if n < self.window or not _HTMLISH.search(sink, 0, 4096):
+            return self.window
+        return self.cap
 
 
-def _text(raw: bytes, charset: str) -> str:
+# --- encodings ---------------------------------------------------------------------------------------------
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+# labels as pages write them, to the codec a browser would use (WHATWG Encoding: latin-1 is windows-1252 …)
+_ALIASES = {
+    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "l1": "cp1252",
+    "us-ascii": "cp1252", "ascii": "cp1252", "x-user-defined": "cp1252",
+    "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "windows-31j": "cp932",
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030", "big5": "big5hkscs",
+    "euc-kr": "cp949", "ks_c_5601-1987": "cp949", "tis-620": "cp874", "iso-8859-11": "cp874",
+    "iso-8859-9": "cp1254", "utf8": "utf-8", "unicode-1-1-utf-8": "utf-8",
+    # a page that says utf-16 without a byte-order mark was saved as something ASCII-compatible
+    "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8", "unicode": "utf-8",
+}
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().lower()
+    name = _ALIASES.get(label, label)
     try:
-        return raw.decode(charset, errors="replace")
+        return codecs.lookup(name).name
     except LookupError:
-        return raw.decode("utf-8", errors="replace")
+        return None
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a read cut in the middle of a character is still UTF-8
+        return exc.start >= len(body) - 3 and "end of data" in exc.reason
+    return True
+
+
+_TAG_BYTES = re.compile(rb"<[^>]*>")
+
+
+def _sniffed(body: bytes) -> str:
+    """The legacy encoding of an undeclared page that is not UTF-8: Cyrillic text, where nearly every letter is a
+    high byte, in windows-1251 (lower case in 0xE0-0xFF) or KOI8-R (lower case in 0xC0-0xDF); else windows-1252."""
+    text = _TAG_BYTES.sub(b" ", body[:65536])
+    high = sum(1 for b in text if b >= 0xC0)
+    ascii_letters = sum(1 for b in text if 0x41 <= (b | 0x20) <= 0x7A)
+    if high and high > 0.4 * (high + ascii_letters):
+        upper_half = sum(1 for b in text if b >= 0xE0)
+        return "cp1251" if upper_half >= high - upper_half else "koi8_r"
+    return "cp1252"
+
+
+def encoding_of(body: bytes, content_type: str | None) -> str:
+    """The page's encoding: a byte-order mark; else UTF-8 when the bytes are valid UTF-8 (a declared single-byte
+    label is wrong far more often than other text happens to be valid UTF-8); else the Content-Type charset, the
+    meta charset, or a guess between windows-1251, KOI8-R and windows-1252."""
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return name
+    if _is_utf8(body):
+        return "utf-8"
+    header = _HEADER_CHARSET.search(content_type or "")
+    meta = _META_CHARSET.search(body, 0, 65536)
+    for label in (header.group(1) if header else None, meta.group(1).decode("ascii", "ignore") if meta else None):
+        declared = _codec(label)
+        if declared and declared != "utf-8":
+            return declared
+    return _sniffed(body)
+
+
+# --- the head and the text ---------------------------------------------------------------------------------
+
+_HEAD_END_TEXT = re.compile(r"</head\s*>|<body[\s>]", re.IGNORECASE)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_META = re.compile(r"<meta\s[^>]*>", re.IGNORECASE)
+_LINK = re.compile(r"<link\s[^>]*>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<html\s[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""")
+_HIDDEN = re.compile(r"<(script|style|template|svg)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_TAGS = re.compile(r"<[^>]+>")
+_HEADING = re.compile(r"<(h[12])\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.IGNORECASE | re.DOTALL)
+_SOURCE = re.compile(r"""<(?:script|iframe|frame|embed)\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)"""
+                     r"""|<form\b[^>]*?\baction\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_REFRESH_URL = re.compile(r"""url\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+_DOC_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+_PROSE_CHARS = 80  # a paragraph this long is prose, not a button or a caption
+_ARTICLE_TAG = re.compile(r"<article[\s>]", re.IGNORECASE)
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {k.lower(): html.unescape(v.strip("\"'")) for k, v in _ATTR.findall(tag)}
 
 
 def clean(s: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(_TAGS.sub(" ", s))).strip()
+    """Markup to plain text: tags dropped, entities decoded, spaces collapsed."""
+    return _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", s))).strip()
 
 
-def analyse(body: bytes, content_type: str | None) -> PageFacts:
-    """Title and signals of a (capped) body; non-HTML bodies yield only their size (and a PDF's kind)."""
+def _head_facts(head: str) -> dict[str, str]:
+    """The head's meta, link and html facts that matter: og:*, application-name, refresh, canonical, lang."""
+    facts: dict[str, str] = {}
+    for tag in _META.findall(head):
+        a = _attrs(tag)
+        key = (a.get("property") or a.get("name") or a.get("http-equiv") or "").lower()
+        if key in ("og:title", "og:site_name", "og:url", "og:type", "application-name", "twitter:title", "refresh") \
+                and a.get("content") and key not in facts:
+            facts[key] = a["content"].strip()
+    for tag in _LINK.findall(head):
+        a = _attrs(tag)
+        if "canonical" in a.get("rel", "").lower().split() and a.get("href") and "canonical" not in facts:
+            facts["canonical"] = a["href"].strip()
+    html_tag = _HTML_TAG.search(head)
+    if html_tag:
+        lang = _attrs(html_tag.group(0)).get("lang")
+        if lang:
+            facts["lang"] = lang.strip()
+    return facts
+
+
+def _title_variants(title: str) -> tuple[str, ...]:
+    folded = fold(title)
+    variants = [folded]
+    slug = folded.replace("_", " ").replace("-", " ")
+    if slug != folded:
+        variants.append(slug)  # "pagina_niet_gevonden"
+    parts = segments(folded)
+    if len(parts) > 1:
+        variants.extend(parts)
+    return tuple(variants)
+
+
+def analyse(body: bytes, content_type: str | None, *, url: str = "", status: int | None = None,
+            headers: tuple[tuple[str, str], ...] = (), cookies: tuple[str, ...] = ()) -> PageFacts:
+    """The facts of a response: the head's title and metadata, and the page's kind with the signatures behind it.
+    Non-HTML bodies yield only their size (and a PDF's kind); headers and the URL are read whatever the body."""
     ctype = (content_type or "").lower()
+    header_lines = tuple(fold(f"{k}: {v}") for k, v in headers)
     if body.startswith(b"%PDF"):
-        return PageFacts(title=None, signals=frozenset({PageSignal.PDF}), bytes_read=len(body))
-    if ctype and not any(t in ctype for t in ("html", "xml", "text/plain")):
-        return PageFacts(bytes_read=len(body))
-    charset = _charset(content_type, body)
-    title = None
-    m = _TITLE.search(body)
-    if m:
-        title = clean(_text(m.group(1), charset))[:500] or None
-    h1 = _H1.search(body)
-    heading = clean(_text(h1.group(1), charset))[:300] if h1 else ""
-    raw_lower = _text(body, charset).casefold()
-    return PageFacts(title=title, signals=page_signals(title, heading, raw_lower, clean(raw_lower)),
-                     bytes_read=len(body))
+        return PageFacts(signals=frozenset({PageSignal.PDF}), bytes_read=len(body))
+    if not body or (ctype and not any(t in ctype for t in ("html", "xml", "text/plain"))):
+        reading = read_page(PageView(status=status, url=url.lower(), headers=header_lines, cookies=cookies))
+        return PageFacts(signals=reading.signals, bytes_read=len(body), matches=reading.matches)
+    charset = encoding_of(body, content_type)
+    doc = body.decode(charset, errors="replace")
+    end = _HEAD_END_TEXT.search(doc)
+    head, rest = (doc[:end.start()], doc[end.start():]) if end else (doc, doc)
+    facts = _head_facts(head)
+    title_match = _TITLE.search(head) or (None if end else _TITLE.search(doc))
+    title = clean(title_match.group(1))[:500] if title_match else ""
+    og_title = facts.get("og:title") or facts.get("twitter:title")
+    title = title or clean(og_title or "")[:500]
+    visible_markup = _HIDDEN.sub(" ", rest)
+    headings = [clean(h) for _, h in _HEADING.findall(visible_markup)[:4]]
+    text = clean(visible_markup)
+    prose = sum(1 for p in _PARAGRAPH.findall(visible_markup) if len(clean(p)) >= _PROSE_CHARS)
+    if prose >= 2 and _ARTICLE_TAG.search(visible_markup):
+        prose += 1  # paragraphs inside an <article> element: an article even when short
+    sources = [a or b for a, b in _SOURCE.findall(doc)]
+    refresh = facts.get("refresh")
+    refresh_url = _REFRESH_URL.search(refresh) if refresh else None
+    if refresh_url:
+        sources.append(refresh_url.group(1))
+    folded_text = fold(text)
+    complete = _DOC_END.search(doc, max(0, len(doc) - 4096)) is not None  # the read reached the page's end
+    view = PageView(
+        status=status, url=url.lower(), headers=header_lines, cookies=cookies,
+        sources=tuple(s.lower() for s in sources[:200]), titles=_title_variants(title) if title else (),
+        headings=tuple(fold(h) for h in headings if h), text=folded_text[:LEAD_CHARS], page=folded_text,
+        markup=(head + rest[:MARKUP_BODY_CHARS] if end else doc).lower(), text_chars=len(text), prose=prose,
+        complete=complete)
+    reading = read_page(view)
+    return PageFacts(
+        title=title or None, signals=reading.signals, bytes_read=len(body), heading=headings[0][:300] if headings else None,
+        site_name=facts.get("og:site_name") or facts.get("application-name"), og_title=og_title,
+        canonical=facts.get("canonical") or facts.get("og:url"), refresh=refresh_url.group(1) if refresh_url else None,
+        lang=facts.get("lang"), charset=charset, text_chars=len(text), article=reading.article,
+        complete=complete, matches=reading.matches)

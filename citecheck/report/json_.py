@@ -17,6 +17,7 @@ from ..model import (
     OtherVerdict,
     Report,
     Result,
+    SignatureMatch,
 )
 from . import Formatter, View, register
 
@@ -31,16 +32,20 @@ def _capture(c: Capture | None) -> dict[str, Any] | None:
     return None if c is None else {"timestamp": c.timestamp, "status": c.status, "url": c.url}
 
 
+def _signatures(matches: tuple[SignatureMatch, ...]) -> list[dict[str, Any]]:
+    return [{"name": m.name, "kind": m.kind, "where": m.where, "text": m.text, "strong": m.strong} for m in matches]
+
+
 def live_dict(v: LiveVerdict) -> dict[str, Any]:
     return {"state": v.state.value, "rule": v.rule, "detail": v.detail, "status": v.status, "final_url": v.final_url,
-            "title": v.title, "error": v.error, "chain": _chain(v.chain)}
+            "title": v.title, "error": v.error, "chain": _chain(v.chain), "signatures": _signatures(v.signatures)}
 
 
 def archive_dict(v: ArchiveVerdict) -> dict[str, Any]:
     return {"state": v.state.value, "rule": v.rule, "detail": v.detail, "url": v.url,
             "requested_timestamp": v.requested_timestamp, "capture_timestamp": v.capture_timestamp,
             "captured_status": v.captured_status, "distance_days": v.distance_days, "title": v.title,
-            "suggestion": _capture(v.suggestion), "chain": _chain(v.chain)}
+            "suggestion": _capture(v.suggestion), "chain": _chain(v.chain), "signatures": _signatures(v.signatures)}
 
 
 def other_dict(o: OtherVerdict) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from .archive import classify_archive
 from .identifier import classify_identifier
 from .judgements import JUDGEMENTS, save_candidates, snapshot_to_write
 from .live import classify_live
+from .sites import SiteNames
 from .verdict import actions_for, judge, status_claim_contradiction
 
-__all__ = ["JUDGEMENTS", "actions_for", "classify_archive", "classify_identifier", "classify_live", "judge",
-           "save_candidates", "snapshot_to_write", "status_claim_contradiction"]
+__all__ = ["JUDGEMENTS", "SiteNames", "actions_for", "classify_archive", "classify_identifier", "classify_live",
+           "judge", "save_candidates", "snapshot_to_write", "status_claim_contradiction"]

@@ -2,6 +2,7 @@
 rules for every archive; the archive's name is in the details."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from ..archives import UNPINNED, is_framed, names_capture, parse_archive_link, redirect_target, service_name
@@ -10,16 +11,18 @@ from ..model import (
     ArchiveVerdict,
     Capture,
     Fetch,
+    LiveObservation,
     LookupResult,
     PageFacts,
     Reference,
     SnapshotObservation,
 )
 from ..settings import Settings
-from ..signals import is_not_found_title
+from ..textsim import DIFFERENT_BELOW, comparable, title_similarity
 from ..timestamps import datetime_to_timestamp, distance_days, format_day
 from ..urls import is_login, is_root, same_resource, url_problem
 from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, PageSignal
+from .live import Generic, evidence_words, why_generic
 
 
 def days_words(n: float) -> str:
@@ -31,9 +34,13 @@ def days_words(n: float) -> str:
 
 
 def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: LookupResult | None,
-                     settings: Settings, elsewhere: LookupResult | None = None) -> ArchiveVerdict:
+                     settings: Settings, elsewhere: LookupResult | None = None, *,
+                     site_names: Iterable[str] = (), live: LiveObservation | None = None) -> ArchiveVerdict:
     """The snapshot's verdict, in the same states whichever archive keeps it. ``lookup`` is the Wayback
-    Machine's closest good capture, ``elsewhere`` the other archives' (asked when it has none near)."""
+    Machine's closest good capture, ``elsewhere`` the other archives' (asked when it has none near).
+    ``site_names``: the names the cited site gives itself (rules/sites.py), stripped from titles before the
+    capture's title is compared with the cited one; ``live``: what the original answers today, a witness of what
+    the capture should show."""
     link = ref.archive_link
     suggestion = best_capture(lookup, elsewhere, settings.window_days)
     if settings.excludes(ref.url) or (link and settings.excludes(link.url)):
@@ -75,17 +82,31 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
     status = cap.status or 0
     if 300 <= status < 400:
         return _captured_redirect(snap, suggestion, base, settings.window_days)
+    page = f.page if f else PageFacts()
     if status >= 400:
+        evidence = page.evidence(*(s.value for s in BAD_PAGES.values()))  # what the error page is (a wall's vendor …)
         return replace(base, state=ArchiveState.CAPTURED_ERROR, rule=f"archive.captured_error.http{status}",
                        detail=f"the capture of {format_day(cap.timestamp)} is of an HTTP {status} page"
-                              + _suggest_words(suggestion),
-                       suggestion=_better(suggestion, cap))
-    bad = bad_page(f.page if f else PageFacts())
+                              + evidence_words(evidence) + _suggest_words(suggestion),
+                       suggestion=_better(suggestion, cap), signatures=evidence)
+    bad = bad_page(page)
     if bad:
+        evidence = page.evidence(BAD_PAGES[bad].value)
         return replace(base, state=ArchiveState.SOFT404, rule=f"archive.soft404.{bad}",
-                       detail=f"the capture shows a {bad.replace('_', ' ')} page, not the work"
-                              + _suggest_words(suggestion),
+                       detail=f"the capture (HTTP {status}) shows a {bad.replace('_', '-')} page, not the work"
+                              + evidence_words(evidence) + _suggest_words(suggestion),
+                       suggestion=_better(suggestion, cap), signatures=evidence)
+    if empty_page(page):
+        return replace(base, state=ArchiveState.SOFT404, rule="archive.soft404.empty",
+                       detail=f"the capture (HTTP {status}) is a page with no title and no text (scripts only), "
+                              "not the work" + _suggest_words(suggestion),
                        suggestion=_better(suggestion, cap))
+    unrelated = unrelated_capture(ref, page, link.original or "", site_names, live)
+    if unrelated:
+        return replace(base, state=ArchiveState.SOFT404, rule="archive.soft404.unrelated",
+                       detail=f"the capture is not the cited work: {unrelated.reason}"
+                              + evidence_words(unrelated.evidence) + _suggest_words(suggestion),
+                       suggestion=_better(suggestion, cap), signatures=unrelated.evidence)
     if days > settings.window_days:
         return replace(base, state=ArchiveState.SHIFTED, rule="archive.shifted",
                        detail=f"nothing captured at the cited time; the nearest capture ({format_day(cap.timestamp)}) "
@@ -153,15 +174,57 @@ def _uncited(ref: Reference, lookup: LookupResult | None, found: Capture | None)
                           f"no snapshot cited and the archive holds no good capture ({lookup.source})")
 
 
+#: What a capture can show instead of the work: the rule's last word, and the page signal (whose value is the
+#: kind of the signatures that say so).
+BAD_PAGES = {"challenge": PageSignal.CHALLENGE, "parked": PageSignal.PARKED, "not_found": PageSignal.NOTFOUND,
+             "login": PageSignal.LOGIN, "consent": PageSignal.CONSENT, "maintenance": PageSignal.MAINTENANCE}
+#: Title similarity (0-100) above which two titles name the same page.
+SAME_ABOVE = 80.0
+
+
 def bad_page(page: PageFacts) -> str | None:
-    """What kind of page a capture shows instead of the work, if it does: challenge, parked, not_found."""
-    if PageSignal.CHALLENGE in page.signals:
-        return "challenge"
-    if PageSignal.PARKED in page.signals:
-        return "parked"
-    if PageSignal.NOTFOUND_TITLE in page.signals and is_not_found_title(page.title):
-        return "not_found"
+    """What kind of page a capture shows instead of the work, if it does: challenge, parked, not_found, login,
+    consent, maintenance."""
+    for word, signal in BAD_PAGES.items():
+        if signal in page.signals:
+            return word
     return None
+
+
+#: Visible characters below which a page with no title shows nothing at all.
+EMPTY_TEXT = 50
+
+
+def empty_page(page: PageFacts) -> bool:
+    """A whole HTML page read with no title, no heading and next to no text: a script that sends browsers on
+    (LinkedIn's 999 page), or a blank page. Nothing a reader could take for the work."""
+    return page.charset is not None and page.complete and not page.article and not page.title \
+        and not page.heading and page.text_chars < EMPTY_TEXT
+
+
+def unrelated_capture(ref: Reference, page: PageFacts, url: str, site_names: Iterable[str] = (),
+                      live: LiveObservation | None = None) -> Generic | None:
+    """Why a capture that is no error page still is not the cited work: its title (and heading) has nothing to do
+    with the cited title, once the site's affixes are stripped, and it looks like a site's generic page. A capture
+    showing what the original shows today is taken as the work (the citation's title is then the odd one out),
+    unless the site shows that same page for a made-up address."""
+    cited, title = ref.title, page.title
+    if not cited or not title or page.article or len(cited.split()) < 3 or not comparable(title, cited):
+        return None
+    names = (*site_names, *([page.site_name] if page.site_name else []))
+    for said in (title, page.og_title, page.heading):
+        if said and comparable(said, cited) and title_similarity(said, cited, names) >= DIFFERENT_BELOW:
+            return None
+    sibling = live.sibling if live else None
+    if sibling is not None and sibling.answered_ok and sibling.page.title == title:
+        return Generic(f"its title {title!r} is what the site answers for a made-up address")
+    now = live.fetch.page.title if live and live.fetch.answered_ok else None
+    if now and title_similarity(now, title, names) >= SAME_ABOVE:
+        return None
+    generic = why_generic(page, url, names)
+    if generic is None:
+        return None
+    return Generic(f"its title {title!r} has nothing to do with the cited title, and {generic.reason}", generic.evidence)
 
 
 def _better(suggestion: Capture | None, current: Capture) -> Capture | None:
@@ -187,9 +250,9 @@ def _captured_redirect(snap: SnapshotObservation, suggestion: Capture | None, ba
     original = snap.link.original or ""
     landed = landing.capture if landing else None
     if landing and target and landed and landed.status and 200 <= landed.status < 300:
-        page = landing.fetch.page if landing.fetch else PageFacts()
+        landed_page = landing.fetch.page if landing.fetch else PageFacts()
         good_target = same_resource(target, original) or not (is_root(target) or is_login(target))
-        if good_target and not bad_page(page):
+        if good_target and not bad_page(landed_page):
             return replace(base, state=ArchiveState.OK, rule="archive.ok.captured_redirect",
                            detail=f"the capture is a redirect to {target}, itself captured "
                                   f"({format_day(landed.timestamp)})")

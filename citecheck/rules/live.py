@@ -1,19 +1,66 @@
 """Rules for the original URL: a live observation in, a LiveVerdict out."""
 from __future__ import annotations
 
-from collections.abc import Callable
+import urllib.parse
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
-from ..model import Fetch, LiveObservation, LiveVerdict, Reference
+from ..model import Fetch, LiveObservation, LiveVerdict, PageFacts, Reference, SignatureMatch
 from ..settings import ANY_HOST, Settings
-from ..signals import is_not_found_title
-from ..textsim import titles_disagree
-from ..urls import host_of, is_login, is_root, same_resource, url_problem
+from ..signals import WALL_STATUSES
+from ..textsim import is_site_name, strip_affixes, titles_disagree
+from ..urls import carries_back, host_of, is_login, is_root, same_resource, url_problem
 from ..vocab import ErrorKind, LiveState, PageSignal
 
 BLOCKING_STATUSES = frozenset({401, 402, 403, 407, 429, 451, 999})
 DEAD_STATUSES = frozenset({404, 410})
 
-Make = Callable[[LiveState, str, str], LiveVerdict]
+Make = Callable[..., LiveVerdict]
+
+
+def evidence_words(evidence: Iterable[SignatureMatch], limit: int = 2) -> str:
+    """The signatures behind a verdict, for its detail: " [cloudflare.just-a-moment ('just a moment...')]" (the
+    strong ones first; the JSON report lists them all)."""
+    matches = list(evidence)
+    shown = [f"{m.name} ({m.text!r})" if m.text else m.name for m in ([m for m in matches if m.strong] or matches)]
+    return f" [{'; '.join(shown[:limit])}]" if shown else ""
+
+
+#: Kinds whose weak signs make a page look generic (no work of its own).
+GENERIC_KINDS = ("notfound", "login", "challenge", "parked", "consent")
+#: Visible text below which a page that is no article has no work of its own to show.
+GENERIC_TEXT = 1500
+
+
+class Generic(NamedTuple):
+    """Why a page is a site's generic page rather than a work, and the signatures that said so (if any did)."""
+
+    reason: str
+    evidence: tuple[SignatureMatch, ...] = ()
+
+
+def why_generic(page: PageFacts, url: str, site_names: Iterable[str], *, by_size: bool = True) -> Generic | None:
+    """What makes a page look like a site's generic page (a home, error or login page) rather than a work.
+    ``by_size``: a short page counts too (for captures; a live page is judged on structure alone)."""
+    if page.article:
+        return None
+    canonical = urllib.parse.urljoin(url, page.canonical) if page.canonical else None
+    if canonical and is_root(canonical) and not is_root(url):
+        return Generic(f"it names the home page ({canonical}) as its address")
+    refresh = urllib.parse.urljoin(url, page.refresh) if page.refresh else None
+    if refresh and is_root(refresh) and not is_root(url):
+        return Generic(f"it sends browsers on to the home page ({refresh})")
+    names = tuple(site_names)
+    if page.title and names and is_site_name(strip_affixes(page.title, names), names):
+        return Generic("its title is only the site's name")
+    if not page.complete:
+        return None  # its text may go on past what was read
+    weak = page.evidence(*GENERIC_KINDS)
+    if weak and page.text_chars < 2 * GENERIC_TEXT:  # on a long page, a login box in the header says nothing
+        return Generic(f"it carries signs of a {weak[0].kind} page", weak)
+    if by_size and page.text_chars < GENERIC_TEXT:
+        return Generic(f"it has almost no text ({page.text_chars} characters)")
+    return None
 
 
 def accepted(settings: Settings, url: str, status: int | None) -> bool:
@@ -34,7 +81,9 @@ def _permanent(f: Fetch) -> bool:
 
 
 def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: str | None,
-                  settings: Settings) -> LiveVerdict:
+                  settings: Settings, site_names: Iterable[str] = ()) -> LiveVerdict:
+    """The original's state. ``site_names``: the names its site gives itself (rules/sites.py), stripped from
+    titles before they are compared."""
     url = ref.url
     if not url:
         return LiveVerdict(LiveState.NONE, "live.none", "the reference has no URL")
@@ -51,9 +100,13 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
         return LiveVerdict(LiveState.SKIPPED, "live.skipped", "not checked")
     f = obs.fetch
 
-    def v(state: LiveState, rule: str, detail: str) -> LiveVerdict:
-        return LiveVerdict(state, rule, detail, status=f.status, final_url=f.final_url, chain=f.hops,
-                           title=f.page.title, error=f.error)
+    def v(state: LiveState, rule: str, detail: str, *kinds: str,
+          evidence: tuple[SignatureMatch, ...] | None = None) -> LiveVerdict:
+        """A verdict on ``f``; its evidence: the page's signatures of ``kinds`` (or ``evidence`` as given)."""
+        if evidence is None:
+            evidence = f.page.evidence(*kinds) if kinds else ()
+        return LiveVerdict(state, rule, detail + evidence_words(evidence), status=f.status, final_url=f.final_url,
+                           chain=f.hops, title=f.page.title, error=f.error, signatures=evidence)
 
     if f.error:
         return _live_error(f, f.error, v)
@@ -61,12 +114,16 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
     if accepted(settings, f.final_url or url, status):
         return v(LiveState.OK, "live.ok.accepted", f"HTTP {status}, accepted by the configuration (accept)")
     signals = f.page.signals
-    if f.header("cf-mitigated") == "challenge" or (PageSignal.CHALLENGE in signals and status in (200, 403, 429, 503)):
-        return v(LiveState.BLOCKED, "live.blocked.challenge", f"bot challenge (HTTP {status}); a browser may see the page")
+    if f.header("cf-mitigated") == "challenge" or (
+            PageSignal.CHALLENGE in signals and (200 <= status < 300 or status in WALL_STATUSES)):
+        return v(LiveState.BLOCKED, "live.blocked.challenge", f"bot challenge (HTTP {status}); a browser may see the page",
+                 "challenge")
     if status in BLOCKING_STATUSES:
         if status == 429:
-            return v(LiveState.BLOCKED, "live.blocked.ratelimited", "still rate-limited (429) after waiting as asked")
-        return v(LiveState.BLOCKED, f"live.blocked.http{status}", f"HTTP {status}: the site refuses automated requests")
+            return v(LiveState.BLOCKED, "live.blocked.ratelimited", "still rate-limited (429) after waiting as asked",
+                     "challenge")
+        return v(LiveState.BLOCKED, f"live.blocked.http{status}", f"HTTP {status}: the site refuses automated requests",
+                 "challenge", "login", "consent")
     if status in DEAD_STATUSES:
         where = "" if len(f.hops) == 1 else f" after redirect to {f.final_url}"
         return v(LiveState.DEAD, f"live.dead.http{status}", f"HTTP {status}{where}")
@@ -79,18 +136,37 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
     # 2xx from here on
     final = f.final_url or url
     redirected = not same_resource(final, url)
+    if PageSignal.CONSENT in signals:
+        return v(LiveState.BLOCKED, "live.blocked.consent",
+                 "a cookie-consent page stands in front of the page: a person passes it, a checker cannot", "consent")
     if PageSignal.PARKED in signals:
-        return v(LiveState.PARKED, "live.parked", "the domain shows a parking / for-sale page")
+        return v(LiveState.PARKED, "live.parked", "the domain shows a parking / for-sale page", "parked")
+    if PageSignal.MAINTENANCE in signals:
+        return v(LiveState.TRANSIENT, "live.transient.maintenance", "the site shows a maintenance or database-error "
+                 "page: check again later", "maintenance")
     if redirected and not is_root(url) and is_root(final):
         return v(LiveState.SOFT404, "live.soft404.to_root", f"a deep link now redirects to the home page {final}")
-    if redirected and is_login(final) and not is_login(url):
-        return v(LiveState.SOFT404, "live.soft404.to_login", f"redirects to a login page {final}")
+    login_bounce = redirected and is_login(final) and not is_login(url)
+    if login_bounce or (PageSignal.LOGIN in signals and not is_login(url)):
+        if not redirected or carries_back(final, url):
+            where = f"redirects to a login page that leads back to it ({final})" if redirected else "shows a login page"
+            return v(LiveState.BLOCKED, "live.blocked.login", f"{where}: alive behind a login a checker cannot pass",
+                     "login")
+        return v(LiveState.SOFT404, "live.soft404.to_login", f"redirects to a login page {final}", "login")
     if sibling_same_page(f, obs.sibling):
         return v(LiveState.SOFT404, "live.soft404.sibling",
                  f"answers 200 with the same page ({f.page.title!r}) as for a made-up sibling path")
-    if PageSignal.NOTFOUND_TITLE in signals and is_not_found_title(f.page.title):
-        return v(LiveState.SOFT404, "live.soft404.title", f"answers 200 but the page says {f.page.title!r}")
-    drift = titles_disagree(f.page.title, snapshot_title, ref.title)
+    if PageSignal.NOTFOUND in signals:
+        return v(LiveState.SOFT404, "live.soft404.notfound", f"answers {status} with a not-found page "
+                 f"({f.page.title or f.page.heading or 'untitled'!r})", "notfound")
+    drift = titles_disagree(f.page.title, snapshot_title, ref.title, site_names)
+    generic = why_generic(f.page, final, (*site_names, *([f.page.site_name] if f.page.site_name else [])),
+                          by_size=False) if drift else None
+    if generic:
+        # no other work lives here: the site answers with a page of its own (home, error, login)
+        return v(LiveState.SOFT404, "live.soft404.generic",
+                 f"answers {status} with a page that is not the work: {drift}, and {generic.reason}",
+                 evidence=generic.evidence)
     if drift:
         return v(LiveState.DRIFT, "live.drift", drift)
     if redirected and _permanent(f):

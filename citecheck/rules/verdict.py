@@ -11,6 +11,7 @@ from ..vocab import URL_STATUS, ActionKind, ArchiveState, LiveState, snapshot_ne
 from .archive import classify_archive, in_archive
 from .identifier import classify_identifier, with_identifier
 from .live import classify_live
+from .sites import NO_SITE_NAMES, SiteNames
 
 
 def snapshot_moot(archive: ArchiveVerdict, identifier: IdentifierVerdict | None) -> bool:
@@ -69,12 +70,15 @@ def _no_capture_action(ref: Reference, live: LiveVerdict, lead: str) -> Action:
     return Action(f"{lead} and the original no longer works: find another copy or source")
 
 
-def judge(obs: Observed, settings: Settings) -> Verdict:
+def judge(obs: Observed, settings: Settings, sites: SiteNames = NO_SITE_NAMES) -> Verdict:
+    """One reference's verdict. ``sites``: the names the run's sites give themselves (SiteNames.learned_from the
+    run's observations), so titles are compared without them."""
     ref = obs.reference
-    archive = classify_archive(ref, obs.snapshot, obs.lookup, settings, obs.elsewhere)
+    names = sites.names(ref.url)
+    archive = classify_archive(ref, obs.snapshot, obs.lookup, settings, obs.elsewhere, site_names=names, live=obs.live)
     identifier = classify_identifier(ref, obs.identifier)
     snapshot_title = archive.title if archive.state is ArchiveState.OK else None
-    live = with_identifier(ref, classify_live(ref, obs.live, snapshot_title, settings), identifier)
+    live = with_identifier(ref, classify_live(ref, obs.live, snapshot_title, settings, names), identifier)
     attention = live.state.needs_fix or bool(identifier and identifier.state.needs_fix) or snapshot_needs_fix(
         archive.state, identifier.state if identifier else None)
     notes: list[str] = [f"citation error: {p}" for p in ref.problems]

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import httpx
 import pytest
-from mockweb import FAST, polite_get
+from mockweb import FAST, Chunks, polite_get
 from virtualtime import run
 
 from citecheck.check.fetch import error_kind, proxy_failure
@@ -29,18 +29,6 @@ def test_redirects_are_recorded_hop_by_hop():
 def test_redirect_loop_is_an_error_not_a_hang():
     f = run(polite_get(lambda r: httpx.Response(302, headers={"Location": "/a" if r.url.path == "/b" else "/b"})))
     assert f.error is ErrorKind.REDIRECT_LOOP
-
-
-class Chunks(httpx.AsyncByteStream):
-    """A body that arrives over the wire in pieces (MockTransport's in-memory bodies skip the stream path)."""
-
-    def __init__(self, data: bytes, size: int = 16384):
-        self.data, self.size, self.sent = data, size, 0
-
-    async def __aiter__(self):
-        for i in range(0, len(self.data), self.size):
-            self.sent += self.size
-            yield self.data[i:i + self.size]
 
 
 def test_body_read_is_capped_even_for_a_gzip_bomb():

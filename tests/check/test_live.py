@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 from mockweb import FAST
 from virtualtime import run
 
@@ -48,16 +49,20 @@ def test_prefers_head_only_for_files():
     assert not prefers_head("https://a.example/x/article.html")
 
 
-def test_a_not_found_page_with_200_gets_a_sibling_probe():
+@pytest.mark.parametrize("page, probed", [
+    ("<title>Nicht gefunden</title><p>Der Hund wurde nicht gefunden.</p>", True),  # words that prove nothing alone
+    ("<title>Page not found | Example</title>", False),  # a page that says it outright needs no probe
+])
+def test_a_page_with_not_found_words_gets_a_sibling_probe(page, probed):
     seen = []
 
     def handler(request):
         seen.append(request.url.path)
-        return httpx.Response(200, html="<title>Page not found</title>")
+        return httpx.Response(200, html=page)
 
     obs = probe(handler, "https://site.example/papers/gone")
-    assert obs.sibling is not None and obs.sibling.page.title == "Page not found"
-    assert seen[0] == "/papers/gone" and seen[1].startswith("/papers/citecheck-")
+    assert (obs.sibling is not None) is probed and seen[0] == "/papers/gone"
+    assert seen[1:] == ([seen[1]] if probed else []) and all(p.startswith("/papers/citecheck-") for p in seen[1:])
 
 
 def test_sibling_url_stays_in_the_same_folder():

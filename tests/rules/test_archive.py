@@ -4,12 +4,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from rulekit import GOOD_LOOKUP, NONE_LOOKUP, SETTINGS, URL, ref, snap
+from rulekit import GOOD_LOOKUP, NONE_LOOKUP, SETTINGS, TITLE, URL, fetch, live, ref, snap
 
-from citecheck.model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
+from citecheck.model import ArchiveLink, Capture, Fetch, LookupResult, PageFacts, SignatureMatch, SnapshotObservation
 from citecheck.rules import classify_archive
 from citecheck.timestamps import distance_days
-from citecheck.vocab import WAYBACK, ArchiveState, LookupSource
+from citecheck.vocab import WAYBACK, ArchiveState, LookupSource, PageSignal
 
 ARCHIVE_CASES = [
     ("exact", snap(), None, ArchiveState.OK, "archive.ok"),
@@ -29,7 +29,7 @@ ARCHIVE_CASES = [
     ("captured-redirect-to-a-captured-404", snap(301, location=f"/web/20200101120000id_/{URL}/",
                                                 landing=snap(404, ts="20200101120005")), GOOD_LOOKUP,
      ArchiveState.CAPTURED_REDIRECT, "archive.captured_redirect"),
-    ("captured-soft404", snap(200, title="Page not found", markers={"notfound_title"}), GOOD_LOOKUP,
+    ("captured-soft404", snap(200, title="Page not found", markers={"notfound"}), GOOD_LOOKUP,
      ArchiveState.SOFT404, "archive.soft404.not_found"),
     ("captured-challenge", snap(200, title="Just a moment...", markers={"challenge"}), None,
      ArchiveState.SOFT404, "archive.soft404.challenge"),
@@ -45,6 +45,58 @@ def test_archive_rules(case):
     _, s, lookup, state, rule = case
     v = classify_archive(ref(), s, lookup, SETTINGS)
     assert (v.state, v.rule) == (state, rule)
+
+
+GENERIC = PageFacts(title="Well, this is a dead end.", text_chars=240)
+PASSWORD = SignatureMatch("login.password-field", "login", "markup", "<input type=password", False)
+UNRELATED_CASES = [
+    # (id, capture page, live answer, expected state, expected rule)
+    ("generic-page", GENERIC, None, ArchiveState.SOFT404, "archive.soft404.unrelated"),
+    ("an-article-is-a-work", replace(GENERIC, article=True), None, ArchiveState.OK, "archive.ok"),
+    ("long-page-no-sign", replace(GENERIC, text_chars=9000), None, ArchiveState.OK, "archive.ok"),
+    ("title-is-the-site-name", PageFacts(title="Harbour Daily", site_name="Harbour Daily", text_chars=9000), None,
+     ArchiveState.SOFT404, "archive.soft404.unrelated"),
+    ("canonical-is-the-home-page", PageFacts(title="Welcome", canonical="/", text_chars=9000), None,
+     ArchiveState.SOFT404, "archive.soft404.unrelated"),
+    ("refresh-to-the-home-page", PageFacts(title="Moved", refresh="https://example.org/", text_chars=9000), None,
+     ArchiveState.SOFT404, "archive.soft404.unrelated"),
+    ("signs-of-a-login-page", PageFacts(title="Members", text_chars=2000, matches=(PASSWORD,)), None,
+     ArchiveState.SOFT404, "archive.soft404.unrelated"),
+    ("a-login-box-on-a-long-page", PageFacts(title="Members", text_chars=9000, matches=(PASSWORD,)), None,
+     ArchiveState.OK, "archive.ok"),
+    ("heading-names-the-work", replace(GENERIC, heading=TITLE), None, ArchiveState.OK, "archive.ok"),
+    ("title-with-suffix-is-the-work", replace(GENERIC, title=f"{TITLE} | Sage Journals"), None, ArchiveState.OK,
+     "archive.ok"),
+    ("cited-title-in-another-script", replace(GENERIC, title="Жаңалықтар"), None, ArchiveState.OK, "archive.ok"),
+    ("the-original-shows-it-today", GENERIC, live(fetch(200, title="Well, this is a dead end!")), ArchiveState.OK,
+     "archive.ok"),
+    ("the-site-shows-it-for-any-address", GENERIC, live(fetch(200, title="Well, this is a dead end."),
+                                                          sibling=fetch(200, title="Well, this is a dead end.")),
+     ArchiveState.SOFT404, "archive.soft404.unrelated"),
+    ("empty-page", PageFacts(charset="utf-8", bytes_read=1462, text_chars=0), None, ArchiveState.SOFT404,
+     "archive.soft404.empty"),
+    ("a-file-is-no-empty-page", PageFacts(bytes_read=80_000), None, ArchiveState.OK, "archive.ok"),
+    ("captured-login", PageFacts(title="Sign in", signals=frozenset({PageSignal.LOGIN})), None, ArchiveState.SOFT404,
+     "archive.soft404.login"),
+    ("captured-consent", PageFacts(title="Before you continue", signals=frozenset({PageSignal.CONSENT})), None,
+     ArchiveState.SOFT404, "archive.soft404.consent"),
+]
+
+
+@pytest.mark.parametrize("case", UNRELATED_CASES, ids=[c[0] for c in UNRELATED_CASES])
+def test_a_capture_is_judged_against_the_citation(case):
+    _, page, now, state, rule = case
+    v = classify_archive(ref(), snap(200, page=page), GOOD_LOOKUP, SETTINGS, live=now)
+    assert (v.state, v.rule) == (state, rule)
+
+
+def test_the_sites_name_is_no_common_ground():
+    # the citation kept the site's name; the capture is the site's generic page, titled with nothing else
+    cited = ref(title="Harbour Daily - The port reopens after the storm")
+    page = PageFacts(title="Harbour Daily", text_chars=9000)
+    assert classify_archive(cited, snap(200, page=page), None, SETTINGS).state is ArchiveState.OK
+    v = classify_archive(cited, snap(200, page=page), None, SETTINGS, site_names=["Harbour Daily"])
+    assert (v.state, v.rule) == (ArchiveState.SOFT404, "archive.soft404.unrelated")
 
 
 def test_problem_snapshots_carry_the_suggestion():

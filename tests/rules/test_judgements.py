@@ -14,7 +14,7 @@ NEEDS_LOOKUP = [
     ("exact-good-capture", snap(), False),
     ("captured-404", snap(404), True),
     ("near-capture", snap(ts="20200115000000", says="closest"), True),
-    ("not-found-page-captured", snap(200, title="Page not found", markers={"notfound_title"}), True),
+    ("not-found-page-captured", snap(200, title="Page not found", markers={"notfound"}), True),
     ("challenge-captured", snap(200, markers={"challenge"}), True),
     ("never-archived", snap(404, says="notarchived", capture=False), True),
     ("excluded: nothing to find", snap(200, says="excluded", capture=False), False),

@@ -8,6 +8,8 @@ from citecheck.model import Hop
 from citecheck.rules import classify_live
 from citecheck.vocab import LiveState
 
+CONSENT = f"https://consent.example.org/m?continue={URL}"
+LOGIN_BACK = "https://example.org/login?returnUri=https%3A%2F%2Fexample.org%2Fpapers%2Farticle-1"
 LIVE_CASES = [
     # (id, fetch, sibling, snapshot title, expected state, expected rule)
     ("ok", fetch(200), None, TITLE, LiveState.OK, "live.ok"),
@@ -35,8 +37,8 @@ LIVE_CASES = [
                       final="https://example.org/"), None, TITLE, LiveState.SOFT404, "live.soft404.to_root"),
     ("to-login", fetch(200, title="Sign in", hops=(Hop("GET", URL, 302), Hop("GET", "https://example.org/login?next=x", 200)),
                        final="https://example.org/login?next=x"), None, TITLE, LiveState.SOFT404, "live.soft404.to_login"),
-    ("notfound-title", fetch(200, title="Page not found", markers={"notfound_title"}), None, TITLE,
-     LiveState.SOFT404, "live.soft404.title"),
+    ("notfound-title", fetch(200, title="Page not found", markers={"notfound"}), None, TITLE,
+     LiveState.SOFT404, "live.soft404.notfound"),
     ("notfound-text-sibling-same", fetch(200, title="Example", markers={"notfound_text"}),
      fetch(200, title="Example"), TITLE, LiveState.SOFT404, "live.soft404.sibling"),
     ("notfound-text-sibling-404", fetch(200, title=TITLE, markers={"notfound_text"}), fetch(404, title="x"), TITLE,
@@ -50,6 +52,17 @@ LIVE_CASES = [
     ("drift-vs-snapshot", fetch(200, title="Latest updates"), None, TITLE, LiveState.DRIFT, "live.drift"),
     ("drift-other-script", fetch(200, title="Жаңалықтар"), None, TITLE, LiveState.DRIFT, "live.drift"),
     ("site-suffix-is-not-drift", fetch(200, title=TITLE + " | Sage Journals"), None, TITLE, LiveState.OK, "live.ok"),
+    ("nyt-shared-suffix-is-drift", fetch(200, title="Wildfire smoke reaches the coast – The New York Times"), None,
+     "Senate passes the budget bill – The New York Times", LiveState.DRIFT, "live.drift"),
+    ("consent-interstitial-is-no-drift", fetch(200, title="Before you continue to YouTube", markers={"consent"},
+                                               hops=(Hop("GET", URL, 302), Hop("GET", CONSENT, 200)), final=CONSENT),
+     None, TITLE, LiveState.BLOCKED, "live.blocked.consent"),
+    ("login-that-leads-back", fetch(200, title="Sign in", hops=(Hop("GET", URL, 302), Hop("GET", LOGIN_BACK, 200)),
+                                    final=LOGIN_BACK), None, TITLE, LiveState.BLOCKED, "live.blocked.login"),
+    ("login-page-at-the-url", fetch(200, title="Log in", markers={"login"}), None, TITLE, LiveState.BLOCKED,
+     "live.blocked.login"),
+    ("maintenance-page", fetch(200, title="Maintenance", markers={"maintenance"}), None, TITLE, LiveState.TRANSIENT,
+     "live.transient.maintenance"),
     ("pdf", fetch(200, title=None, ctype="application/pdf"), None, None, LiveState.OK, "live.ok.file"),
     ("redirect-loop", fetch(302, error="redirect_loop"), None, TITLE, LiveState.TRANSIENT, "live.transient.redirect_loop"),
     ("too-many-redirects", fetch(302, error="too_many_redirects"), None, TITLE, LiveState.TRANSIENT,
@@ -76,6 +89,14 @@ def test_drift_from_cited_title_needs_same_script_and_length():
     assert classify_live(ref(title="Report"), live(fetch(200, title="Latest updates")), None, SETTINGS).state is LiveState.OK
 
 
+def test_the_sites_names_are_no_drift():
+    live_now = live(fetch(200, title=f"{TITLE} - Harbour Daily Online"))
+    assert classify_live(ref(), live_now, f"{TITLE} | HD", SETTINGS).state is LiveState.OK  # words all there
+    renamed = live(fetch(200, title="Harbour Daily Online: Digital age, expression and information"))
+    assert classify_live(ref(), renamed, "Harbour Daily: Information and Expression in a Digital Age", SETTINGS,
+                         ["Harbour Daily", "Harbour Daily Online"]).state is LiveState.OK
+
+
 def test_no_url():
     v = classify_live(ref(url=None, snapshot=None), None, None, SETTINGS)
     assert v.state is LiveState.NONE
@@ -88,8 +109,8 @@ def test_no_url():
     ({"example.org": (403,)}, fetch(403, title="Forbidden"), LiveState.OK, "live.ok.accepted"),
     ({"other.org": (403,)}, fetch(403, title="Forbidden"), LiveState.BLOCKED, "live.blocked.http403"),
     # a 2xx works anyway; listing it must not wave a not-found or parked page through
-    ({"*": (200,)}, fetch(200, title="Page not found", markers={"notfound_title"}), LiveState.SOFT404,
-     "live.soft404.title"),
+    ({"*": (200,)}, fetch(200, title="Page not found", markers={"notfound"}), LiveState.SOFT404,
+     "live.soft404.notfound"),
 ])
 def test_accept(accept, f, state, rule):
     from dataclasses import replace

@@ -12,7 +12,7 @@ ATTENTION_CASES = [
     # (id, live fetch, snapshot, lookup, attention)
     ("dead-with-good-snapshot", fetch(404), snap(), None, False),
     ("blocked-with-good-snapshot", fetch(403), snap(), None, False),
-    ("soft404-with-good-snapshot", fetch(200, title="Page not found", markers={"notfound_title"}), snap(), None, False),
+    ("soft404-with-good-snapshot", fetch(200, title="Page not found", markers={"notfound"}), snap(), None, False),
     ("moved", fetch(200, hops=(Hop("GET", URL, 301), Hop("GET", "https://example.org/n/1", 200)), final="https://example.org/n/1"),
      snap(), None, True),
     ("parked", fetch(200, title="for sale", markers={"parked"}), snap(), None, True),

@@ -12,6 +12,8 @@ import urllib.parse
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import httpx
+
 from ...archives import WAYBACK_HOSTS, parse_replay_location, replay_url, snapshot_url
 from ...model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
 from ...urls import is_login, is_root, same_resource, url_key
@@ -27,6 +29,12 @@ FAMILIES = ("replay", "cdx", "availability")
 class WaybackStats:
     requests: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FAMILIES, 0))
     rate_limited: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FAMILIES, 0))
+
+
+def _archive_page(headers: httpx.Headers) -> bool:
+    """An answer that is no capture is the Wayback Machine's own page, which says what it means at its end
+    ("This URL has been excluded …" comes after 50 KiB of navigation): read it whole."""
+    return "memento-datetime" not in headers
 
 
 class Wayback:
@@ -53,7 +61,8 @@ class Wayback:
         async def send() -> Fetch:
             async with self.semaphore:
                 f = await fetch(self.client, method, url, self.settings, follow_redirects=False,
-                                content=content, headers=headers, keep_body=keep_body, guard=self.guard)
+                                content=content, headers=headers, keep_body=keep_body, guard=self.guard,
+                                read_whole=_archive_page)
             self.counts.requests[family] += 1
             return f
 

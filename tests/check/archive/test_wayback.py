@@ -106,6 +106,14 @@ def test_never_archived_and_excluded():
     assert obs.answer is ArchiveAnswer.EXCLUDED
 
 
+def test_the_archive_says_excluded_after_long_navigation_and_is_still_heard():
+    nav = "".join(f'<li><a href="/details/{i}">Collection {i}</a></li>' for i in range(2500))  # ~100 KiB, as theirs
+    page = f"<html><head><title>Wayback Machine</title></head><body><ul>{nav}</ul>" \
+           "<div id='error'><h2>Sorry.</h2><p>This URL has been excluded from the Wayback Machine.</p></div></body></html>"
+    obs, _ = observe(lambda r: httpx.Response(200, html=page))
+    assert obs.answer is ArchiveAnswer.EXCLUDED
+
+
 def test_live_429_pauses_the_family_a_minute_then_succeeds_but_archived_429_is_a_capture():
     calls = []
 
