@@ -126,6 +126,7 @@ def encoding_of(body: bytes, content_type: str | None) -> str:
 # --- the head and the text ---------------------------------------------------------------------------------
 
 _HEAD_END_TEXT = re.compile(r"</head\s*>|<body[\s>]", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _META = re.compile(r"<meta\s[^>]*>", re.IGNORECASE)
 _LINK = re.compile(r"<link\s[^>]*>", re.IGNORECASE)
@@ -218,17 +219,18 @@ def analyse(body: bytes, content_type: str | None, *, url: str = "", status: int
     if refresh_url:
         sources.append(refresh_url.group(1))
     folded_text = fold(text)
+    visible_chars = len(text) - len(_CONTROL.findall(text))  # NULs and other controls are no text (a binary body)
     complete = _DOC_END.search(doc, max(0, len(doc) - 4096)) is not None  # the read reached the page's end
     view = PageView(
         status=status, url=url.lower(), headers=header_lines, cookies=cookies,
         sources=tuple(s.lower() for s in sources[:200]), titles=_title_variants(title) if title else (),
         headings=tuple(fold(h) for h in headings if h), text=folded_text[:LEAD_CHARS], page=folded_text,
-        markup=(head + rest[:MARKUP_BODY_CHARS] if end else doc).lower(), text_chars=len(text), prose=prose,
+        markup=(head + rest[:MARKUP_BODY_CHARS] if end else doc).lower(), text_chars=visible_chars, prose=prose,
         complete=complete)
     reading = read_page(view)
     return PageFacts(
         title=title or None, signals=reading.signals, bytes_read=len(body), heading=headings[0][:300] if headings else None,
         site_name=facts.get("og:site_name") or facts.get("application-name"), og_title=og_title,
         canonical=facts.get("canonical") or facts.get("og:url"), refresh=refresh_url.group(1) if refresh_url else None,
-        lang=facts.get("lang"), charset=charset, text_chars=len(text), article=reading.article,
+        lang=facts.get("lang"), charset=charset, text_chars=visible_chars, article=reading.article,
         complete=complete, matches=reading.matches)

@@ -98,7 +98,7 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
                        suggestion=_better(suggestion, cap), signatures=evidence)
     if empty_page(page):
         return replace(base, state=ArchiveState.SOFT404, rule="archive.soft404.empty",
-                       detail=f"the capture (HTTP {status}) is a page with no title and no text (scripts only), "
+                       detail=f"the capture (HTTP {status}) is a page with no title and no text, "
                               "not the work" + _suggest_words(suggestion),
                        suggestion=_better(suggestion, cap))
     unrelated = unrelated_capture(ref, page, link.original or "", site_names, live)
@@ -196,10 +196,12 @@ EMPTY_TEXT = 50
 
 
 def empty_page(page: PageFacts) -> bool:
-    """A whole HTML page read with no title, no heading and next to no text: a script that sends browsers on
-    (LinkedIn's 999 page), or a blank page. Nothing a reader could take for the work."""
-    return page.charset is not None and page.complete and not page.article and not page.title \
-        and not page.heading and page.text_chars < EMPTY_TEXT
+    """An HTML page with no title, no heading and next to no text: a script that sends browsers on (LinkedIn's
+    999 page), a blank page, or a body of NULs or undecodable bytes (a gzip bomb's) that does not even reach a
+    character of text in what was read. Nothing a reader could take for the work."""
+    if page.charset is None or page.article or page.title or page.heading:
+        return False
+    return page.text_chars == 0 or (page.complete and page.text_chars < EMPTY_TEXT)
 
 
 def unrelated_capture(ref: Reference, page: PageFacts, url: str, site_names: Iterable[str] = (),

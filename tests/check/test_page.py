@@ -109,3 +109,10 @@ def test_headers_and_cookies_name_the_wall_even_without_a_body():
     assert PageSignal.CHALLENGE in f.page.signals
     assert {m.name for m in f.page.matches} >= {"datadome.blocked-header", "datadome.cookie"}
     assert all("secret" not in m.text for m in f.page.matches)  # cookie names only, never values
+
+
+def test_nuls_and_undecodable_bytes_are_no_text():
+    # a gzip bomb inflates to NULs: what was read of it holds not one character a reader could see
+    nuls = analyse(b"\0" * 32768, "text/html")
+    assert nuls.title is None and nuls.text_chars == 0
+    assert analyse(b"<p>" + b"word " * 100 + b"\0" * 100, "text/html").text_chars == len("word " * 100)

@@ -76,6 +76,11 @@ UNRELATED_CASES = [
     ("empty-page", PageFacts(charset="utf-8", bytes_read=1462, text_chars=0), None, ArchiveState.SOFT404,
      "archive.soft404.empty"),
     ("a-file-is-no-empty-page", PageFacts(bytes_read=80_000), None, ArchiveState.OK, "archive.ok"),
+    # a body of NULs (a gzip bomb) read in part: not one character of text, nothing further down can help
+    ("nothing-but-nuls-cut-short", PageFacts(charset="utf-8", bytes_read=32768, text_chars=0, complete=False), None,
+     ArchiveState.SOFT404, "archive.soft404.empty"),
+    ("text-cut-short-may-go-on", PageFacts(charset="utf-8", bytes_read=32768, text_chars=20, complete=False), None,
+     ArchiveState.OK, "archive.ok"),
     ("captured-login", PageFacts(title="Sign in", signals=frozenset({PageSignal.LOGIN})), None, ArchiveState.SOFT404,
      "archive.soft404.login"),
     ("captured-consent", PageFacts(title="Before you continue", signals=frozenset({PageSignal.CONSENT})), None,
