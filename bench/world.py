@@ -34,6 +34,27 @@ class World:
     stats: Counter = field(default_factory=Counter)
     windows: dict[str, deque] = field(default_factory=lambda: {"replay": deque(), "cdx": deque(), "availability": deque()})
     limits: dict[str, int] = field(default_factory=lambda: dict(LIMITS))
+    #: when each Wayback request arrived, by family (for the busiest minute)
+    arrivals: dict[str, list[float]] = field(default_factory=lambda: {"replay": [], "cdx": [], "availability": []})
+
+    def reset(self) -> None:
+        self.stats.clear()
+        for w in self.windows.values():
+            w.clear()
+        for a in self.arrivals.values():
+            a.clear()
+
+    def busiest_minute(self) -> dict[str, int]:
+        """The most Wayback requests of each family in any 60 seconds."""
+        peak = {}
+        for family, times in self.arrivals.items():
+            best, start = 0, 0
+            for end, t in enumerate(times):
+                while times[start] < t - 60:
+                    start += 1
+                best = max(best, end - start + 1)
+            peak[family] = best
+        return peak
 
     def take(self, family: str) -> bool:
         now = time.monotonic()
@@ -75,6 +96,24 @@ def build(n_refs: int, n_hosts: int, seed: int = 7) -> World:
             captures[url] = [(ts, 200)]
         refs.append({"n": n, "title": f"Article {n} on {host}", "url": url, "snapshot": snapshot, "kind": kind})
     return World(refs, hosts, captures)
+
+
+def build_live(n_links: int, n_hosts: int, seed: int = 5) -> World:
+    """Links only (no archive links, nothing archived): a README's or a blog's links, as a link checker sees them.
+    Hosts answer in 50–400 ms; most links work, some are dead, moved, walled or soft-404."""
+    rng = random.Random(seed)
+    kinds = ["ok"] * 80 + ["dead404"] * 8 + ["moved"] * 5 + ["tohome"] * 3 + ["soft404"] * 2 + ["slow"] * 2
+    hosts = {f"site{h}.example-{rng.choice(['gov', 'news', 'blog', 'journal'])}.org":
+             {"latency": rng.uniform(0.05, 0.4), "dead": rng.random() < 0.02, "blocked": rng.random() < 0.03,
+              "soft404": False, "hangs": False, "rate_limited": False} for h in range(n_hosts)}
+    names = list(hosts)
+    refs = []
+    for n in range(1, n_links + 1):
+        host = names[rng.randrange(len(names))]
+        kind = "deadhost" if hosts[host]["dead"] else rng.choice(kinds)
+        refs.append({"n": n, "title": f"Page {n} on {host}", "url": f"http://{host}/{kind}/{n}/page.html",
+                     "snapshot": None, "kind": kind})
+    return World(refs, hosts, {})
 
 
 def write_refs(world: World, path_txt: str, path_md: str) -> None:
@@ -166,6 +205,7 @@ class Proxy:
         path = p.path
         family = "cdx" if path.startswith(("/cdx/", "/web/timemap")) else "availability" \
             if path.startswith("/wayback/available") else "replay"
+        w.arrivals[family].append(time.monotonic())
         if not w.take(family):
             w.stats["wayback_429"] += 1
             return 429, {"Content-Type": "text/html"}, b"<html><body><h1>429 Too Many Requests</h1></body></html>", 0.05
@@ -178,7 +218,7 @@ class Proxy:
             rows = [["timestamp", "original", "statuscode"]] + [[ts, q["url"][0], "200"] for ts, _ in caps[:1]]
             return 200, {"Content-Type": "application/json"}, json.dumps(rows if caps else []).encode(), lat
         rest = url.split("/web/", 1)[1]
-        ts, _, original = rest.partition("/")
+        _, _, original = rest.partition("/")
         caps = w.captures.get(original)
         if not caps:
             return 404, {"Content-Type": "text/html"}, page("Wayback Machine", "has not archived that URL."), lat

@@ -13,6 +13,9 @@ import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
+
+import ahocorasick
 
 from .model import SignatureMatch
 from .vocab import PageSignal
@@ -199,6 +202,50 @@ def _by_scope() -> dict[str, tuple[Signature, ...]]:
     return {scope: tuple(s for s in table() if scope in s.scopes) for scope in SCOPES}
 
 
+def _literals(sig: Signature) -> tuple[str, ...]:
+    return (sig.pattern,) if sig.regex is None else sig.needs
+
+
+@dataclass(frozen=True)
+class _ScopeIndex:
+    """A scope's signatures by the literals they need (a pattern, or one of those its regex needs). One
+    Aho-Corasick pass finds every literal a haystack holds, and only the signatures whose literal is there (or
+    that need none) are tried: on an ordinary page, a few instead of hundreds."""
+
+    literals: tuple[str, ...]
+    by_literal: dict[str, tuple[int, ...]]  # literal -> positions of the signatures needing it
+    always: frozenset[int]  # positions of the signatures that need no literal
+    automaton: Any  # ahocorasick.Automaton over the literals (its value: the literal)
+
+    def present(self, haystack: str) -> set[str]:
+        return {lit for _, lit in self.automaton.iter(haystack)} if self.literals else set()
+
+    def candidates(self, parts: list[str]) -> tuple[list[int], list[set[str]]]:
+        """The positions worth trying, in table order, and the literals present in each part."""
+        present = [self.present(p) for p in parts]
+        positions = set(self.always)
+        for there in present:
+            for lit in there:
+                positions.update(self.by_literal[lit])
+        return sorted(positions), present
+
+
+@functools.cache
+def _scope_index(scope: str) -> _ScopeIndex:
+    sigs = _by_scope()[scope]
+    by_literal: dict[str, list[int]] = {}
+    for i, sig in enumerate(sigs):
+        for lit in _literals(sig):
+            by_literal.setdefault(lit, []).append(i)
+    automaton = ahocorasick.Automaton()
+    for lit in by_literal:
+        automaton.add_word(lit, lit)
+    if by_literal:
+        automaton.make_automaton()
+    return _ScopeIndex(tuple(by_literal), {lit: tuple(ix) for lit, ix in by_literal.items()},
+                       frozenset(i for i, sig in enumerate(sigs) if not _literals(sig)), automaton)
+
+
 @dataclass(frozen=True)
 class PageView:
     """A response as the signatures see it: every part folded (lower case, plain apostrophes and spaces)."""
@@ -244,11 +291,16 @@ def find_signatures(view: PageView) -> tuple[SignatureMatch, ...]:
         parts = [p for p in view.parts(scope) if p]
         if not parts:
             continue
-        for sig in _by_scope()[scope]:
+        sigs = _by_scope()[scope]
+        positions, present = _scope_index(scope).candidates(parts)
+        for sig in (sigs[i] for i in positions):
             if sig.name in found or (scope == "markup" and (
                     (long_answer and not sig.strong) or (sig.kind == "article" and view.prose >= 3))):
                 continue
-            for part in parts:
+            literals = _literals(sig)
+            for part, there in zip(parts, present, strict=True):
+                if literals and there.isdisjoint(literals):
+                    continue  # (what sig.find would say, without asking it)
                 words = sig.find(part)
                 if words is not None:
                     found[sig.name] = SignatureMatch(sig.name, sig.kind, scope, words.strip()[:80], sig.strong)

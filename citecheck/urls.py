@@ -505,6 +505,16 @@ def extract_urls(text: str, context: str = "prose", *, malformed: bool = False) 
     ``malformed``: also a scheme followed by a host that is no real one (``http://-bad-.com/``,
     ``http://127.1/``, ``http://[::1``, ``http://localhost/``), as written. A link finder passes over these;
     a reference list's link that cannot work is a problem to report, so the parsers keep them."""
+    return list(_extracted(text, context, malformed))
+
+
+@functools.lru_cache(maxsize=256)
+def _extracted(text: str, context: str, malformed: bool) -> tuple[UrlSpan, ...]:
+    # (an entry is read more than once: for its URLs, then for its links' roles)
+    return tuple(_extract(text, context, malformed))
+
+
+def _extract(text: str, context: str, malformed: bool) -> list[UrlSpan]:
     if context == "markdown":
         return _Markdown(text, malformed).read()
     if context == "wikitext":

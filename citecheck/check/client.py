@@ -20,7 +20,7 @@ def build_client(settings: Settings, transport: httpx.AsyncBaseTransport | None 
         transport = OriginPools(guard or TargetGuard.for_settings(settings),
                                 per_origin=max(settings.per_host, settings.wayback_concurrency) + 2,
                                 max_idle_pools=max(64, settings.concurrency * 2))
-    return httpx.AsyncClient(
+    client = httpx.AsyncClient(
         transport=transport,
         timeout=timeout,
         follow_redirects=False,
@@ -32,3 +32,14 @@ def build_client(settings: Settings, transport: httpx.AsyncBaseTransport | None 
             **dict(settings.headers),  # the user's own (--header), over these
         },
     )
+    # cookies live along one redirect chain (fetch.py), never in a run-wide jar: httpx would parse every answer
+    # into http.cookiejar and copy the whole jar into every request (a tenth of a run's CPU on long lists)
+    client._cookies = _NoJar()
+    return client
+
+
+class _NoJar(httpx.Cookies):
+    """A cookie jar that keeps nothing."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None

@@ -183,6 +183,45 @@ async def _read_capped(response: httpx.Response, sink: bytearray, want: Callable
     del sink[want(sink):]
 
 
+class _ChainCookies:
+    """The cookies of one redirect chain: what a hop sets is sent on the later hops to that host (a site that
+    sets a cookie and redirects to check it), as a browser would; nothing is kept beyond the chain, so no
+    reference's answer depends on another's, and no request pays for a run-wide cookie jar."""
+
+    def __init__(self) -> None:
+        self.by_domain: dict[str, dict[str, str]] = {}
+
+    def keep(self, url: str, headers: httpx.Headers) -> None:
+        values = headers.get_list("set-cookie")
+        if not values:
+            return
+        host = (urllib.parse.urlsplit(url).hostname or "").lower()
+        for value in values:
+            pair, *attributes = value.split(";")
+            name, eq, val = pair.partition("=")
+            if not eq or not name.strip():
+                continue
+            domain: str | None = host
+            for attribute in attributes:
+                key, _, arg = attribute.partition("=")
+                wanted = arg.strip().lstrip(".").lower()
+                if key.strip().lower() == "domain" and wanted:
+                    # a cookie for another site is refused, as browsers refuse it
+                    domain = wanted if host == wanted or host.endswith("." + wanted) else None
+            if domain:
+                self.by_domain.setdefault(domain, {})[name.strip()] = val.strip()
+
+    def headers_for(self, url: str, headers: dict[str, str] | None) -> dict[str, str] | None:
+        if not self.by_domain:
+            return headers
+        host = (urllib.parse.urlsplit(url).hostname or "").lower()
+        cookies = {k: v for domain, jar in self.by_domain.items()
+                   if host == domain or host.endswith("." + domain) for k, v in jar.items()}
+        if not cookies:
+            return headers
+        return {**(headers or {}), "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+
+
 def _cookie_names(headers: httpx.Headers) -> tuple[str, ...]:
     """The names of the cookies a response sets (bot walls name themselves by them); never their values."""
     return tuple(c.split("=", 1)[0].strip().lower() for c in headers.get_list("set-cookie") if "=" in c)
@@ -229,6 +268,7 @@ async def fetch(
     hops: list[Hop] = []
     seen: set[str] = set(_seen)
     current, verb = url, method
+    jar = _ChainCookies()
     t0 = time.monotonic()
     while True:
         seen.add(current)
@@ -253,10 +293,12 @@ async def fetch(
                     raise TimeoutError("the URL's deadline was spent")
                 async with asyncio.timeout(settings.request_timeout if left is None else
                                            min(settings.request_timeout, left)):
-                    request = client.build_request(verb, current, headers=headers, content=content)
+                    request = client.build_request(verb, current, headers=jar.headers_for(current, headers),
+                                                   content=content)
                     response = await client.send(request, stream=True)
                     try:
                         status = response.status_code
+                        jar.keep(current, response.headers)
                         kept = _kept(response.headers)
                         ctype = response.headers.get("content-type")
                         failure = proxy_failure(status, response.headers)

@@ -120,13 +120,16 @@ class HostGates:
     @contextlib.asynccontextmanager
     async def slot(self, url: str) -> AsyncIterator[None]:
         st = self._state(host_of(url))
-        async with self.overall, st.semaphore:
+        # the host's turn first, the run's slot last: a request waiting for a busy host holds none of the run's
+        # slots (else a few slow hosts would idle the whole run)
+        async with st.semaphore:
             if self.unresponsive(url):
                 raise HostUnresponsive(f"{host_of(url)} timed out on earlier requests and never answered")
             if self.known_unresolved(url):
                 raise HostUnresolved(f"{host_of(url)} did not resolve on an earlier request")
             await st.pacer.wait()
-            yield
+            async with self.overall:
+                yield
 
     def defer(self, url: str, seconds: float, *, slow_down: bool = False) -> None:
         """The host asked us to come back later (Retry-After). After a 429 it also gets requests more slowly

@@ -282,7 +282,7 @@ class _Run:
                 snapshot_jobs.setdefault(snapshot_key(link), functools.partial(self.snapshot, ref, link))
         live_jobs: dict[str, Callable[[], Awaitable[LiveObservation | None]]] = {}
         if settings.check_live:
-            window = max(1, settings.concurrency // max(1, settings.per_host))
+            window = settings.concurrency  # hosts taken at a time: enough for every slot of the run
             for url in round_robin_by_host([r.url for r in to_check if r.url and requestable(r.url)], window):
                 live_jobs.setdefault(url, functools.partial(self.live, url))
             for url in round_robin_by_host([u for r in to_check for u in self.other_originals(r)], window):

@@ -9,7 +9,8 @@ import pytest
 from mockweb import FAST, Chunks, polite_get
 from virtualtime import run
 
-from citecheck.check.fetch import error_kind, proxy_failure
+from citecheck.check.client import build_client
+from citecheck.check.fetch import error_kind, fetch, proxy_failure
 from citecheck.vocab import ErrorKind
 
 
@@ -24,6 +25,34 @@ def test_redirects_are_recorded_hop_by_hop():
     assert [(h.status, h.url) for h in f.hops] == [
         (301, "https://site.example/a"), (302, "https://site.example/b"), (200, "https://other.example/c")]
     assert f.final_url == "https://other.example/c" and f.page.title == "C"
+
+
+def test_a_cookie_set_by_a_hop_goes_with_the_later_hops_to_its_site_only():
+    sent = []
+
+    def handler(request):
+        sent.append((str(request.url), request.headers.get("cookie")))
+        if request.url.path == "/a":  # a cookie check, as some sites do before showing a page
+            return httpx.Response(302, headers=[("Location", "/check"), ("Set-Cookie", "seen=1; Path=/; HttpOnly"),
+                                                ("Set-Cookie", "wide=2; Domain=example.org")])
+        if request.url.path == "/check":
+            if request.headers.get("cookie") != "seen=1":
+                return httpx.Response(302, headers={"Location": "/a"})
+            return httpx.Response(302, headers={"Location": "https://other.example/c"})
+        return httpx.Response(200, html="<title>C</title>")
+
+    async def two_fetches():
+        async with build_client(FAST, httpx.MockTransport(handler)) as client:
+            first = await fetch(client, "GET", "https://site.example/a", FAST)
+            second = await fetch(client, "GET", "https://site.example/check", FAST)
+            return first, second
+
+    first, second = run(two_fetches())
+    assert first.final_url == "https://other.example/c" and first.page.title == "C"
+    assert sent[1] == ("https://site.example/check", "seen=1")
+    assert sent[2] == ("https://other.example/c", None)  # another site: no cookie (nor the one for example.org)
+    # a later fetch starts with no cookie: no reference's answer depends on another's
+    assert sent[3] == ("https://site.example/check", None) and second.error is ErrorKind.REDIRECT_LOOP
 
 
 def test_redirect_loop_is_an_error_not_a_hang():
