@@ -30,7 +30,7 @@ from .config import load_settings
 from .errors import CitecheckError, InputError, NoReferences
 from .model import Reference, Report, Result
 from .output import OutputTarget, prepare_output, write_output
-from .report import format_for_path, format_names, render
+from .report import format_for_path, format_names, render_pieces
 from .report.table import wants_color, wants_hyperlinks
 from .settings import OPTIONS, Settings, default_text, parse_duration
 from .sources import format_names as input_format_names
@@ -312,9 +312,10 @@ def _print(report: Report, fmt: str, settings: Settings) -> None:
     console = Console(highlight=False)
     tty = sys.stdout.isatty()
     width = console.width if tty else int(os.environ.get("COLUMNS", "") or 120)
-    text = render(report, fmt, color=wants_color(os.environ, tty), width=width, fit=tty,
-                  hyperlinks=wants_hyperlinks(os.environ, tty), show=settings.show, verbose=settings.verbose)
-    sys.stdout.write(text)
+    for piece in render_pieces(report, fmt, color=wants_color(os.environ, tty), width=width, fit=tty,
+                               hyperlinks=wants_hyperlinks(os.environ, tty), show=settings.show,
+                               verbose=settings.verbose):
+        sys.stdout.write(piece)
     sys.stdout.flush()
 
 
@@ -346,7 +347,7 @@ def check(
         partial = dataclasses.replace(stop.report, notes=tuple(skipped))
         for fmt, target in targets:
             if target:
-                write_output(target, render(partial, fmt, show=settings.show, verbose=settings.verbose))
+                write_output(target, render_pieces(partial, fmt, show=settings.show, verbose=settings.verbose))
         written = [dest for fmt, dest in outputs if dest != STDOUT]
         _say(f"citecheck: interrupted after {len(partial.results)} of {len(refs)} references"
              + (f"; partial report written to {', '.join(written)}" if written else ""))
@@ -356,7 +357,7 @@ def check(
         if target is None:
             _print(report, fmt, settings)
             continue
-        write_output(target, render(report, fmt, show=settings.show, verbose=settings.verbose))
+        write_output(target, render_pieces(report, fmt, show=settings.show, verbose=settings.verbose))
         if not quiet:
             err.print(f"wrote {target.shown} ({fmt}): {len(report.results)} references, "
                       f"{len(report.needing_attention)} need attention", highlight=False, markup=False)

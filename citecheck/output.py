@@ -11,7 +11,7 @@ import codecs
 import errno
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -81,24 +81,28 @@ def _temporary(folder: Path, name: str) -> tuple[int, Path]:
     raise OSError(errno.EEXIST, "no free temporary name")
 
 
-def write_output(target: OutputTarget, data: str | bytes) -> None:
-    """Write ``data`` (text as UTF-8) to a prepared target."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+def write_output(target: OutputTarget, data: str | bytes | Iterable[str]) -> None:
+    """Write ``data`` (text as UTF-8; pieces of text as they come) to a prepared target."""
+    chunks: Iterable[bytes] = (
+        [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes)
+        else (piece.encode("utf-8") for piece in data))
     try:
         if target.special:
             with open(target.path, "wb") as fh:
-                fh.write(raw)
+                for chunk in chunks:
+                    fh.write(chunk)
             return
-        _replace(target, raw)
+        _replace(target, chunks)
     except OSError as e:
         raise InputError(f"cannot write {target.shown}: {e.strerror or e}") from None
 
 
-def _replace(target: OutputTarget, raw: bytes) -> None:
+def _replace(target: OutputTarget, chunks: Iterable[bytes]) -> None:
     fd, tmp = _temporary(target.path.parent, target.path.name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         if target.mode is not None:

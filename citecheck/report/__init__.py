@@ -6,7 +6,7 @@ is a :class:`View`; the machine formats ignore it.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..model import Report
@@ -31,6 +31,8 @@ class Formatter:
     render: Callable[[Report, View], str]
     extension: str
     suffixes: tuple[str, ...] = ()  # file name endings that mean this format (``-o report.sarif.json``)
+    #: the same text in pieces, for formats that can write a long report without holding it whole
+    pieces: Callable[[Report, View], Iterable[str]] | None = None
 
 
 FORMATTERS: Registry[Formatter] = Registry(__name__, __path__)
@@ -51,10 +53,27 @@ def format_for_path(path: str) -> str | None:
     return max(endings, key=lambda e: len(e[0]))[1] if endings else None
 
 
-def render(report: Report, format: str = "table", *, color: bool = False, width: int = 120,
-           hyperlinks: bool = False, fit: bool = False, show: str = "all", verbose: bool = False) -> str:
-    """The report as text in one of the registered formats (:func:`format_names`)."""
+def _formatter(format: str) -> Formatter:
     formatter = FORMATTERS.get(format)
     if formatter is None:
         raise ValueError(f"unknown report format {format!r} (choose from {', '.join(format_names())})")
-    return formatter.render(scrubbed(report), View(color, width, hyperlinks, fit, show, verbose))
+    return formatter
+
+
+def render(report: Report, format: str = "table", *, color: bool = False, width: int = 120,
+           hyperlinks: bool = False, fit: bool = False, show: str = "all", verbose: bool = False) -> str:
+    """The report as text in one of the registered formats (:func:`format_names`)."""
+    return _formatter(format).render(scrubbed(report), View(color, width, hyperlinks, fit, show, verbose))
+
+
+def render_pieces(report: Report, format: str = "table", *, color: bool = False, width: int = 120,
+                  hyperlinks: bool = False, fit: bool = False, show: str = "all",
+                  verbose: bool = False) -> Iterator[str]:
+    """:func:`render`'s text in pieces that join to it: a file is written as they come, and a format that can
+    (JSON) never holds the whole text of a long report at once."""
+    formatter = _formatter(format)
+    view = View(color, width, hyperlinks, fit, show, verbose)
+    if formatter.pieces is None:
+        yield formatter.render(scrubbed(report), view)
+    else:
+        yield from formatter.pieces(scrubbed(report), view)

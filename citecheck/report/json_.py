@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from ..model import (
@@ -124,7 +125,8 @@ def summary(report: Report) -> dict[str, Any]:
     }
 
 
-def report_dict(report: Report) -> dict[str, Any]:
+def report_dict(report: Report, references: bool = True) -> dict[str, Any]:
+    """The whole report as JSON-ready data (``references=False``: without its references)."""
     return {
         "schema": SCHEMA,
         "tool": {"name": "citecheck", "version": report.version},
@@ -141,12 +143,25 @@ def report_dict(report: Report) -> dict[str, Any]:
         },
         "summary": summary(report),
         "crosscheck": [crosscheck_dict(c) for c in report.crosschecks],
-        "references": [result_dict(r) for r in report.results],
+        "references": [result_dict(r) for r in report.results] if references else [],
     }
 
 
 def render(report: Report, view: View) -> str:
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+    return "".join(pieces(report, view))
 
 
-register(Formatter("json", "JSON (schema citecheck/1)", render, ".json", (".json",)))
+def pieces(report: Report, view: View) -> Iterator[str]:
+    """The report's JSON as ``json.dumps(report_dict(report), indent=2)`` writes it, one reference at a time:
+    a 10,000-reference report is never held whole, as a dict or as text."""
+    head = json.dumps(dict(report_dict(report, references=False), references=[]), ensure_ascii=False, indent=2)
+    cut = head.rindex('"references": []')
+    yield head[:cut] + '"references": ['
+    for i, r in enumerate(report.results):
+        item = json.dumps(result_dict(r), ensure_ascii=False, indent=2)
+        # (a JSON text has no raw newline inside a string: every line is one of the item's own)
+        yield ("," if i else "") + "\n" + "\n".join("    " + line for line in item.split("\n"))
+    yield ("\n  ]" if report.results else "]") + head[cut + len('"references": []'):] + "\n"
+
+
+register(Formatter("json", "JSON (schema citecheck/1)", render, ".json", (".json",), pieces))
