@@ -20,7 +20,7 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-from .politeness import Pacer, Paces
+from .politeness import LATE, Pacer, Paces, spacing
 
 AVAILABLE = fcntl is not None
 
@@ -30,7 +30,7 @@ class SharedPacer:
     Time is the wall clock (``clock``), the only one processes share."""
 
     def __init__(self, per_minute: float, path: Path, clock: Callable[[], float] = time.time):
-        self.interval = 60.0 / per_minute if per_minute > 0 else 0.0
+        self.interval = spacing(per_minute)
         self.path = path
         self.clock = clock
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -65,9 +65,11 @@ class SharedPacer:
                 await asyncio.sleep(start - now)
             with self._state() as state:
                 paused_until = state[1]
-            if self.clock() + 1e-3 >= paused_until:
+            woke = self.clock()
+            if woke + 1e-3 >= paused_until and woke <= start + LATE:
                 return
-            # another process (or this one) met a 429 while this request waited: queue again behind the pause
+            # another process (or this one) met a 429 while this request waited, or the slot went by while the
+            # loop was busy: queue again
 
     def delay(self) -> float:
         with self._state() as state:

@@ -38,11 +38,25 @@ class Paces(Protocol):
     def pause(self, seconds: float) -> None: ...
 
 
+#: The window archives count requests in: a limit of N a minute is N in any 60 seconds.
+WINDOW = 60.0
+#: A start this much later than its slot (the event loop was busy) gives the slot up and queues again: late
+#: starts bunched together would put more requests into some minute than the pace allows.
+LATE = 0.25
+
+
+def spacing(per_minute: float) -> float:
+    """The gap between starts that keeps at most ``per_minute`` starts in any window of 60 seconds, even when
+    each start is up to LATE after its slot: N + 1 starts then span more than the window."""
+    return (WINDOW + LATE) / per_minute if per_minute > 0 else 0.0
+
+
 class Pacer:
-    """Spreads request starts evenly at ``per_minute``, and can be paused (a 429, a Retry-After)."""
+    """Spreads request starts evenly, never more than ``per_minute`` in any 60 seconds; can be paused (a 429, a
+    Retry-After)."""
 
     def __init__(self, per_minute: float):
-        self.interval = 60.0 / per_minute if per_minute > 0 else 0.0
+        self.interval = spacing(per_minute)
         self._next = 0.0
         self.paused_until = 0.0
 
@@ -53,9 +67,11 @@ class Pacer:
             self._next = start + self.interval
             if start > now:
                 await asyncio.sleep(start - now)
-            if loop_time() + 1e-3 >= self.paused_until:
+            woke = loop_time()
+            if woke + 1e-3 >= self.paused_until and woke <= start + LATE:
                 return
-            # a pause began while this request waited for its slot: queue again behind it
+            # a pause began while this request waited for its slot, or the slot went by while the loop was busy:
+            # queue again
 
     def delay(self) -> float:
         """Seconds until a request could start, without reserving the slot."""

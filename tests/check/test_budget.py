@@ -9,6 +9,7 @@ import pytest
 
 from citecheck.check import budget
 from citecheck.check.budget import SharedPacer
+from citecheck.check.politeness import spacing
 
 pytestmark = pytest.mark.skipif(not budget.AVAILABLE, reason="no file locks on this platform")
 
@@ -29,7 +30,7 @@ def test_two_pacers_on_one_file_share_one_schedule(tmp_path):
     b = SharedPacer(60, tmp_path / "budget", clock)
     assert a.delay() == 0
     asyncio.run(a.wait())  # takes the slot at t=0
-    assert b.delay() == pytest.approx(1.0)  # the other process's next slot is a second later
+    assert b.delay() == pytest.approx(spacing(60))  # the other process's next slot is a second later
     b.pause(61)  # a 429 met by one pauses both
     assert a.delay() == pytest.approx(61.0)
 
@@ -38,6 +39,7 @@ TAKER = """
 import asyncio, sys, time
 from pathlib import Path
 from citecheck.check.budget import SharedPacer
+from citecheck.check.politeness import spacing
 pacer = SharedPacer(6000, Path(sys.argv[1]))  # 100 a second
 async def go():
     for _ in range(25):

@@ -7,9 +7,11 @@ itself; a service without one is checked by the generic probe.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import os
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -80,16 +82,20 @@ def is_archive_429(f: Fetch) -> bool:
 
 
 async def ask_archive(send: Callable[[], Awaitable[Fetch]], pacer: Paces, policy: RetryPolicy,
-                      pause: Callable[[Fetch], float | None], limited: Callable[[], None]) -> Fetch:
-    """One request to an archive, as archives want them: at the pacer's pace; the archive's own 429 pauses the
+                      pause: Callable[[Fetch], float | None], limited: Callable[[], None],
+                      slot: Callable[[], AbstractAsyncContextManager[object]] = contextlib.nullcontext) -> Fetch:
+    """One request to an archive, as archives want them: at the pacer's pace, taken once the request holds its
+    ``slot`` (a place among the requests in flight) so that it is sent the moment the pace allows, never queued
+    behind other requests after it (sends bunched that way would crowd a minute); the archive's own 429 pauses the
     pacer (every request behind it waits too) and is tried twice more, so a run never keeps sending into 429s
     (``pause`` None: the archive wants us gone for longer than we wait, so the 429 is the answer); a capture is
     what it is, whatever its status; anything else is retried as the one retry policy says."""
     attempts = Attempts()
     times_limited = 0
     while True:
-        await pacer.wait()
-        f = await send()
+        async with slot():
+            await pacer.wait()
+            f = await send()
         if is_archive_429(f):
             limited()
             times_limited += 1

@@ -59,10 +59,9 @@ class Wayback:
     async def request(self, family: str, method: str, url: str, *, content: bytes | None = None,
                       headers: dict[str, str] | None = None, keep_body: bool = False) -> Fetch:
         async def send() -> Fetch:
-            async with self.semaphore:
-                f = await fetch(self.client, method, url, self.settings, follow_redirects=False,
-                                content=content, headers=headers, keep_body=keep_body, guard=self.guard,
-                                read_whole=_archive_page)
+            f = await fetch(self.client, method, url, self.settings, follow_redirects=False,
+                            content=content, headers=headers, keep_body=keep_body, guard=self.guard,
+                            read_whole=_archive_page)
             self.counts.requests[family] += 1
             return f
 
@@ -70,7 +69,8 @@ class Wayback:
             self.counts.rate_limited[family] += 1
 
         # a Wayback 429 carries no Retry-After: the whole family waits a minute
-        return await ask_archive(send, self.pacers[family], self.policy, lambda f: self.settings.wayback_pause, limited)
+        return await ask_archive(send, self.pacers[family], self.policy, lambda f: self.settings.wayback_pause, limited,
+                                 slot=lambda: self.semaphore)
 
     def can_replay(self, link: ArchiveLink) -> bool:
         return bool(link.original)  # a link that names no URL cannot be replayed; the rules say so
