@@ -84,7 +84,7 @@ class Reference:
         link = self.archive_link
         return link.original if link else None
 
-    @property
+    @functools.cached_property
     def other_urls(self) -> tuple[str, ...]:
         """The entry's URLs beside the two its verdict is about (the original and its snapshot link): further
         originals, then further snapshot links. They are checked and reported, and never decide the verdict."""

@@ -246,6 +246,10 @@ def _scope_index(scope: str) -> _ScopeIndex:
                        frozenset(i for i, sig in enumerate(sigs) if not _literals(sig)), automaton)
 
 
+#: paragraphs of prose that make a page an article, whatever else it shows
+ARTICLE_PROSE = 3
+
+
 @dataclass(frozen=True)
 class PageView:
     """A response as the signatures see it: every part folded (lower case, plain apostrophes and spaces)."""
@@ -261,7 +265,7 @@ class PageView:
     page: str = ""  # all the visible text read
     markup: str = ""
     text_chars: int = 0
-    prose: int = 0  # paragraphs of prose (an article's body)
+    prose: int = 0  # paragraphs of prose (an article's body), counted up to ARTICLE_PROSE
     complete: bool = True  # the whole page was read (its text length is the page's, not the window's)
 
     def parts(self, scope: str) -> tuple[str, ...]:
@@ -295,7 +299,7 @@ def find_signatures(view: PageView) -> tuple[SignatureMatch, ...]:
         positions, present = _scope_index(scope).candidates(parts)
         for sig in (sigs[i] for i in positions):
             if sig.name in found or (scope == "markup" and (
-                    (long_answer and not sig.strong) or (sig.kind == "article" and view.prose >= 3))):
+                    (long_answer and not sig.strong) or (sig.kind == "article" and view.prose >= ARTICLE_PROSE))):
                 continue
             literals = _literals(sig)
             for part, there in zip(parts, present, strict=True):
@@ -320,7 +324,7 @@ class Reading:
 def read_page(view: PageView) -> Reading:
     """The page's kind from its signatures (see the module's docstring for strong, weak and the article veto)."""
     matches = find_signatures(view)
-    article = view.prose >= 3 or any(m.kind == "article" for m in matches)
+    article = view.prose >= ARTICLE_PROSE or any(m.kind == "article" for m in matches)
     small = view.text_chars < SMALL_PAGE and view.complete  # a page cut short may have its text further down
     signals: set[PageSignal] = set()
     for kind in PAGE_KINDS:

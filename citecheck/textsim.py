@@ -23,7 +23,6 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'", "\u0060": "'",
                        "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200b": "", "\u00ad": "",
                        "\u2026": "..."})
-_SPACES = re.compile(r"\s+")
 # how sites join their name to a title: "Title | Site", "Site - Title", "Title — Site", "标题_科技_腾讯网"
 _SEPARATOR = re.compile(r"\s+[|\-–—·•»«/\\~:]+\s+|\s*[|｜]\s*|\s*::\s*")
 _CJK_SEPARATOR = re.compile(r"_")
@@ -32,9 +31,10 @@ _CJK_SEPARATOR = re.compile(r"_")
 def fold(text: str) -> str:
     """Lower case, compatibility forms, typographic apostrophes and spaces made plain, whitespace collapsed:
     the form every signature and comparison works on."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).translate(_FOLD).lower()).strip()
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_FOLD).lower().split())
 
 
+@functools.lru_cache(maxsize=8192)  # (a title is compared with several others: normalised once)
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     words = _WORD.findall(text)
@@ -75,12 +75,13 @@ def comparable(a: str | None, b: str | None) -> bool:
 # --- site affixes ------------------------------------------------------------------------------------------
 
 
-def segments(title: str) -> list[str]:
+@functools.lru_cache(maxsize=8192)
+def segments(title: str) -> tuple[str, ...]:
     """A title cut at the separators sites put between their name and the headline."""
     parts = [p.strip() for p in _SEPARATOR.split(title) if p and p.strip()]
     if len(parts) == 1 and _CJK.search(title) and " " not in title.strip():
         parts = [p for p in _CJK_SEPARATOR.split(title) if p]
-    return parts or [title.strip()]
+    return tuple(parts) or (title.strip(),)
 
 
 def _key(text: str) -> str:
@@ -105,7 +106,7 @@ def is_site_name(segment: str, names: Iterable[str]) -> bool:
 def strip_affixes(title: str, names: Iterable[str] = ()) -> str:
     """The title without the leading and trailing segments that name the site (never down to nothing)."""
     names = tuple(n for n in names if n)
-    parts = segments(title)
+    parts = list(segments(title))
     if len(parts) < 2 or not names:
         return title.strip()
     while len(parts) > 1 and is_site_name(parts[-1], names):
@@ -118,7 +119,7 @@ def strip_affixes(title: str, names: Iterable[str] = ()) -> str:
 def shared_affixes(a: str, b: str) -> tuple[str, str]:
     """Two titles without the leading and trailing segments they share: "A – The New York Times" and
     "B – The New York Times" are compared as "A" and "B"."""
-    pa, pb = segments(a), segments(b)
+    pa, pb = list(segments(a)), list(segments(b))
     while len(pa) > 1 and len(pb) > 1 and _key(pa[-1]) == _key(pb[-1]):
         pa.pop()
         pb.pop()

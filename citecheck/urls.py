@@ -578,6 +578,7 @@ def same_resource(a: str, b: str) -> bool:
     return url_key(a) == url_key(b)
 
 
+@functools.lru_cache(maxsize=1 << 15)  # (asked of the same URLs again and again: scheduling, rules, reports)
 def url_key(url: str) -> str:
     """A comparison key close to Wayback's SURT canonicalisation."""
     try:
@@ -604,6 +605,7 @@ def host_of(url: str) -> str:
 _LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1 << 14)  # (asked of each URL by the parser, the scheduler and the rules)
 def url_problem(url: str) -> str | None:
     """Why an http(s) URL cannot be requested as written (a broken host, port or bracket), or None."""
     try:

@@ -27,7 +27,7 @@ SEGMENTS = [
 
 @pytest.mark.parametrize("title, parts", SEGMENTS, ids=[s[0][:20] for s in SEGMENTS])
 def test_titles_are_cut_at_the_separators_sites_use(title, parts):
-    assert segments(title) == parts
+    assert list(segments(title)) == parts
 
 
 def test_the_site_name_is_stripped_from_either_end_but_never_to_nothing():

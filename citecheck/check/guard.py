@@ -22,8 +22,7 @@ import httpcore
 
 from ..settings import Settings
 from ..urls import Address, host_address
-
-SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
+from .streams import AsyncioBackend, SocketOption
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", "localhost6"})
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
@@ -118,12 +117,12 @@ async def system_resolve(host: str, port: int) -> list[str]:
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's network backend, resolving names itself and connecting only to addresses the guard vetted."""
+    """A network backend that resolves names itself and connects only to addresses the guard vetted."""
 
     def __init__(self, guard: TargetGuard, inner: httpcore.AsyncNetworkBackend | None = None,
                  resolve: Callable[[str, int], Awaitable[list[str]]] = system_resolve):
         self.guard = guard
-        self.inner = inner or httpcore.AnyIOBackend()
+        self.inner = inner or AsyncioBackend()
         self.resolve = resolve
 
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,

@@ -14,7 +14,7 @@ import html
 import re
 
 from ..model import PageFacts
-from ..signals import PageView, read_page
+from ..signals import ARTICLE_PROSE, PageView, read_page
 from ..textsim import fold, segments
 from ..vocab import PageSignal
 
@@ -139,7 +139,6 @@ _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.IGNORECASE | re.DOTALL)
 _SOURCE = re.compile(r"""<(?:script|iframe|frame|embed)\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)"""
                      r"""|<form\b[^>]*?\baction\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _REFRESH_URL = re.compile(r"""url\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
 _DOC_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 _PROSE_CHARS = 80  # a paragraph this long is prose, not a button or a caption
 _ARTICLE_TAG = re.compile(r"<article[\s>]", re.IGNORECASE)
@@ -150,8 +149,9 @@ def _attrs(tag: str) -> dict[str, str]:
 
 
 def clean(s: str) -> str:
-    """Markup to plain text: tags dropped, entities decoded, spaces collapsed."""
-    return _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", s))).strip()
+    """Markup to plain text: tags dropped, entities decoded, spaces collapsed. (str.split splits on the
+    whitespace ``\\s`` matches, five times faster than a substitution on a page of words.)"""
+    return " ".join(html.unescape(_TAGS.sub(" ", s)).split())
 
 
 def _head_facts(head: str) -> dict[str, str]:
@@ -173,6 +173,20 @@ def _head_facts(head: str) -> dict[str, str]:
         if lang:
             facts["lang"] = lang.strip()
     return facts
+
+
+def _prose(markup: str) -> int:
+    """Paragraphs of prose, counted up to the three that make an article (the rules ask no more). A paragraph's
+    text is never longer than its markup, so short ones are passed over without cleaning them."""
+    prose = 0
+    for inner in _PARAGRAPH.findall(markup):
+        if len(inner) >= _PROSE_CHARS and len(clean(inner)) >= _PROSE_CHARS:
+            prose += 1
+            if prose == ARTICLE_PROSE:
+                return prose
+    if prose == ARTICLE_PROSE - 1 and _ARTICLE_TAG.search(markup):
+        prose += 1  # paragraphs inside an <article> element: an article even when short
+    return prose
 
 
 def _title_variants(title: str) -> tuple[str, ...]:
@@ -210,16 +224,15 @@ def analyse(body: bytes, content_type: str | None, *, url: str = "", status: int
     visible_markup = _HIDDEN.sub(" ", rest)
     headings = [clean(h) for _, h in _HEADING.findall(visible_markup)[:4]]
     text = clean(visible_markup)
-    prose = sum(1 for p in _PARAGRAPH.findall(visible_markup) if len(clean(p)) >= _PROSE_CHARS)
-    if prose >= 2 and _ARTICLE_TAG.search(visible_markup):
-        prose += 1  # paragraphs inside an <article> element: an article even when short
+    prose = _prose(visible_markup)
     sources = [a or b for a, b in _SOURCE.findall(doc)]
     refresh = facts.get("refresh")
     refresh_url = _REFRESH_URL.search(refresh) if refresh else None
     if refresh_url:
         sources.append(refresh_url.group(1))
     folded_text = fold(text)
-    visible_chars = len(text) - len(_CONTROL.findall(text))  # NULs and other controls are no text (a binary body)
+    # NULs and other controls are no text (a binary body); a printable text has none
+    visible_chars = len(text) if text.isprintable() else len(text) - len(_CONTROL.findall(text))
     complete = _DOC_END.search(doc, max(0, len(doc) - 4096)) is not None  # the read reached the page's end
     view = PageView(
         status=status, url=url.lower(), headers=header_lines, cookies=cookies,

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 
 from .guard import TargetGuard, guarded_pool
+from .streams import AsyncioBackend, lenient_tls
 
 Origin = tuple[str, str, int]
 
@@ -53,7 +54,7 @@ class OriginPools(httpx.AsyncBaseTransport):
         self.guard = guard
         self.per_origin = per_origin
         self.max_idle_pools = max_idle_pools
-        self.ssl_context = ssl_context or httpx.create_ssl_context(trust_env=True)  # (SSL_CERT_FILE applies)
+        self.ssl_context = ssl_context or lenient_tls(httpx.create_ssl_context(trust_env=True))  # (SSL_CERT_FILE)
         self.proxies = urllib.request.getproxies_environment() if proxies is None else proxies
         self._pools: OrderedDict[Origin, _Pool] = OrderedDict()
         self._retired: list[_Pool] = []
@@ -72,6 +73,8 @@ class OriginPools(httpx.AsyncBaseTransport):
             # direct: a pool whose network backend resolves names itself and connects only to vetted addresses
             transport._pool = guarded_pool(self.guard, self.ssl_context, limits.max_connections,
                                            limits.max_keepalive_connections)
+        else:
+            transport._pool._network_backend = AsyncioBackend()  # (the proxy's pool, as httpx configured it)
         return _Pool(transport)
 
     def _pool(self, origin: Origin) -> _Pool:
