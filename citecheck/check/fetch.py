@@ -125,7 +125,29 @@ def _root_os_error(exc: BaseException) -> BaseException | None:
     return found
 
 
-def proxy_failure(status: int, headers: httpx.Headers) -> ErrorKind | None:
+class ResponseHeaders:
+    """A response's headers, read once, with lower-case names. (httpx works out the headers' encoding again on
+    every lookup, and a response is asked about a dozen of them.) ``get`` joins repeated ones as httpx does."""
+
+    __slots__ = ("_joined", "items")
+
+    def __init__(self, headers: httpx.Headers):
+        self.items: list[tuple[str, str]] = headers.multi_items()
+        self._joined: dict[str, str] = {}
+        for k, v in self.items:
+            self._joined[k] = f"{self._joined[k]}, {v}" if k in self._joined else v
+
+    def get(self, name: str, default: str = "") -> str:
+        return self._joined.get(name, default)
+
+    def get_list(self, name: str) -> list[str]:
+        return [v for k, v in self.items if k == name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._joined
+
+
+def proxy_failure(status: int, headers: ResponseHeaders) -> ErrorKind | None:
     """A proxy's own error response for a plain-HTTP URL (RFC 9209 Proxy-Status, Squid), as an error kind."""
     if status not in (502, 503, 504):
         return None
@@ -166,14 +188,15 @@ class _CappedDecoder:
             raise
 
 
-async def _read_capped(response: httpx.Response, sink: bytearray, want: Callable[[bytearray], int]) -> None:
+async def _read_capped(response: httpx.Response, sink: bytearray, want: Callable[[bytearray], int],
+                       encoding: str = "identity") -> None:
     """Decoded body bytes into ``sink``, as many as ``want`` says (asked again as they arrive: a page's head may
-    end late); what arrived stays there if the read fails."""
+    end late); what arrived stays there if the read fails. ``encoding``: the Content-Encoding."""
     if response.is_stream_consumed:
         # an in-memory response (a test double): its content is already decoded
         sink += response.content[:want(bytearray(response.content))]
         return
-    decoder = _CappedDecoder(response.headers.get("content-encoding", "identity"))
+    decoder = _CappedDecoder(encoding)
     raw_seen = 0
     async for chunk in response.aiter_raw():
         raw_seen += len(chunk)
@@ -191,7 +214,7 @@ class _ChainCookies:
     def __init__(self) -> None:
         self.by_domain: dict[str, dict[str, str]] = {}
 
-    def keep(self, url: str, headers: httpx.Headers) -> None:
+    def keep(self, url: str, headers: ResponseHeaders) -> None:
         values = headers.get_list("set-cookie")
         if not values:
             return
@@ -222,13 +245,13 @@ class _ChainCookies:
         return {**(headers or {}), "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
 
 
-def _cookie_names(headers: httpx.Headers) -> tuple[str, ...]:
+def _cookie_names(headers: ResponseHeaders) -> tuple[str, ...]:
     """The names of the cookies a response sets (bot walls name themselves by them); never their values."""
     return tuple(c.split("=", 1)[0].strip().lower() for c in headers.get_list("set-cookie") if "=" in c)
 
 
-def _kept(headers: httpx.Headers) -> tuple[tuple[str, str], ...]:
-    return tuple((k.lower(), v) for k, v in headers.items() if k.lower() in KEPT_HEADERS)
+def _kept(headers: ResponseHeaders) -> tuple[tuple[str, str], ...]:
+    return tuple((k, v) for k, v in headers.items if k in KEPT_HEADERS)
 
 
 @contextlib.asynccontextmanager
@@ -249,7 +272,7 @@ async def fetch(
     content: bytes | None = None,
     keep_body: bool = False,
     memo: Memo | None = None,
-    read_whole: Callable[[httpx.Headers], bool] | None = None,
+    read_whole: Callable[[ResponseHeaders], bool] | None = None,
     guard: TargetGuard | None = None,
     budget: Budget | None = None,
     _seen: frozenset[str] = frozenset(),
@@ -298,21 +321,24 @@ async def fetch(
                     response = await client.send(request, stream=True)
                     try:
                         status = response.status_code
-                        jar.keep(current, response.headers)
-                        kept = _kept(response.headers)
-                        ctype = response.headers.get("content-type")
-                        failure = proxy_failure(status, response.headers)
-                        location = response.headers.get("location")
+                        answer = ResponseHeaders(response.headers)
+                        jar.keep(current, answer)
+                        kept = _kept(answer)
+                        ctype = answer.get("content-type") or None
+                        failure = proxy_failure(status, answer)
+                        location = answer.get("location") or None
                         is_redirect = bool(300 <= status < 400 and location)
                         textual = not ctype or any(t in ctype.lower() for t in TEXTUAL)
-                        cookies = _cookie_names(response.headers)
-                        all_headers = tuple((k.lower(), v) for k, v in response.headers.items() if k.lower() != "set-cookie")
+                        cookies = _cookie_names(answer)
+                        all_headers = tuple((k, v) for k, v in answer.items if k != "set-cookie")
+                        encoding = answer.get("content-encoding", "identity")
                         if keep_body:
-                            await _read_capped(response, sink, lambda _: settings.max_api_bytes)
+                            await _read_capped(response, sink, lambda _: settings.max_api_bytes, encoding)
                         elif read_body and verb != "HEAD" and not (is_redirect and follow_redirects) and textual:
-                            whole = read_whole is not None and read_whole(response.headers)
+                            whole = read_whole is not None and read_whole(answer)
                             window = settings.max_page_bytes if whole else settings.max_body_bytes
-                            await _read_capped(response, sink, PageReader(window, settings.max_page_bytes).want)
+                            await _read_capped(response, sink, PageReader(window, settings.max_page_bytes).want,
+                                               encoding)
                     finally:
                         await response.aclose()
         except Exception as exc:  # every failure of one link is data for its verdict

@@ -23,6 +23,7 @@ import httpcore
 from ..settings import Settings
 from ..urls import Address, host_address
 from .streams import AsyncioBackend, SocketOption
+
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", "localhost6"})
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 

@@ -10,7 +10,7 @@ from mockweb import FAST, Chunks, polite_get
 from virtualtime import run
 
 from citecheck.check.client import build_client
-from citecheck.check.fetch import error_kind, fetch, proxy_failure
+from citecheck.check.fetch import ResponseHeaders, error_kind, fetch, proxy_failure
 from citecheck.vocab import ErrorKind
 
 
@@ -120,8 +120,16 @@ def test_failures_become_error_kinds(exc, kind):
 
 
 def test_plain_http_proxy_error_pages_mean_the_host_is_unreachable():
-    assert proxy_failure(502, httpx.Headers({"Proxy-Status": "squid; error=dns_error"})) is ErrorKind.DNS
-    assert proxy_failure(503, httpx.Headers({"X-Squid-Error": "ERR_CONNECT_FAIL 111"})) is ErrorKind.REFUSED
-    assert proxy_failure(504, httpx.Headers({"Proxy-Status": "p; error=connection_timeout"})) is ErrorKind.TIMEOUT
-    assert proxy_failure(502, httpx.Headers({"Server": "nginx"})) is None
-    assert proxy_failure(200, httpx.Headers({"x-simweb-error": "dns"})) is None
+    assert proxy_failure(502, ResponseHeaders(httpx.Headers({"Proxy-Status": "squid; error=dns_error"}))) is ErrorKind.DNS
+    assert proxy_failure(503, ResponseHeaders(httpx.Headers({"X-Squid-Error": "ERR_CONNECT_FAIL 111"}))) is ErrorKind.REFUSED
+    assert proxy_failure(504, ResponseHeaders(httpx.Headers({"Proxy-Status": "p; error=connection_timeout"}))) is ErrorKind.TIMEOUT
+    assert proxy_failure(502, ResponseHeaders(httpx.Headers({"Server": "nginx"}))) is None
+    assert proxy_failure(200, ResponseHeaders(httpx.Headers({"x-simweb-error": "dns"}))) is None
+
+
+def test_response_headers_are_read_once_with_lower_case_names_and_repeats_joined():
+    h = ResponseHeaders(httpx.Headers([("Content-Type", "text/html"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2"),
+                                       ("Vary", "Accept"), ("vary", "Cookie")]))
+    assert h.get("content-type") == "text/html" and "content-type" in h and "location" not in h
+    assert h.get("vary") == "Accept, Cookie"  # as httpx joins them
+    assert h.get_list("set-cookie") == ["a=1", "b=2"] and h.get("location", "none") == "none"

@@ -12,14 +12,12 @@ import urllib.parse
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import httpx
-
 from ...archives import WAYBACK_HOSTS, parse_replay_location, replay_url, snapshot_url
 from ...model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
 from ...urls import is_login, is_root, same_resource, url_key
 from ...vocab import WAYBACK, ArchiveAnswer, LookupSource, PageSignal
 from ..budget import family_pacer
-from ..fetch import fetch
+from ..fetch import ResponseHeaders, fetch
 from .base import ProbeKit, ask_archive, is_archive_429, memento_timestamp, register
 
 FAMILIES = ("replay", "cdx", "availability")
@@ -31,7 +29,7 @@ class WaybackStats:
     rate_limited: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FAMILIES, 0))
 
 
-def _archive_page(headers: httpx.Headers) -> bool:
+def _archive_page(headers: ResponseHeaders) -> bool:
     """An answer that is no capture is the Wayback Machine's own page, which says what it means at its end
     ("This URL has been excluded …" comes after 50 KiB of navigation): read it whole."""
     return "memento-datetime" not in headers
