@@ -36,8 +36,8 @@ def encode(obj: Any) -> Any:
     if dataclasses.is_dataclass(obj):
         out = {"__t": type(obj).__name__}
         for f in dataclasses.fields(obj):
-            if f.name == "body":
-                continue  # API bodies are never cached
+            if f.name == "body" or not f.init:
+                continue  # API bodies are never cached; derived fields are derived again
             out[f.name] = encode(getattr(obj, f.name))
         return out
     if isinstance(obj, (tuple, list)):
@@ -54,7 +54,7 @@ def decode(data: Any) -> Any:
         if hints is None:
             hints = _HINTS[cls] = typing.get_type_hints(cls, {**vars(vocab), **vars(model)})
         kwargs = {f.name: _coerce(decode(data[f.name]), hints.get(f.name)) for f in dataclasses.fields(cls)
-                  if f.name in data}
+                  if f.init and f.name in data}
         return cls(**kwargs)
     if isinstance(data, list):
         return [decode(x) for x in data]

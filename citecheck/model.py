@@ -6,7 +6,6 @@ they carry (states, error kinds, signals, answers) are the enums of vocab.py.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -62,40 +61,32 @@ class Reference:
     problems: tuple[str, ...] = ()  # errors in the citation as written (e.g. archive-url without archive-date)
     doi: str | None = None  # its DOI, as written (identifiers.py finds it in fields, text and URLs)
 
-    # (cached: the rules and the reports ask these many times; a frozen dataclass's fields never change)
-    @functools.cached_property
-    def original_urls(self) -> tuple[str, ...]:
+    # derived once from the fields above (the rules and the reports ask them many times): fields of the instance
+    # rather than cached properties, whose entries would cost each Reference a dictionary four times the size
+    original_urls: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    #: the snapshot link the reference relies on: a Wayback one first, then any other archive
+    archive_link: ArchiveLink | None = field(init=False, repr=False, compare=False)
+    #: the original URL to check: written out, or recovered from the snapshot link
+    url: str | None = field(init=False, repr=False, compare=False)
+    #: the entry's URLs beside the two its verdict is about (the original and its snapshot link): further
+    #: originals, then further snapshot links; checked and reported, never deciding the verdict
+    other_urls: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
         archived = {a.url for a in self.archive_links}
-        return tuple(u for u in self.urls if u not in archived)
-
-    @functools.cached_property
-    def archive_link(self) -> ArchiveLink | None:
-        """The snapshot link the reference relies on: a Wayback one first, then any other archive."""
-        for a in self.archive_links:
-            if a.service == WAYBACK and a.original:
-                return a
-        return self.archive_links[0] if self.archive_links else None
-
-    @functools.cached_property
-    def url(self) -> str | None:
-        """The original URL to check: written out, or recovered from the snapshot link."""
-        if self.original_urls:
-            return self.original_urls[0]
-        link = self.archive_link
-        return link.original if link else None
-
-    @functools.cached_property
-    def other_urls(self) -> tuple[str, ...]:
-        """The entry's URLs beside the two its verdict is about (the original and its snapshot link): further
-        originals, then further snapshot links. They are checked and reported, and never decide the verdict."""
-        main, link = self.url, self.archive_link
+        originals = tuple(u for u in self.urls if u not in archived)
+        link = next((a for a in self.archive_links if a.service == WAYBACK and a.original),
+                    self.archive_links[0] if self.archive_links else None)
+        main = originals[0] if originals else link.original if link else None
         seen = {url_key(main)} if main else set()
-        originals = []
-        for u in self.original_urls:
+        others = []
+        for u in originals:
             if url_key(u) not in seen:
                 seen.add(url_key(u))
-                originals.append(u)
-        return tuple(originals) + tuple(a.url for a in self.archive_links if a is not link)
+                others.append(u)
+        for name, value in (("original_urls", originals), ("archive_link", link), ("url", main),
+                            ("other_urls", tuple(others) + tuple(a.url for a in self.archive_links if a is not link))):
+            object.__setattr__(self, name, value)
 
 
 # --- observations: what the network said, before any judgement --------------------------------------

@@ -7,6 +7,7 @@ import contextlib
 import errno
 import functools
 import socket
+import sys
 import time
 import urllib.parse
 import zlib
@@ -250,8 +251,14 @@ def _cookie_names(headers: ResponseHeaders) -> tuple[str, ...]:
     return tuple(c.split("=", 1)[0].strip().lower() for c in headers.get_list("set-cookie") if "=" in c)
 
 
+#: the same few values again and again (content types, server names): kept once, not once per response
+_SHARED_VALUES = frozenset({"content-type", "server", "cf-mitigated", "x-archive-src"})
+
+
 def _kept(headers: ResponseHeaders) -> tuple[tuple[str, str], ...]:
-    return tuple((k, v) for k, v in headers.items if k in KEPT_HEADERS)
+    # a long list keeps tens of thousands of answers: their header names are one string each, not a copy each
+    return tuple((sys.intern(k), sys.intern(v) if k in _SHARED_VALUES and len(v) < 100 else v)
+                 for k, v in headers.items if k in KEPT_HEADERS)
 
 
 @contextlib.asynccontextmanager

@@ -50,7 +50,8 @@ def _scrub(value: Any) -> Any:
         return value
     names = _FIELDS.get(kind)
     if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
-        shown = [f.name for f in dataclasses.fields(value) if not (kind is Result and f.name in _UNSHOWN)]
+        # (fields derived from the others, init=False, follow them: not walked)
+        shown = [f.name for f in dataclasses.fields(value) if f.init and not (kind is Result and f.name in _UNSHOWN)]
         names = _FIELDS[kind] = tuple(shown)
     if names is not None:
         changes = {}
