@@ -145,7 +145,7 @@ def test_pacer_spreads_requests_evenly():
 
     s = run(go())
     assert [round(b - a, 6) for a, b in itertools.pairwise(s)] == [round(spacing(600), 6)] * 4
-    assert spacing(600) == pytest.approx(0.1, rel=0.01)  # the pace asked for, give or take the margin
+    assert spacing(600) == pytest.approx(0.1, rel=0.02)  # the pace asked for, give or take the margin
 
 
 def busiest_minute(stamps: list[float]) -> int:
