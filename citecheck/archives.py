@@ -411,13 +411,14 @@ def recover_original(raw: str, decode: bool = False) -> str | None:
     try:
         parts = urllib.parse.urlsplit(orig)
         host = parts.hostname
+        port = parts.port  # (a port out of range or not a number raises here: no original to recover)
     except ValueError:
         return None
     if not host or ("." not in host and host != "localhost" and host_address(host) is None):
         return None
     # a default port says nothing: http://host:80/ is http://host/
     netloc = parts.netloc
-    if (parts.scheme == "http" and parts.port == 80) or (parts.scheme == "https" and parts.port == 443):
+    if (parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443):
         netloc = netloc.rsplit(":", 1)[0]
     return urllib.parse.urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, parts.fragment))
 

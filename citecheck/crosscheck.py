@@ -49,14 +49,30 @@ def crosscheck(text: str, refs: list[Reference], source: str) -> CrossCheck:
     for k in keys:
         counts[k] = counts.get(k, 0) + 1
     duplicates = tuple(sorted((k for k, c in counts.items() if c > 1), key=_sort_key))
-    numbers = sorted({r.number for r in refs if r.number is not None})
-    gaps = tuple(n for n in range(1, numbers[-1] + 1) if n not in numbers) if numbers else ()
+    gaps, gaps_total = _gaps({r.number for r in refs if r.number is not None})
     if not markers:
-        return CrossCheck(source, duplicates=duplicates, gaps=gaps)
+        return CrossCheck(source, duplicates=duplicates, gaps=gaps, gaps_total=gaps_total)
     cited = set(markers)
     missing = tuple(sorted({m for m in cited if m not in counts and m != "#"}, key=_sort_key))
     never = tuple(k for k in dict.fromkeys(keys) if k not in cited)
-    return CrossCheck(source, missing, never, duplicates, gaps, len(markers))
+    return CrossCheck(source, missing, never, duplicates, gaps, len(markers), gaps_total)
+
+
+#: gaps listed by number at most (a list whose last entry is [1234567890123] skips more than can be listed)
+MAX_GAPS = 1000
+
+
+def _gaps(numbers: set[int]) -> tuple[tuple[int, ...], int]:
+    """The numbers a numbered list skips (the first MAX_GAPS of them), and how many it skips in all; found
+    between the numbers it has, never by counting up to the largest."""
+    listed: list[int] = []
+    total, previous = 0, 0
+    for n in sorted(numbers):
+        if n > previous + 1:
+            total += n - previous - 1
+            listed.extend(range(previous + 1, min(n, previous + 1 + MAX_GAPS - len(listed))))
+        previous = max(previous, n)
+    return tuple(listed), total
 
 
 def _sort_key(k: str) -> tuple[int, int, str]:

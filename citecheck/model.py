@@ -366,8 +366,9 @@ class CrossCheck:
     cited_missing: tuple[str, ...] = ()  # markers in the text with no entry in the list
     never_cited: tuple[str, ...] = ()  # entries no marker points to
     duplicates: tuple[str, ...] = ()  # numbers or labels defined more than once
-    gaps: tuple[int, ...] = ()  # numbers skipped in a numbered list
+    gaps: tuple[int, ...] = ()  # numbers skipped in a numbered list (the first crosscheck.MAX_GAPS of them)
     markers: int = 0  # how many markers the text has
+    gaps_total: int = 0  # how many numbers the list skips in all
 
     @property
     def needs_attention(self) -> bool:

@@ -170,7 +170,8 @@ def crosscheck_findings(crosschecks: Iterable[CrossCheck]) -> list[tuple[str, bo
         if c.duplicates:
             lines.append((f"{c.source}: defined more than once: {runs(c.duplicates)}", True))
         if c.gaps:
-            lines.append((f"{c.source}: numbers skipped in the list: {runs(c.gaps)}", False))
+            more = f" … ({c.gaps_total} in all)" if c.gaps_total > len(c.gaps) else ""
+            lines.append((f"{c.source}: numbers skipped in the list: {runs(c.gaps)}{more}", False))
         if c.never_cited:
             lines.append((f"{c.source}: listed but never cited in the text: {runs(c.never_cited)}", False))
     return lines

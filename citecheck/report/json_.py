@@ -109,7 +109,7 @@ def result_dict(r: Result) -> dict[str, Any]:
 def crosscheck_dict(c: CrossCheck) -> dict[str, Any]:
     return {"source": c.source, "markers": c.markers, "cited_missing": list(c.cited_missing),
             "never_cited": list(c.never_cited), "duplicates": list(c.duplicates), "gaps": list(c.gaps),
-            "attention": c.needs_attention}
+            "gaps_total": c.gaps_total, "attention": c.needs_attention}
 
 
 def summary(report: Report) -> dict[str, Any]:

@@ -40,6 +40,19 @@ def quoted_span(text: str) -> tuple[int, int] | None:
     return best
 
 
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Every quoted stretch of ``text``, the first (the title's, as quoted_span finds it) first."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    while len(spans) < 20:  # (an entry quotes a few things at most)
+        span = quoted_span(text[offset:])
+        if span is None:
+            break
+        spans.append((offset + span[0], offset + span[1]))
+        offset += span[1] + 1
+    return spans
+
+
 def quoted_title(text: str) -> str | None:
     span = quoted_span(text)
     return text[span[0]:span[1]].strip() if span else None
@@ -125,9 +138,13 @@ def make_reference(
         problems = (*problems, f"the entry is longer than {MAX_ENTRY_CHARS:,} characters; only its start was read")
         raw = raw[:MAX_ENTRY_CHARS]
     spans = extract_urls(raw, context, malformed=True)  # a link that cannot work is reported, never passed over
-    quoted = quoted_span(raw) if scan_text else None
-    # a URL quoted inside the title is part of the title, never the link the reference cites
-    cited = [s for s in spans if not (quoted and quoted[0] <= s.start < quoted[1])]
+    # (Markdown's links are told apart by their roles instead: a quotation mark in a link's text is no quotation)
+    quoted = (quoted_spans(raw) if context != "markdown" else [quoted_span(raw)]) if scan_text else []
+    quoted = [q for q in quoted if q]
+    # a URL quoted inside the title, or in any quotation, is part of the text, never the link the reference cites
+    # (unless the entry has no other: then only the title's quote is left out, as ever)
+    cited = [s for s in spans if not any(a <= s.start < b for a, b in quoted)] or \
+        [s for s in spans if not (quoted and quoted[0][0] <= s.start < quoted[0][1])]
     found_urls: tuple[str, ...] = ()
     if scan_text:
         found_urls = unique([absolute(s.url) for s in cited])

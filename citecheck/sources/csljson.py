@@ -21,7 +21,7 @@ def _date(value: object) -> dt.date | None:
         try:
             nums = [int(str(p).strip()) for p in parts[0][:3]] + [1, 1]
             return dt.date(nums[0], max(1, nums[1]), max(1, nums[2]))
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):  # (a year of 10**30 is no date)
             return None
     raw = value.get("raw") or value.get("literal")
     if isinstance(raw, str):

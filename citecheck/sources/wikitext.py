@@ -100,6 +100,10 @@ def _ref_reference(body: str, number: int, key: str, line: int, source: str) -> 
             if archive_url:
                 urls.append(archive_url)
     for link in code.filter_external_links(recursive=True):
+        # inside a citation template, its url and archive-url say what is cited: a link in its quote or title
+        # is part of the text, never the cited page
+        if any(isinstance(a, Template) and is_citation(str(a.name)) for a in code.get_ancestors(link)):
+            continue
         urls.append(link_url(str(link.url), bracketed=bool(link.brackets)))
     if not urls:
         urls = [s.url for s in extract_urls(code.strip_code(), "wikitext")]
