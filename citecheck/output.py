@@ -11,6 +11,7 @@ import codecs
 import errno
 import os
 import stat
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,6 +39,12 @@ def _resolve(path: Path, shown: str, option: str) -> Path:
 def prepare_output(path: str, inputs: Sequence[str] = (), option: str = "--output") -> OutputTarget:
     """Check an output path before any work is done; InputError (exit 3) names what is wrong with it."""
     given = Path(path)
+    try:  # what the path names now, links followed: /dev/stdout to a pipe names a pipe no resolved path reaches
+        named = os.stat(given)
+    except OSError:
+        named = None
+    if named is not None and not stat.S_ISREG(named.st_mode) and not stat.S_ISDIR(named.st_mode):
+        return _special(given, path, option, named)
     real = _resolve(given, path, option)
     for f in inputs:
         if f != "-" and os.path.exists(f) and real.exists() and os.path.samefile(f, real):
@@ -51,9 +58,7 @@ def prepare_output(path: str, inputs: Sequence[str] = (), option: str = "--outpu
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise InputError(f"{option} {path} is a directory")
     if st is not None and not stat.S_ISREG(st.st_mode):
-        if not os.access(real, os.W_OK):
-            raise InputError(f"{option} {path}: not writable")
-        return OutputTarget(real, path, special=True)
+        return _special(real, path, option, st)
     folder = real.parent
     if not folder.is_dir():
         raise InputError(f"{option} {path}: folder {folder} does not exist")
@@ -67,6 +72,35 @@ def prepare_output(path: str, inputs: Sequence[str] = (), option: str = "--outpu
     except OSError as e:
         raise InputError(f"{option} {path}: cannot write in {folder} ({e.strerror or e})") from None
     return OutputTarget(real, path, mode=stat.S_IMODE(st.st_mode) if st is not None else None)
+
+
+def _special(where: Path, shown: str, option: str, st: os.stat_result) -> OutputTarget:
+    """A device, pipe or FIFO: written into, never replaced."""
+    if not os.access(where, os.W_OK):
+        raise InputError(f"{option} {shown}: not writable")
+    return OutputTarget(where, shown, special=True)
+
+
+#: how long a report waits for something to read the FIFO it is written to
+FIFO_WAIT = 10.0
+
+
+def _open_special(path: Path) -> int:
+    """A device or pipe opened for writing. A FIFO nothing reads is waited for a while, not forever (a plain
+    open would block the end of the run for good)."""
+    if not stat.S_ISFIFO(os.stat(path).st_mode):
+        return os.open(path, os.O_WRONLY)
+    deadline = time.monotonic() + FIFO_WAIT
+    while True:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as e:
+            if e.errno != errno.ENXIO or time.monotonic() > deadline:
+                raise OSError(e.errno, "nothing reads the FIFO" if e.errno == errno.ENXIO else e.strerror) from None
+            time.sleep(0.1)
+            continue
+        os.set_blocking(fd, True)
+        return fd
 
 
 def _temporary(folder: Path, name: str) -> tuple[int, Path]:
@@ -88,7 +122,7 @@ def write_output(target: OutputTarget, data: str | bytes | Iterable[str]) -> Non
         else (piece.encode("utf-8") for piece in data))
     try:
         if target.special:
-            with open(target.path, "wb") as fh:
+            with os.fdopen(_open_special(target.path), "wb") as fh:
                 for chunk in chunks:
                     fh.write(chunk)
             return

@@ -8,11 +8,12 @@ import pytest
 from virtualtime import run
 
 import citecheck
-from citecheck.vocab import ArchiveState
 from citecheck.crosscheck import MAX_GAPS, crosscheck
 from citecheck.report.common import crosscheck_lines
 from citecheck.sources import parse_text
 from citecheck.urls import url_problem
+from citecheck.vocab import ArchiveState
+
 
 def crosscheck_of(text: str):
     return (crosscheck(text, parse_text(text, "refs.txt"), "refs.txt"),)
@@ -83,7 +84,7 @@ def test_a_url_inside_the_title_never_replaces_the_cited_one():
 
 def test_a_date_no_calendar_has_is_no_date():
     (ref,) = parse_text('[{"id": "a", "title": "A", "URL": "https://a.example/", '
-                        '"accessed": {"date-parts": [[%d, 1, 1]]}}]' % 10**30, "refs.json")
+                        '"accessed": {"date-parts": [[' + str(10**30) + ', 1, 1]]}}]', "refs.json")
     assert ref.url == "https://a.example/" and ref.access_date is None
 
 

@@ -9,6 +9,7 @@ import threading
 import pytest
 from clirun import one_line_error, run
 
+from citecheck import output
 from citecheck.errors import InputError
 from citecheck.output import prepare_output, write_fixed, write_output
 
@@ -101,3 +102,26 @@ def test_fix_in_place_keeps_the_mode_and_a_backup(tmp_path):
     write_fixed(str(src), "[1] https://a.example/y\n", backup=tmp_path / "refs.txt.bak")
     assert src.read_text() == "[1] https://a.example/y\n" and stat.S_IMODE(src.stat().st_mode) == 0o604
     assert (tmp_path / "refs.txt.bak").read_text() == "[1] https://a.example/x\n"
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
+def test_a_path_that_names_a_pipe_is_written_into(tmp_path):
+    """/dev/stdout when standard output is a pipe: the link leads to "pipe:[…]", which no resolved path reaches."""
+    r, w = os.pipe()
+    try:
+        target = prepare_output(f"/proc/self/fd/{w}")
+        assert target.special
+        write_output(target, "report\n")
+        assert os.read(r, 100) == b"report\n"
+    finally:
+        os.close(r)
+        os.close(w)
+
+
+def test_a_fifo_nothing_reads_is_refused_not_waited_for_forever(tmp_path, monkeypatch):
+    monkeypatch.setattr(output, "FIFO_WAIT", 0.2)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    target = prepare_output(str(fifo))
+    with pytest.raises(InputError, match="nothing reads the FIFO"):
+        write_output(target, "report\n")

@@ -52,7 +52,8 @@ def render_parsed(refs: list[Reference], fmt: str, crosschecks: tuple[CrossCheck
     for r in refs:
         link = r.archive_link
         snap = f"{link.service} {link.timestamp or ''}".strip() if link else ""
-        table.add_row(r.key, str(r.line), (r.title or "")[:80], r.url or "", snap)
+        # (Text: a title such as "[link=…]x[/link]" is shown, never read as rich markup)
+        table.add_row(*(Text(cell) for cell in (r.key, str(r.line), (r.title or "")[:80], r.url or "", snap)))
     console.print(table)
     console.print(f"{len(refs)} references, {sum(1 for r in refs if r.url)} with URLs, "
                   f"{sum(1 for r in refs if r.archive_links)} with archive links, {sum(1 for r in refs if r.doi)} with DOIs")

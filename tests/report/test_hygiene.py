@@ -10,7 +10,9 @@ import pytest
 from samples import sample_report
 
 from citecheck.report import format_names, render
+from citecheck.report.parsed import render_parsed
 from citecheck.report.scrub import plain
+from citecheck.sources import parse_text
 
 HOSTILE = "=HYPERLINK(\"http://evil.example\")\x1b[2J\x07 <script>alert(1)</script> [bold red]x[/] \u202eevil"
 
@@ -58,3 +60,9 @@ def test_the_table_prints_rich_markup_as_text():
 
 def test_junit_stays_well_formed_xml():
     ET.fromstring(render(hostile_report(), "junit").split("\n", 1)[1])
+
+
+def test_the_parsed_list_prints_rich_markup_as_text():
+    (ref,) = parse_text("[1] ‘[bold]Bold[/bold] [link=http://evil.example]x[/link]’, https://a.example/\n", "r.txt")
+    text = render_parsed([ref], "table")
+    assert "[link=http://evil.example]x[/link]" in text and "[bold]Bold[/bold]" in text
