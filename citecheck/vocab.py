@@ -250,6 +250,7 @@ class ErrorKind(str, Enum):
     REDIRECT_LOOP = "redirect_loop"  # a redirect came back to a URL already visited
     TOO_MANY_REDIRECTS = "too_many_redirects"  # a redirect chain longer than the cap
     REFUSED_TARGET = "refused_target"  # a private, loopback or link-local address: never requested (the SSRF guard)
+    UNSUPPORTED_SCHEME = "unsupported_scheme"  # a redirect to file:, gopher: …: never followed
     DEADLINE = "deadline"  # the URL's total time (every hop and retry together) ran out
     ERROR = "error"  # anything else
 
@@ -284,6 +285,7 @@ _RETRY: dict[ErrorKind, Retry] = {
     ErrorKind.TIMEOUT: Retry.AFTER_TIMEOUT,
     ErrorKind.TLS: Retry.NEVER, ErrorKind.INVALID_URL: Retry.NEVER, ErrorKind.REDIRECT_LOOP: Retry.NEVER,
     ErrorKind.TOO_MANY_REDIRECTS: Retry.NEVER, ErrorKind.REFUSED_TARGET: Retry.NEVER, ErrorKind.DEADLINE: Retry.NEVER,
+    ErrorKind.UNSUPPORTED_SCHEME: Retry.NEVER,
     ErrorKind.ERROR: Retry.NEVER,
 }
 assert set(_RETRY) == set(ErrorKind), "every error kind needs a retry rule"

@@ -19,7 +19,7 @@ import httpx
 from ..model import Fetch, Hop, PageFacts
 from ..settings import Settings
 from ..vocab import ErrorKind
-from .guard import RefusedTarget, TargetGuard
+from .guard import RefusedTarget, TargetGuard, scheme_refusal
 from .page import PageReader, analyse
 
 KEPT_HEADERS = frozenset(
@@ -304,7 +304,8 @@ async def fetch(
         seen.add(current)
         refused = guard.refusal(current) if guard else None
         if refused:
-            return Fetch(url=url, hops=tuple(hops), final_url=current, error=ErrorKind.REFUSED_TARGET,
+            kind = ErrorKind.UNSUPPORTED_SCHEME if scheme_refusal(current) else ErrorKind.REFUSED_TARGET
+            return Fetch(url=url, hops=tuple(hops), final_url=current, error=kind,
                          error_detail=f"not requested: {refused}", elapsed=time.monotonic() - t0)
         status: int | None = None
         failure: ErrorKind | None = None

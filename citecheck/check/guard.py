@@ -49,7 +49,8 @@ def address_refusal(addr: Address) -> str | None:
     embedded = _embedded_ipv4(addr)
     if embedded is not None:
         return address_refusal(embedded)
-    for test, why in ((addr.is_loopback, "loopback"), (addr.is_link_local, "link-local"),
+    site_local = isinstance(addr, ipaddress.IPv6Address) and addr.is_site_local  # fec0::/10, deprecated, still private
+    for test, why in ((addr.is_loopback, "loopback"), (addr.is_link_local, "link-local"), (site_local, "site-local"),
                       (addr.is_unspecified, "unspecified"), (addr.is_multicast, "multicast"),
                       (addr.is_reserved, "reserved"), (addr.is_private, "private")):
         if test:
@@ -65,6 +66,12 @@ def endpoint(url: str) -> tuple[str, int] | None:
     except ValueError:
         return None
     return ((p.hostname or "").lower(), port) if p.hostname else None
+
+
+def scheme_refusal(url: str) -> str | None:
+    """Why a URL that is not http(s) is never requested (a redirect to file: or gopher:), or None."""
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    return None if scheme in ("http", "https") else f"a {scheme or 'scheme-less'}: URL is never requested"
 
 
 @dataclass(frozen=True)
@@ -86,14 +93,14 @@ class TargetGuard:
     def refusal(self, url: str) -> str | None:
         """Why ``url`` may not be requested (not http(s), as a redirect to file: would be; a localhost name; a
         non-public address literal), or None."""
-        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        if scheme not in ("http", "https"):
-            return f"a {scheme or 'scheme-less'}: URL is never requested"
+        why = scheme_refusal(url)
+        if why:
+            return why
         end = endpoint(url)
         if end is None or self.exempt(*end):
             return None
-        host = end[0]
-        if host in LOCAL_NAMES or host.endswith((".localhost", ".localhost.")):
+        host = end[0].rstrip(".")  # ("localhost." is localhost: a name with its root dot)
+        if host in LOCAL_NAMES or host.endswith(".localhost"):
             return f"{host} is a localhost name"
         addr = host_address(host)
         why = address_refusal(addr) if addr is not None else None

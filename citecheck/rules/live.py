@@ -198,6 +198,9 @@ def _live_error(f: Fetch, kind: ErrorKind, v: Make) -> LiveVerdict:
     if kind is ErrorKind.REFUSED_TARGET:
         return v(LiveState.SKIPPED, "live.skipped.private_address",
                  f"{f.error_detail or 'not requested'}; --allow-private checks such addresses")
+    if kind is ErrorKind.UNSUPPORTED_SCHEME:
+        return v(LiveState.DEAD, "live.dead.redirect_scheme",
+                 f"redirected to {f.final_url}, which is not a web address: browsers do not follow it")
     if kind is ErrorKind.REDIRECT_LOOP:
         return v(LiveState.TRANSIENT, "live.transient.redirect_loop",
                  f"redirect loop ({f.error_detail}): often a cookie or bot check; check in a browser")

@@ -37,6 +37,7 @@ def test_every_spelling_of_an_address_is_read(host, address):
     ("100.64.0.1", "non-public"), ("240.0.0.1", "reserved"), ("::1", "loopback"), ("fe80::1", "link-local"),
     ("fc00::1", "private"), ("::ffff:10.0.0.1", "private"), ("::ffff:169.254.169.254", "link-local"),
     ("2002:7f00:1::", "loopback"), ("64:ff9b::a9fe:a9fe", "link-local"), ("ff02::1", "multicast"),
+    ("fec0::1", "site-local"),
     ("8.8.8.8", None), ("93.184.216.34", None), ("2606:4700:4700::1111", None), ("::ffff:8.8.8.8", None),
 ])
 def test_which_addresses_are_refused(address, why):
@@ -48,6 +49,7 @@ def test_urls_are_refused_by_name_and_literal_but_configured_endpoints_are_trust
     assert guard.refusal("http://169.254.169.254/latest/meta-data/") == "169.254.169.254 is a link-local address"
     assert guard.refusal("http://foo.localhost/") == "foo.localhost is a localhost name"
     assert guard.refusal("http://LOCALHOST:3000/x") == "localhost is a localhost name"
+    assert guard.refusal("http://localhost.:8765/") == "localhost is a localhost name"  # (the root's dot)
     assert guard.refusal("http://[::ffff:169.254.169.254]/") is not None
     assert guard.refusal("http://127.0.0.1:8080/web/2020/x") is None  # the user's own Wayback mirror
     assert guard.refusal("http://127.0.0.1:8081/admin") is not None  # but not the host's other ports
@@ -154,5 +156,5 @@ def test_requests_go_through_the_proxy_from_the_environment_and_the_guard_still_
 
 def test_a_redirect_to_another_scheme_is_not_followed():
     f = run(polite_get(lambda r: httpx.Response(302, headers={"Location": "file:///etc/passwd"}), guard=TargetGuard()))
-    assert f.error is ErrorKind.REFUSED_TARGET and "file:" in f.error_detail
+    assert f.error is ErrorKind.UNSUPPORTED_SCHEME and "file:" in f.error_detail
     assert TargetGuard(allow_private=True).refusal("gopher://example.org/") is not None

@@ -70,6 +70,8 @@ LIVE_CASES = [
     ("private-address-refused", fetch(None, error="refused_target"), None, TITLE, LiveState.SKIPPED,
      "live.skipped.private_address"),
     ("deadline-spent", fetch(None, error="deadline"), None, TITLE, LiveState.TIMEOUT, "live.timeout.deadline"),
+    ("redirect-to-a-file-url", fetch(302, error="unsupported_scheme"), None, TITLE, LiveState.DEAD,
+     "live.dead.redirect_scheme"),
 ]
 
 
