@@ -31,6 +31,7 @@ from .errors import CitecheckError, InputError, NoReferences
 from .model import Reference, Report, Result
 from .output import OutputTarget, prepare_output, write_output
 from .report import format_for_path, format_names, render_pieces
+from .report.scrub import plain
 from .report.table import wants_color, wants_hyperlinks
 from .settings import OPTIONS, Settings, default_text, parse_duration
 from .sources import format_names as input_format_names
@@ -59,8 +60,8 @@ CHOICES: dict[str, Callable[[], list[str]]] = {"format": format_names}
 
 
 def _say(message: str) -> None:
-    """One line on stderr, never wrapped or styled."""
-    typer.echo(message.replace("\n", " "), err=True)
+    """One line on stderr, never wrapped or styled; a file name's control characters shown, never obeyed."""
+    typer.echo(plain(message).replace("\n", " "), err=True)
 
 
 def _version(value: bool) -> None:

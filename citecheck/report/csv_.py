@@ -46,6 +46,9 @@ def render(report: Report, view: View) -> str:
             what_to_do(r).replace("\n", " | "), v.live.rule, v.archive.rule, " ".join(sorted(r.cached)),
             *_identifier_cells(v.identifier),
         ]])
+    if report.partial:  # (a spreadsheet shows no header or footer: a last row says so)
+        w.writerow(["", "(partial)", "", "", f"interrupted: {len(report.results)} of {report.total} references checked"]
+                   + [""] * (len(COLUMNS) - 5))
     return buf.getvalue()
 
 

@@ -13,6 +13,8 @@ from .roles import assign, clean_title, strip_backlinks
 
 #: the longest entry read: a real reference is a few hundred characters
 MAX_ENTRY_CHARS = 16 * 1024
+#: the longest title kept (a field a format gives can be anything)
+MAX_TITLE_CHARS = 2000
 # Opening quote -> closing quotes that may end a quoted title.
 _QUOTES = {"‘": "’", "“": "”", "«": "»", "„": "“”", '"': '"', "「": "」", "『": "』", "《": "》"}
 
@@ -134,9 +136,11 @@ def make_reference(
     ``context`` is how the entry's text is read (urls.CONTEXTS): a Markdown entry's links get their roles
     (roles.py), so a rendered citation's cited page, snapshot and title are told apart.
     A text entry longer than MAX_ENTRY_CHARS is not a reference: only its start is read, and it says so."""
-    if scan_text and len(raw) > MAX_ENTRY_CHARS:
+    if len(raw) > MAX_ENTRY_CHARS:  # (any format: a 50 MB title in a CSL-JSON item is no reference either)
         problems = (*problems, f"the entry is longer than {MAX_ENTRY_CHARS:,} characters; only its start was read")
         raw = raw[:MAX_ENTRY_CHARS]
+    if title and len(title) > MAX_TITLE_CHARS:
+        title = title[:MAX_TITLE_CHARS] + "…"
     spans = extract_urls(raw, context, malformed=True)  # a link that cannot work is reported, never passed over
     # (Markdown's links are told apart by their roles instead: a quotation mark in a link's text is no quotation)
     quoted = (quoted_spans(raw) if context != "markdown" else [quoted_span(raw)]) if scan_text else []

@@ -66,3 +66,15 @@ def test_the_parsed_list_prints_rich_markup_as_text():
     (ref,) = parse_text("[1] ‘[bold]Bold[/bold] [link=http://evil.example]x[/link]’, https://a.example/\n", "r.txt")
     text = render_parsed([ref], "table")
     assert "[link=http://evil.example]x[/link]" in text and "[bold]Bold[/bold]" in text
+
+
+def test_marks_and_line_separators_from_strangers_are_removed_but_joiners_stay():
+    assert plain("a\u061cb\u2028c\u2029d") == "ab c d"
+    assert plain("می\u200cخواهم") == "می\u200cخواهم"  # Persian needs its zero-width non-joiner
+
+
+def test_a_partial_csv_report_says_so_in_its_last_row():
+    report = dataclasses.replace(sample_report(), partial=True, total=99)
+    rows = list(csv.reader(io.StringIO(render(report, "csv"))))
+    assert rows[-1][1] == "(partial)" and "of 99 references" in rows[-1][4]
+    assert all(len(r) == len(rows[0]) for r in rows)
