@@ -30,13 +30,15 @@ def clean_doi(raw: str | None) -> str | None:
     period or comma, an unbalanced closing bracket, LaTeX's ``\\_``); None when it is not a DOI."""
     if not raw:
         return None
-    value = raw.strip().replace("\\_", "_").replace("\\&", "&").replace("\\%", "%")
-    value = re.sub(r"^(?:https?://(?:dx\.|www\.)?doi\.org/|doi\s*:\s*)", "", value, flags=re.IGNORECASE)
+    # LaTeX's escapes and braces (BibTeX: {\_}, \#, {{10.…}}): no DOI holds a brace
+    value = re.sub(r"\\([_&%#$])", r"\1", raw.strip()).replace("{", "").replace("}", "")
+    value = re.sub(r"^(?:(?:https?:)?(?://)?(?:dx\.|www\.)?doi\.org/|doi\s*:\s*|info:doi/|urn:doi:)", "", value,
+                   flags=re.IGNORECASE)
     if "%" in value:
         value = urllib.parse.unquote(value)
     while value:
         last = value[-1]
-        if last in ".,;:" or (last in _CLOSERS and value.count(_CLOSERS[last]) < value.count(last)):
+        if last in ".,;:…" or (last in _CLOSERS and value.count(_CLOSERS[last]) < value.count(last)):
             value = value[:-1]
         else:
             break
@@ -56,8 +58,7 @@ def doi_from_url(url: str) -> str | None:
     host = (parts.hostname or "").lower()
     path = parts.path
     if host in _DOI_HOSTS:
-        # everything after the host, as written: a raw # (…CO;2-#) belongs to the DOI here
-        return clean_doi(re.sub(r"^(?:[a-z]+:)?//[^/]*/", "", url.strip(), flags=re.IGNORECASE))
+        return clean_doi(_doi_after_resolver(re.sub(r"^(?:[a-z]+:)?//[^/]*/", "", url.strip(), flags=re.IGNORECASE)))
     m = re.search(r"(?:^|/|doi:)(10\.\d{4,9}(?:\.\d+)*/.+)$", path, re.IGNORECASE)
     if m and ("/doi/" in path.lower() or "doi:" in path.lower() or re.search(r"/(?:article|chapter|book)s?/10\.", path)):
         found = m.group(1)
@@ -71,6 +72,30 @@ def doi_from_url(url: str) -> str | None:
     return None
 
 
+def _doi_after_resolver(rest: str) -> str:
+    """What follows doi.org/ without what a browser or a mailer added: a query of key=value pairs (?utm_source=…),
+    a fragment (#.X1abc) and a trailing slash. A # at the very end is a SICI DOI's check character (…CO;2-#)."""
+    rest = re.sub(r"\?[\w.-]+=[^\s]*$", "", rest)
+    if "#" in rest[:-1]:
+        rest = rest[:rest.index("#")] if not rest.endswith("#") else rest
+    return rest.rstrip("/")
+
+
+# a doi.org link in running text, read to the next space: a URL finder stops at "<", which SICI DOIs hold
+_DOI_LINK = re.compile(r"(?<![\w.-])(?:https?://)?(?:dx\.|www\.)?doi\.org/(?P<rest>10\.\d{4,9}(?:\.\d+)*/\S+)",
+                       re.IGNORECASE)
+
+
+def dois_in_links(text: str) -> list[str]:
+    """Every DOI of a doi.org link written in ``text`` (with or without its scheme), read whole."""
+    found = []
+    for m in _DOI_LINK.finditer(text):
+        doi = clean_doi(_doi_after_resolver(m.group("rest")))
+        if doi:
+            found.append(doi)
+    return found
+
+
 def dois_in_text(text: str) -> list[str]:
     """Every DOI written in running text (``doi:10.…``, ``DOI: 10.…``, a bare ``10.…/…``)."""
     found = []
@@ -81,10 +106,11 @@ def dois_in_text(text: str) -> list[str]:
     return found
 
 
-def find_doi(text: str, urls: Iterable[str]) -> str | None:
-    """The reference's DOI: one written in its text (beside the URL it cites), else one its URLs carry
-    (doi.org links first)."""
-    in_text = dois_in_text(text)
+def find_doi(text: str, urls: Iterable[str], raw: str = "") -> str | None:
+    """The reference's DOI: one written in its text (beside the URL it cites), else a doi.org link's in the
+    entry as written (``raw``: read whole, where a URL finder stops early), else one its URLs carry (doi.org links
+    first)."""
+    in_text = dois_in_text(text) or dois_in_links(raw)
     if in_text:
         return in_text[0]
     urls = list(urls)

@@ -25,6 +25,12 @@ SICI = "10.1002/(SICI)1097-4571(199907)50:3<356::AID-ASI24>3.0.CO;2-J"
     ("https://academic.oup.com/jcmc/article/32/4/39/5824184", None),
     ("https://www.sciencedirect.com/science/article/pii/S0962629813346322", None),
     ("https://example.com/report-10.2020/final", None),
+    # what browsers and mailers add to a doi.org link is no part of the DOI; a SICI check character is
+    ("https://doi.org/10.1177/0093650205279209?utm_source=feed&utm_medium=x", "10.1177/0093650205279209"),
+    ("https://doi.org/10.1177/0093650205279209#.X1abc", "10.1177/0093650205279209"),
+    ("https://doi.org/10.1177/0093650205279209/", "10.1177/0093650205279209"),
+    ("https://doi.org/10.1002/(SICI)1097-0134(19981214)32:1%3C607::AID-PROT35%3E3.0.CO;2-#",
+     "10.1002/(SICI)1097-0134(19981214)32:1<607::AID-PROT35>3.0.CO;2-#"),
 ])
 def test_doi_in_a_url(url, doi):
     assert doi_from_url(url) == doi
@@ -58,6 +64,12 @@ def test_text_wins_over_a_url_that_carries_another_address():
     ("doi:10.1000/abc.", "10.1000/abc"),
     ("not a doi", None),
     ("10.1000/", None),
+    ("10.1000/ab{\\_}c", "10.1000/ab_c"),  # BibTeX: a braced escape
+    ("10.1002/x3.0.CO;2-\\#", "10.1002/x3.0.CO;2-#"),
+    ("{{10.1000/x}}", "10.1000/x"),
+    ("info:doi/10.1000/x", "10.1000/x"),
+    ("urn:doi:10.1000/x", "10.1000/x"),
+    ("doi:10.1000/abc…", "10.1000/abc"),
 ])
 def test_clean_doi(raw, doi):
     assert clean_doi(raw) == doi
@@ -89,3 +101,15 @@ def test_doi_link_keeps_what_a_path_may_hold():
 def test_each_format_gives_its_doi(text, fmt, doi):
     refs = parse_text(text, "x", fmt)
     assert refs[0].doi == doi
+
+
+@pytest.mark.parametrize("entry,doi", [
+    # a URL finder stops a link at "<": the DOI of a doi.org link is read whole from the entry
+    ("[1] ‘T’, https://doi.org/10.1175/1520-0477(1996)077<0437:TNYRP>2.0.CO;2",
+     "10.1175/1520-0477(1996)077<0437:TNYRP>2.0.CO;2"),
+    (f"[1] ‘T’, <https://doi.org/{SICI}>", SICI),
+    ("[1] ‘T’, see doi.org/10.1177/0093650205279209.", "10.1177/0093650205279209"),
+    ("[1] ‘T’, <https://doi.org/10.1000/xyz>.", "10.1000/xyz"),
+])
+def test_a_doi_org_link_in_an_entry_is_read_whole(entry, doi):
+    assert parse_text(entry, "r.txt")[0].doi == doi

@@ -162,7 +162,8 @@ def make_reference(
     archives = tuple(a for a in (parse_archive_link(u) for u in all_urls) if a is not None)
     prose = without_spans(raw, spans)
     originals = [a.original for a in archives if a.original]
-    found_doi = clean_doi(doi) or find_doi(prose if scan_text else "", list(all_urls) + originals)
+    found_doi = clean_doi(doi) or find_doi(prose if scan_text else "", list(all_urls) + originals,
+                                           raw if scan_text else "")
     if not title and scan_text:
         if context == "markdown":
             title = best_title(strip_backlinks(raw)[0])
