@@ -312,7 +312,8 @@ def service_name(service_id: str) -> str:
     return s.name if s else service_id
 
 
-def _service_of_host(host: str) -> Service | None:
+def service_for_host(host: str) -> Service | None:
+    """The archive a host belongs to (any of its mirrors and old names), or None."""
     found = _BY_HOST.get(host)
     if found is None:
         found = next((s for s in SERVICES if s.host_pattern and s.host_pattern.fullmatch(host)), None)
@@ -427,7 +428,7 @@ def match_archive_link(url: str, _depth: int = 0) -> LinkMatch | None:
     """What a link into a known web archive says, or None for any other URL (archive pages that are not
     snapshots included)."""
     host, target = _split(url)
-    svc = _service_of_host(host) if host else None
+    svc = service_for_host(host) if host else None
     if svc is None:
         return None
     for shape in svc.shapes:

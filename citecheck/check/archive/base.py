@@ -81,21 +81,48 @@ def is_archive_429(f: Fetch) -> bool:
     return f.status == 429 and f.header("memento-datetime") is None
 
 
+#: an archive's 429s in a row (each waited out) after which it is not asked again in the run
+GIVE_UP_AFTER = 3
+
+
+@dataclass
+class Streak:
+    """An archive's 429s in a row, across the run's requests to it. A run that keeps sending into 429s is what
+    gets an address firewalled (and each wait costs a minute): after GIVE_UP_AFTER the archive is left alone, and
+    what was not asked says so."""
+
+    count: int = 0
+
+    def met(self, rate_limited: bool) -> None:
+        self.count = self.count + 1 if rate_limited else 0
+
+    @property
+    def given_up(self) -> bool:
+        return self.count >= GIVE_UP_AFTER
+
+
 async def ask_archive(send: Callable[[], Awaitable[Fetch]], pacer: Paces, policy: RetryPolicy,
                       pause: Callable[[Fetch], float | None], limited: Callable[[], None],
-                      slot: Callable[[], AbstractAsyncContextManager[object]] = contextlib.nullcontext) -> Fetch:
+                      slot: Callable[[], AbstractAsyncContextManager[object]] = contextlib.nullcontext,
+                      streak: Streak | None = None, url: str = "") -> Fetch:
     """One request to an archive, as archives want them: at the pacer's pace, taken once the request holds its
     ``slot`` (a place among the requests in flight) so that it is sent the moment the pace allows, never queued
     behind other requests after it (sends bunched that way would crowd a minute); the archive's own 429 pauses the
     pacer (every request behind it waits too) and is tried twice more, so a run never keeps sending into 429s
     (``pause`` None: the archive wants us gone for longer than we wait, so the 429 is the answer); a capture is
-    what it is, whatever its status; anything else is retried as the one retry policy says."""
+    what it is, whatever its status; anything else is retried as the one retry policy says. ``streak``: the
+    archive's 429s in a row; once it gave up, the answer is a 429 at once, nothing sent (``url`` names it)."""
     attempts = Attempts()
     times_limited = 0
     while True:
+        if streak is not None and streak.given_up:
+            return Fetch(url=url, status=429, error_detail=f"not asked: the archive answered {GIVE_UP_AFTER} requests "
+                         "in a row with 429 (rate limited) earlier in this run")
         async with slot():
             await pacer.wait()
             f = await send()
+        if streak is not None and not settled_earlier(f):
+            streak.met(is_archive_429(f))
         if is_archive_429(f):
             limited()
             times_limited += 1

@@ -19,7 +19,7 @@ import contextlib
 import re
 import urllib.parse
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...archives import (
@@ -30,6 +30,7 @@ from ...archives import (
     raw_replay,
     redirect_target,
     service,
+    service_for_host,
     timemap_url,
     view_url,
 )
@@ -39,7 +40,7 @@ from ...urls import host_of, is_login, is_root, same_resource, url_key
 from ...vocab import ArchiveAnswer, LookupSource, PageSignal
 from ..fetch import fetch
 from ..politeness import Pacer, retry_after_seconds, settled_earlier
-from .base import FALLBACK, ProbeKit, ask_archive, memento_timestamp, register
+from .base import FALLBACK, ProbeKit, Streak, ask_archive, memento_timestamp, register
 
 BLOCKING_STATUSES = frozenset({401, 403, 407, 451, 999})
 FINDS_AT_ONCE = 4  # pages looked for in the other archives at a time: each archive gets a few requests queued, not all
@@ -95,6 +96,7 @@ class _Host:
     requests: int = 0
     rate_limited: int = 0
     no_timemaps: bool = False  # answered a TimeMap with something else (a wall, an error): not asked again
+    streak: Streak = field(default_factory=Streak)  # its 429s in a row: given up after a few
 
 
 class MementoProbe:
@@ -108,7 +110,9 @@ class MementoProbe:
     # --- requests, one pacer per archive host ------------------------------------------------------------------
 
     def _host(self, url: str) -> _Host:
-        host = host_of(url)
+        # one archive's hosts (archive.today's mirrors) share its pace and its patience
+        svc = service_for_host(host_of(url))
+        host = svc.id if svc else host_of(url)
         if host not in self._hosts:
             s = self.kit.settings
             self._hosts[host] = _Host(Pacer(s.archive_per_min), asyncio.Semaphore(s.archive_per_host))
@@ -146,7 +150,7 @@ class MementoProbe:
         def limited() -> None:
             host.rate_limited += 1
 
-        return await ask_archive(send, host.pacer, k.policy, self._pause, limited)
+        return await ask_archive(send, host.pacer, k.policy, self._pause, limited, streak=host.streak, url=url)
 
     # --- a cited capture -----------------------------------------------------------------------------------------
 

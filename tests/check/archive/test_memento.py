@@ -269,3 +269,24 @@ def test_a_429_asking_for_an_hour_is_the_answer_not_a_wait():
 
     obs = observe(handler, "https://archive.ph/20210101000000/https://example.kz/news/88")
     assert obs.answer is ArchiveAnswer.RATE_LIMITED and len(seen) == 1
+
+
+def test_an_archive_that_keeps_answering_429_is_left_alone_for_the_rest_of_the_run():
+    seen = []
+
+    def handler(request):
+        seen.append(str(request.url))
+        return httpx.Response(429, headers={"Retry-After": "10"})
+
+    async def job(probe):
+        # archive.today's mirrors are one archive: one pace, one patience
+        links = [f"https://archive.{tld}/2021010100000{i}/https://example.kz/news/{i}"
+                 for i, tld in enumerate(("ph", "is", "today", "ph", "li", "ph", "is", "ph"))]
+        t0 = now()
+        out = [await probe.observe(parse_archive_link(u), "2021") for u in links]
+        return out, now() - t0
+
+    results, took = probe_run(handler, job)
+    assert len(seen) == 3  # the first link's three tries; nothing more is sent into 429s
+    assert all(r.answer is ArchiveAnswer.RATE_LIMITED for r in results)
+    assert "not asked" in results[-1].fetch.error_detail and took < 30
