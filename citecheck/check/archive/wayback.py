@@ -18,7 +18,7 @@ from ...urls import is_login, is_root, same_resource, url_key
 from ...vocab import WAYBACK, ArchiveAnswer, LookupSource, PageSignal
 from ..budget import family_pacer
 from ..fetch import ResponseHeaders, fetch
-from .base import ProbeKit, ask_archive, is_archive_429, memento_timestamp, register
+from .base import ProbeKit, Streak, ask_archive, is_archive_429, memento_timestamp, register
 
 FAMILIES = ("replay", "cdx", "availability")
 
@@ -45,6 +45,7 @@ class Wayback:
                    "availability": settings.availability_per_min}
         self.pacers = {family: family_pacer(family, per_min[family], settings.budget_folder) for family in FAMILIES}
         self.semaphore = asyncio.Semaphore(settings.wayback_concurrency)
+        self.streaks = {family: Streak() for family in FAMILIES}  # 429s in a row: a family is given up after a few
         self.counts = WaybackStats()
         self._pending: list[tuple[str, str, bool, asyncio.Future[LookupResult]]] = []
         self._lookups: dict[tuple[str, str, bool], asyncio.Future[LookupResult]] = {}
@@ -68,7 +69,7 @@ class Wayback:
 
         # a Wayback 429 carries no Retry-After: the whole family waits a minute
         return await ask_archive(send, self.pacers[family], self.policy, lambda f: self.settings.wayback_pause, limited,
-                                 slot=lambda: self.semaphore)
+                                 slot=lambda: self.semaphore, streak=self.streaks[family], url=url)
 
     def can_replay(self, link: ArchiveLink) -> bool:
         return bool(link.original)  # a link that names no URL cannot be replayed; the rules say so
