@@ -128,7 +128,8 @@ SERVICES: tuple[Service, ...] = (
     ), "https://archive.today/{ts}/{url}", timegate="https://archive.today/timegate/{url}",
         timemap="https://archive.today/timemap/{url}", compliant=True, general=True),
     Service("webcite", "WebCite", _www("webcitation.org"), (
-        _shape("^/(?!query\\b|archive\\b)(?P<ts>[0-9A-Za-z]{6,16})(?:\\?(?:url=)?(?P<original>\\S+))?$",
+        # an id is nine base-62 characters (with a digit: /contact and /getfile are pages) or the number itself
+        _shape("^/(?P<ts>(?=[0-9A-Za-z]*\\d)[0-9A-Za-z]{9}|\\d{6,16})(?:\\?(?:url=)?(?P<original>\\S+))?$",
                ts_format="webcite-id"),
         _shape("^/query\\?(?P<query>\\S+)$", ts_format="webcite-id", query=(("ts", "id"), ("original", "url"))),
     ), "https://www.webcitation.org/query?id={webcite_id}&url={quoted_url}", framed=True),
@@ -185,9 +186,10 @@ SERVICES: tuple[Service, ...] = (
     Service("ghostarchive", "Ghostarchive", _www("ghostarchive.org"), (
         _shape("^/archive/(?P<ts>\\d{4,14})/{ORIGINAL}$"),
         _shape("^/v?archive/(?P<id>[A-Za-z0-9]{4,8})$"),
+        _shape("^/varchive/youtube/(?P<ts>\\d{8})/(?P<id>[\\w-]{11})$"),  # a YouTube video, by its id
     ), "https://ghostarchive.org/archive/{ts}/{url}"),
     Service("perma.cc", "Perma.cc", _www("perma.cc", "perma-archives.org"), (
-        _shape("^/(?P<id>[0-9A-Za-z]{4}-[0-9A-Za-z]{4})(?:\\?(?P<query>\\S*))?$",
+        _shape("^/(?P<id>[0-9A-Za-z]{4}-[0-9A-Za-z]{4})/?(?:\\?(?P<query>\\S*))?$",
                query=(("original", "url"), ("ts", "ts"))),
         *_prefixed("/warc"),
         _shape("^/warc/(?P<id>[0-9A-Za-z]{4}-[0-9A-Za-z]{4})/{ORIGINAL}$"),
@@ -404,6 +406,9 @@ def recover_original(raw: str, decode: bool = False) -> str | None:
     orig = re.sub(r"^(https?):/+(?=[^/])", lambda m: m.group(1).lower() + "://", orig, flags=re.IGNORECASE)
     if orig.startswith("//"):
         orig = "http:" + orig
+    other = re.match(r"^([a-z][a-z0-9+.-]*):(?!//|\d)", orig, re.IGNORECASE)
+    if other and other.group(1).lower() not in ("http", "https", "ftp"):
+        return None  # mailto:, javascript:, data: …: no page was archived
     if not re.match(r"^[a-z][a-z0-9+.-]*://", orig, re.IGNORECASE):
         # no scheme: Wayback treats it as http
         if not re.match(r"^[^/\s?#]+\.[^/\s?#]+", orig):
