@@ -115,11 +115,12 @@ async def ask_archive(send: Callable[[], Awaitable[Fetch]], pacer: Paces, policy
     attempts = Attempts()
     times_limited = 0
     while True:
-        if streak is not None and streak.given_up:
-            return Fetch(url=url, status=429, error_detail=f"not asked: the archive answered {GIVE_UP_AFTER} requests "
-                         "in a row with 429 (rate limited) earlier in this run")
         async with slot():
             await pacer.wait()
+            # (asked after the wait: requests queued behind the 429s that gave the archive up are not sent either)
+            if streak is not None and streak.given_up:
+                return Fetch(url=url, status=429, error_detail=f"not asked: the archive answered {GIVE_UP_AFTER} "
+                             "requests in a row with 429 (rate limited) earlier in this run")
             f = await send()
         if streak is not None and not settled_earlier(f):
             streak.met(is_archive_429(f))
