@@ -1,9 +1,11 @@
 """Inputs as they come: folders and glob patterns (with exclusions), every link of a document (--all-links)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from clirun import one_line_error, run
 
 from citecheck.errors import InputError
 from citecheck.sources import expand_inputs, read_document
@@ -105,3 +107,30 @@ def test_all_links_of_an_html_page(tmp_path):
                     "</body></html>", encoding="utf-8")
     refs = read_document(str(path), all_links=True).references
     assert [(r.key, r.url) for r in refs] == [("1", "https://b.example.org/"), ("L1", "https://a.example.org/")]
+
+
+def _one_line_exit_3(*args):
+    ran = run(*args)
+    assert ran.returncode == 3, ran.err
+    return one_line_error(ran)
+
+
+def test_a_fifo_a_device_and_a_symlink_loop_are_one_line_and_exit_3(tmp_path):
+    fifo = tmp_path / "refs.fifo"
+    os.mkfifo(fifo)  # (read, it would wait forever for a writer)
+    assert "not a regular file" in _one_line_exit_3("parse", str(fifo))
+    assert "not a regular file" in _one_line_exit_3("parse", "/dev/null")
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.symlink_to(b)
+    b.symlink_to(a)
+    assert "symlink loop" in _one_line_exit_3("parse", str(a))
+
+
+def test_a_broken_bibtex_file_says_nothing_but_citecheck_s_own_words(tmp_path, capfd):
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{a, title={Unclosed, url={https://a.example/}\n@article{b, title = {B}, url = {https://b.example/}}\n"
+                   "@@@ garbage {{{\n", encoding="utf-8")
+    ran = run("parse", str(bib))
+    captured = capfd.readouterr()
+    assert "bibtexparser" not in captured.err + ran.err and "WARNING" not in captured.err + ran.err
+    assert ran.returncode in (0, 3)
