@@ -118,8 +118,8 @@ class LiveState(_PolicyEnum):
     SOFT404 = "soft404", StatePolicy(
         Tone.BAD, "answers, but with a not-found page (its title, heading or first words say so, in two dozen languages, "
         "or a made-up sibling path gets the same page) or the site's generic page (its address the home page, its "
-        "title only the site's name), or a deep link bounces to the home page or to a login page that does not lead "
-        "back to it", failing=True)
+        "title only the site's name) or an empty one (no title, no text), or a deep link bounces to the home page or "
+        "to a login page that does not lead back to it", failing=True)
     PARKED = "parked", StatePolicy(
         Tone.NOTABLE, "the domain shows a parking, for-sale, expired, reserved or hosting-placeholder page (a parking "
         "service's page, \"Buy this domain\", \"Parked at …\", a registry's reservation)",

@@ -22,7 +22,7 @@ from ..textsim import DIFFERENT_BELOW, comparable, title_similarity
 from ..timestamps import datetime_to_timestamp, distance_days, format_day
 from ..urls import is_login, is_root, same_resource, url_problem
 from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, PageSignal
-from .live import Generic, evidence_words, why_generic
+from .live import Generic, empty_page, evidence_words, why_generic
 
 
 def days_words(n: float) -> str:
@@ -189,19 +189,6 @@ def bad_page(page: PageFacts) -> str | None:
         if signal in page.signals:
             return word
     return None
-
-
-#: Visible characters below which a page with no title shows nothing at all.
-EMPTY_TEXT = 50
-
-
-def empty_page(page: PageFacts) -> bool:
-    """An HTML page with no title, no heading and next to no text: a script that sends browsers on (LinkedIn's
-    999 page), a blank page, or a body of NULs or undecodable bytes (a gzip bomb's) that does not even reach a
-    character of text in what was read. Nothing a reader could take for the work."""
-    if page.charset is None or page.article or page.title or page.heading:
-        return False
-    return page.text_chars == 0 or (page.complete and page.text_chars < EMPTY_TEXT)
 
 
 def unrelated_capture(ref: Reference, page: PageFacts, url: str, site_names: Iterable[str] = (),

@@ -159,6 +159,9 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
     if PageSignal.NOTFOUND in signals:
         return v(LiveState.SOFT404, "live.soft404.notfound", f"answers {status} with a not-found page "
                  f"({f.page.title or f.page.heading or 'untitled'!r})", "notfound")
+    if empty_page(f.page):
+        return v(LiveState.SOFT404, "live.soft404.empty", f"answers {status} with a page with no title and no text "
+                 "(a blank page, NULs): nothing a reader could take for the work")
     drift = titles_disagree(f.page.title, snapshot_title, ref.title, site_names)
     generic = why_generic(f.page, final, (*site_names, *([f.page.site_name] if f.page.site_name else [])),
                           by_size=False) if drift else None
@@ -176,6 +179,19 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
     if PageSignal.PDF in signals or (f.content_type and "html" not in f.content_type.lower()):
         return v(LiveState.OK, "live.ok.file", f"HTTP {status} {f.content_type or ''}".strip())
     return v(LiveState.OK, "live.ok", f"HTTP {status}")
+
+
+#: Visible characters below which a page with no title shows nothing at all.
+EMPTY_TEXT = 50
+
+
+def empty_page(page: PageFacts) -> bool:
+    """An HTML page with no title, no heading and next to no text: a script that sends browsers on (LinkedIn's
+    999 page), a blank page, or a body of NULs or undecodable bytes (a gzip bomb's) that does not even reach a
+    character of text in what was read. Nothing a reader could take for the work."""
+    if page.charset is None or page.article or page.title or page.heading:
+        return False
+    return page.text_chars == 0 or (page.complete and page.text_chars < EMPTY_TEXT)
 
 
 def sibling_same_page(f: Fetch, sibling: Fetch | None) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from rulekit import SETTINGS, TITLE, URL, fetch, live, ref
 
-from citecheck.model import Hop
+from citecheck.model import Hop, PageFacts
 from citecheck.rules import classify_live
 from citecheck.vocab import LiveState
 
@@ -72,6 +72,12 @@ LIVE_CASES = [
     ("deadline-spent", fetch(None, error="deadline"), None, TITLE, LiveState.TIMEOUT, "live.timeout.deadline"),
     ("redirect-to-a-file-url", fetch(302, error="unsupported_scheme"), None, TITLE, LiveState.DEAD,
      "live.dead.redirect_scheme"),
+    # a 200 of NULs (a gzip bomb) or a blank page: nothing a reader could take for the work; a script-built page
+    # with its title is a page
+    ("empty-page", fetch(200, page=PageFacts(charset="utf-8", text_chars=0, bytes_read=65536, complete=False)), None,
+     TITLE, LiveState.SOFT404, "live.soft404.empty"),
+    ("script-page-with-a-title", fetch(200, page=PageFacts(title=TITLE, charset="utf-8", text_chars=0)), None, TITLE,
+     LiveState.OK, "live.ok"),
 ]
 
 
