@@ -44,7 +44,10 @@ class Wayback:
         per_min = {"replay": settings.replay_per_min, "cdx": settings.cdx_per_min,
                    "availability": settings.availability_per_min}
         self.pacers = {family: family_pacer(family, per_min[family], settings.budget_folder) for family in FAMILIES}
-        self.semaphore = asyncio.Semaphore(settings.wayback_concurrency)
+        # places in flight, one set per endpoint family: a request holds its place while it waits for its family's
+        # pace, so slow CDX confirmations must not hold the places replays and look-ups need
+        self.places = {family: asyncio.Semaphore(settings.wayback_concurrency if family == "replay" else 2)
+                       for family in FAMILIES}
         self.streaks = {family: Streak() for family in FAMILIES}  # 429s in a row: a family is given up after a few
         self.counts = WaybackStats()
         self._pending: list[tuple[str, str, bool, asyncio.Future[LookupResult]]] = []
@@ -69,7 +72,7 @@ class Wayback:
 
         # a Wayback 429 carries no Retry-After: the whole family waits a minute
         return await ask_archive(send, self.pacers[family], self.policy, lambda f: self.settings.wayback_pause, limited,
-                                 slot=lambda: self.semaphore, streak=self.streaks[family], url=url)
+                                 slot=lambda: self.places[family], streak=self.streaks[family], url=url)
 
     def can_replay(self, link: ArchiveLink) -> bool:
         return bool(link.original)  # a link that names no URL cannot be replayed; the rules say so
