@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 import pytest
+from casetable import assert_every_row
 
 from citecheck.urls import CONTEXTS, extract_urls, field_urls
 
@@ -12,11 +13,15 @@ from citecheck.urls import CONTEXTS, extract_urls, field_urls
 CASES = json.loads((Path(__file__).parent / "data" / "url_cases.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['id']}-{c['context']}")
-def test_peer_case(case):
+def _peer_case(case):
     context = "markdown" if case["context"] == "angle" else case["context"]
     assert context in CONTEXTS
-    assert [s.url for s in extract_urls(case["input"], context)] == case["expected"], case["source"]
+    got = [s.url for s in extract_urls(case["input"], context)]
+    assert got == case["expected"], f"{got} != {case['expected']} ({case['source']})"
+
+
+def test_every_peer_case():
+    assert assert_every_row(CASES, _peer_case, name=lambda c: f"{c['id']}-{c['context']}") == len(CASES) > 400
 
 
 def test_ris_fields_keep_the_value_and_split_before_a_scheme():
