@@ -14,7 +14,8 @@ from clirun import one_line_error, run
 from rich.console import Console
 from samples import sample_report
 
-from citecheck import cli
+from citecheck.cli import run as cli_run
+from citecheck.settings import Settings
 from citecheck.model import LiveVerdict, Report
 from citecheck.vocab import FailOn, IdentifierState, LiveState
 
@@ -172,9 +173,8 @@ def test_the_action_checks_once_and_writes_sarif_from_the_same_run():
 def test_the_progress_bar_counts_problems_as_they_are_found(canned, monkeypatch):
     _, refs = canned
     buf = io.StringIO()
-    monkeypatch.setattr(cli, "err", Console(file=buf, force_terminal=True, width=120))
-    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: True, raising=False)
-    references, _, _, _ = cli._read([str(refs)], None, cli.Settings())
-    report = cli._check(references, cli.Settings(), [str(refs)], quiet=False)
+    monkeypatch.setattr(cli_run, "err", Console(file=buf, force_terminal=True, width=120))
+    references, _, _, _ = cli_run.read_references([str(refs)], None, Settings())
+    report = cli_run.check_with_progress(references, Settings(), [str(refs)], quiet=False)
     shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buf.getvalue())
     assert report.results and "3 need attention (2 broken)" in shown and "eta" in shown

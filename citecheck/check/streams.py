@@ -9,12 +9,15 @@ the proxy.)
 from __future__ import annotations
 
 import asyncio
+import functools
+import os
 import socket
 import ssl
 from collections.abc import Iterable
 from typing import Any
 
 import httpcore
+import httpx
 
 SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 _INFO = {"ssl_object": "ssl_object", "client_addr": "sockname", "server_addr": "peername", "socket": "socket"}
@@ -25,6 +28,17 @@ def lenient_tls(context: ssl.SSLContext) -> ssl.SSLContext:
     the body: read it as the end, as browsers do. (A body cut short is still seen: against its Content-Length.)"""
     context.options |= getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
     return context
+
+
+def default_tls() -> ssl.SSLContext:
+    """The system's trust store (or SSL_CERT_FILE / SSL_CERT_DIR), read once per process for those settings:
+    loading it costs ~65 ms here, and a library caller or a multi-file run builds a client for each check."""
+    return _tls_for(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+@functools.lru_cache(maxsize=4)
+def _tls_for(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    return lenient_tls(httpx.create_ssl_context(trust_env=True))
 
 
 class AsyncioStream(httpcore.AsyncNetworkStream):

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 
 from .guard import TargetGuard, guarded_pool
-from .streams import AsyncioBackend, lenient_tls
+from .streams import AsyncioBackend, default_tls
 
 Origin = tuple[str, str, int]
 
@@ -54,7 +54,7 @@ class OriginPools(httpx.AsyncBaseTransport):
         self.guard = guard
         self.per_origin = per_origin
         self.max_idle_pools = max_idle_pools
-        self.ssl_context = ssl_context or lenient_tls(httpx.create_ssl_context(trust_env=True))  # (SSL_CERT_FILE)
+        self.ssl_context = ssl_context or default_tls()
         self.proxies = urllib.request.getproxies_environment() if proxies is None else proxies
         self._pools: OrderedDict[Origin, _Pool] = OrderedDict()
         self._retired: list[_Pool] = []
