@@ -15,8 +15,8 @@ from rich.console import Console
 from samples import sample_report
 
 from citecheck.cli import run as cli_run
-from citecheck.settings import Settings
 from citecheck.model import LiveVerdict, Report
+from citecheck.settings import Settings
 from citecheck.vocab import FailOn, IdentifierState, LiveState
 
 ROOT = Path(__file__).parent.parent
