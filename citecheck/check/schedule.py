@@ -306,6 +306,21 @@ class _Run:
                     if key not in uncited:
                         uncited[key] = asyncio.ensure_future(self.lookup(ref.url, key[1], True))
 
+        judging = 0  # workers judging a reference and not waiting on a look-up
+
+        def moving(delta: int) -> None:
+            # when every reference still being judged waits on a look-up, no other can join a batch: send it
+            nonlocal judging
+            judging += delta
+            self.probes.hurry(judging == 0)
+
+        async def looked_up(lookup: Awaitable[LookupResult | None]) -> LookupResult | None:
+            moving(-1)
+            try:
+                return await lookup
+            finally:
+                moving(+1)
+
         async def one(ref: Reference) -> Observed:
             if self.skipped(ref):
                 return Observed(ref)
@@ -313,16 +328,16 @@ class _Run:
             if link is not None and self.replayable(link):
                 snap = await snapshots[snapshot_key(link)]
                 if snap is not None and link.original and self.judgements.needs_lookup(snap):
-                    look = await self.lookup(link.original, target_timestamp(ref, self.now), False)
+                    look = await looked_up(self.lookup(link.original, target_timestamp(ref, self.now), False))
             elif link is None and ref.url:
                 key = (url_key(ref.url), target_timestamp(ref, self.now))
                 if key in uncited:
-                    look = await uncited[key]
+                    look = await looked_up(uncited[key])
             elsewhere = None
             page = link.original if link else ref.url
             if settings.other_archives and settings.check_archive and page and requestable(page) and \
                     self.judgements.wants_other_archives(snap, look, settings.window_days):
-                elsewhere = await self.lookup(page, target_timestamp(ref, self.now), False, elsewhere=True)
+                elsewhere = await looked_up(self.lookup(page, target_timestamp(ref, self.now), False, elsewhere=True))
             lv = await lives[ref.url] if ref.url in lives else None
             if lv is not None and not settings.offline and self.judgements.suspect_drift(ref, lv, snap):
                 lv = await self.prober.confirm_with_sibling(lv)
@@ -347,8 +362,12 @@ class _Run:
         async def worker() -> None:
             # a few workers walk the references in order; the requests themselves are already scheduled,
             # so a task per reference would only cost memory on long lists
-            for i, ref in pending:
-                on_observed(i, await one(ref))
+            moving(+1)
+            try:
+                for i, ref in pending:
+                    on_observed(i, await one(ref))
+            finally:
+                moving(-1)
 
         async def close_confirmations() -> None:
             # CDX confirmations may run on while the replays and live checks last, and a little longer

@@ -40,6 +40,10 @@ class Probes:
         for probe in self._made.values():
             probe.stop_confirming()
 
+    def hurry(self, on: bool) -> None:
+        for probe in self._made.values():
+            probe.hurry(on)
+
     def close(self) -> None:
         for probe in self._made.values():
             probe.close()

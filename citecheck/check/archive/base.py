@@ -48,6 +48,10 @@ class ArchiveProbe(Protocol):
     def stop_confirming(self) -> None:
         """The rest of the run is done: slow background confirmations give way."""
 
+    def hurry(self, on: bool) -> None:
+        """``on``: every reference still being judged waits on a look-up, so none can join a batch still being
+        gathered: send what is waiting now. (``off`` again when one of them moves on.)"""
+
     def close(self) -> None:
         """Stop background work: the run is over."""
 

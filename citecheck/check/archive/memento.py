@@ -278,6 +278,9 @@ class MementoProbe:
     def stop_confirming(self) -> None:
         self._stop.set()
 
+    def hurry(self, on: bool) -> None:
+        """(Memento look-ups are not batched: nothing waits to be hurried.)"""
+
     def close(self) -> None:
         for task in self._finds.values():
             if not task.done():

@@ -7,6 +7,7 @@ its whole family for at least a minute, so a run never keeps sending into 429s.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import urllib.parse
 from dataclasses import dataclass, field, replace
@@ -55,6 +56,7 @@ class Wayback:
         self._flusher: asyncio.Task[None] | None = None
         self._confirmations: list[asyncio.Task[None]] = []
         self._confirm_stop = asyncio.Event()
+        self._hurry = asyncio.Event()
 
     # --- requests under the family limits ------------------------------------------------------------
 
@@ -180,8 +182,10 @@ class Wayback:
         while self._pending:
             # let look-ups asked for close together travel together: wait a little (and for the family's next
             # free slot) unless a full batch is already waiting
-            if len(self._pending) < self.settings.availability_batch:
-                await asyncio.sleep(max(self.settings.lookup_linger, pacer.delay()))
+            if len(self._pending) < self.settings.availability_batch and not self._hurry.is_set():
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.settings.lookup_linger):
+                        await self._hurry.wait()
             await asyncio.sleep(pacer.delay())
             batch = self._pending[: self.settings.availability_batch]
             del self._pending[: len(batch)]
@@ -196,6 +200,12 @@ class Wayback:
                     self._confirmations.append(asyncio.ensure_future(self._confirm(url, ts, result, fut)))
                 elif not fut.done():
                     fut.set_result(result)
+
+    def hurry(self, on: bool) -> None:
+        if on:
+            self._hurry.set()
+        else:
+            self._hurry.clear()
 
     def stop_confirming(self) -> None:
         """The rest of the run is done: confirmations still queued at the slow CDX pace give way, and keep

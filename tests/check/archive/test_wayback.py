@@ -9,6 +9,7 @@ import urllib.parse
 from dataclasses import replace
 
 import httpx
+import pytest
 from virtualtime import now, run
 
 from citecheck.archives import parse_archive_link
@@ -179,6 +180,30 @@ def test_lookups_are_batched_into_one_availability_post():
     results = run(go())
     assert len(posts) == 1 and len(posts[0].content.decode().splitlines()) == 7
     assert all(r.capture and r.capture.timestamp == "20200101000000" for r in results)
+
+
+@pytest.mark.parametrize("hurried, waited", [(False, SETTINGS.lookup_linger), (True, 0.0)])
+def test_a_look_up_lingers_for_company_unless_nothing_else_can_come(hurried, waited):
+    """A look-up waits up to lookup_linger for others to share its POST; when the scheduler says every reference
+    still being judged waits on a look-up (hurry), none can join, so it goes at once."""
+    sent_at = []
+
+    def handler(request):
+        sent_at.append(now())
+        return availability("20200101000000")(request)
+
+    async def go():
+        async with build_client(SETTINGS, httpx.MockTransport(handler)) as client:
+            wb = wayback(client)
+            start = now()
+            wb.hurry(hurried)
+            result = await wb.closest_good("https://s.example/1", "2020")
+            wb.close()
+            return start, result
+
+    start, result = run(go())
+    assert result.capture is not None
+    assert sent_at[0] - start == pytest.approx(waited, abs=0.01)
 
 
 def test_empty_answer_for_uncited_is_confirmed_with_cdx():
