@@ -196,6 +196,8 @@ class SnapshotObservation:
     capture: Capture | None = None  # what the link actually lands on, when it lands on a capture
     landing: SnapshotObservation | None = None  # for a captured redirect: what the redirect leads to
     answer: ArchiveAnswer | None = None  # the archive's own answer, apart from any capture
+    original: str | None = None  # the archived URL as the archive states it (Link rel="original"), for a link
+    #                              that names none (archive.ph/AbCd1): its original can still be checked
 
 
 @dataclass(frozen=True)

@@ -325,25 +325,31 @@ class _Run:
             if self.skipped(ref):
                 return Observed(ref)
             link, snap, look = ref.archive_link, None, None
+            # a link that names no page (archive.ph/AbCd1): the page its capture says it preserves
+            stated = None
             if link is not None and self.replayable(link):
                 snap = await snapshots[snapshot_key(link)]
-                if snap is not None and link.original and self.judgements.needs_lookup(snap):
-                    look = await looked_up(self.lookup(link.original, target_timestamp(ref, self.now), False))
+                stated = snap.original if snap is not None and not ref.url else None
+                archived = link.original or stated
+                if snap is not None and archived and self.judgements.needs_lookup(snap):
+                    look = await looked_up(self.lookup(archived, target_timestamp(ref, self.now), False))
             elif link is None and ref.url:
                 key = (url_key(ref.url), target_timestamp(ref, self.now))
                 if key in uncited:
                     look = await looked_up(uncited[key])
             elsewhere = None
-            page = link.original if link else ref.url
+            page = (link.original if link else ref.url) or stated
             if settings.other_archives and settings.check_archive and page and requestable(page) and \
                     self.judgements.wants_other_archives(snap, look, settings.window_days):
                 elsewhere = await looked_up(self.lookup(page, target_timestamp(ref, self.now), False, elsewhere=True))
             lv = await lives[ref.url] if ref.url in lives else None
+            if stated and settings.check_live and requestable(stated) and not settings.excludes(stated):
+                lv = await self.live(stated)
             if lv is not None and not settings.offline and self.judgements.suspect_drift(ref, lv, snap):
                 lv = await self.prober.confirm_with_sibling(lv)
             # (a cached answer is not stored again: that would make it look fresh, and keep it past its age)
-            if lv is not None and self.cache and ref.url and id(lv) not in self.from_cache:
-                self.cache.put(Cache.key("live", ref.url), lv)
+            if lv is not None and self.cache and id(lv) not in self.from_cache:
+                self.cache.put(Cache.key("live", ref.url or lv.url), lv)
             other_live = tuple(o for o in [await lives[u] for u in self.other_originals(ref) if u in lives] if o)
             other_snaps = tuple(o for o in [await snapshots[snapshot_key(a)] for a in self.other_snapshot_links(ref)]
                                 if o)

@@ -84,7 +84,7 @@ def classify_live(ref: Reference, obs: LiveObservation | None, snapshot_title: s
                   settings: Settings, site_names: Iterable[str] = ()) -> LiveVerdict:
     """The original's state. ``site_names``: the names its site gives itself (rules/sites.py), stripped from
     titles before they are compared."""
-    url = ref.url
+    url = ref.url or (obs.url if obs else None)  # (or the original its snapshot's capture states)
     if not url:
         return LiveVerdict(LiveState.NONE, "live.none", "the reference has no URL")
     if settings.excludes(url):

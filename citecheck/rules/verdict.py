@@ -74,7 +74,7 @@ def judge(obs: Observed, settings: Settings, sites: SiteNames = NO_SITE_NAMES) -
     """One reference's verdict. ``sites``: the names the run's sites give themselves (SiteNames.learned_from the
     run's observations), so titles are compared without them."""
     ref = obs.reference
-    names = sites.names(ref.url)
+    names = sites.names(ref.url or (obs.live.url if obs.live else None))
     archive = classify_archive(ref, obs.snapshot, obs.lookup, settings, obs.elsewhere, site_names=names, live=obs.live)
     identifier = classify_identifier(ref, obs.identifier)
     snapshot_title = archive.title if archive.state is ArchiveState.OK else None

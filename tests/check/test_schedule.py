@@ -11,9 +11,10 @@ from virtualtime import run
 
 from citecheck.check import observe
 from citecheck.errors import NetworkDown
-from citecheck.rules import JUDGEMENTS
+from citecheck.rules import JUDGEMENTS, judge
 from citecheck.settings import Settings
 from citecheck.sources import parse_text
+from citecheck.vocab import LiveState
 
 SETTINGS = replace(Settings(), use_cache=False, share_wayback_budget=False, host_interval=0.0)
 MEMENTO = {"Memento-Datetime": "Sun, 01 Jan 2023 00:00:00 GMT", "Content-Type": "text/html"}
@@ -154,3 +155,27 @@ def test_each_doi_is_asked_of_the_registries_once_beside_everything_else():
     assert stats.registries["requests"] == {"doi.org": 2, "api.crossref.org": 1}
     observed, _ = checked(text, handler, replace(SETTINGS, lookup_uncited=False, check_identifiers=False))
     assert observed[0].identifier is None
+
+
+def test_the_original_a_short_archive_link_preserves_is_checked_too():
+    """[1] cites only archive.ph/AbC12; its capture names the page it preserves, which is then checked like any
+    original (and judged: here it has moved)."""
+    seen = []
+
+    def handler(request):
+        seen.append(str(request.url))
+        if request.url.host == "archive.ph":
+            return httpx.Response(200, headers={**MEMENTO, "Link": '<https://news.example/story>; rel="original"'},
+                                  html="<title>The story</title>")
+        if request.url.path == "/story":
+            return httpx.Response(301, headers={"Location": "https://news.example/2023/story"})
+        return httpx.Response(200, html="<title>The story</title>")
+
+    observed, _ = checked("[1] ‘The story’, https://archive.ph/AbC12\n", handler,
+                          replace(SETTINGS, other_archives=False))
+    one = observed[0]
+    assert one.reference.url is None and one.snapshot.original == "https://news.example/story"
+    assert one.live is not None and one.live.url == "https://news.example/story"
+    assert "https://news.example/2023/story" in seen
+
+    assert judge(one, SETTINGS).live.state is LiveState.MOVED

@@ -19,7 +19,7 @@ import contextlib
 import re
 import urllib.parse
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ...archives import (
@@ -74,6 +74,17 @@ def parse_link_format(text: str) -> list[tuple[str, frozenset[str], dict[str, st
                  for k, v in re.findall(r';\s*([A-Za-z\-*]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;,\s]+)', m.group(2))}
         out.append((m.group(1).strip(), frozenset(attrs.get("rel", "").lower().split()), attrs))
     return out
+
+
+def stated_original(f: Fetch) -> str | None:
+    """The archived URL a Memento answer names in its Link header (rel="original"), if it is a web URL."""
+    value = f.header("link")
+    if not value:
+        return None
+    for uri, rels, _ in parse_link_format(value):
+        if "original" in rels and uri.lower().startswith(("http://", "https://")):
+            return uri
+    return None
 
 
 def timemap_mementos(text: str) -> list[tuple[str, str]]:
@@ -184,6 +195,11 @@ class MementoProbe:
         here = f.final_url or f.url
         if stamp:
             capture = Capture(stamp, f.status, view_url(here))
+            if not link.original:
+                original = stated_original(f)
+                if original:
+                    return replace(await self._interpret(replace(link, original=original), target_ts, f, svc,
+                                                         hops_left), link=link, original=original)
             if 300 <= status < 400 and location and hops_left > 0:
                 to_ts, target = redirect_target(location, here)
                 if not target or is_root(target) or is_login(target) or same_resource(target, link.original or ""):
@@ -200,7 +216,8 @@ class MementoProbe:
                                            svc, hops_left - 1)
             moved = landed.capture is not None and landed.capture.timestamp != (link.timestamp or "").ljust(14, "0")
             return SnapshotObservation(link=link, fetch=landed.fetch, capture=landed.capture, landing=landed.landing,
-                                       answer=landed.answer or (ArchiveAnswer.CLOSEST if moved else None))
+                                       answer=landed.answer or (ArchiveAnswer.CLOSEST if moved else None),
+                                       original=landed.original)
         if status == 429:
             return said(ArchiveAnswer.RATE_LIMITED)
         if status in (404, 410):

@@ -102,6 +102,18 @@ def test_archive_today_answers_with_headers_or_a_captcha():
     assert walled.answer is ArchiveAnswer.BLOCKED
 
 
+def test_a_link_that_names_no_page_learns_it_from_the_capture():
+    """archive.ph/AbC12 names no page; its capture says which (Link: rel="original"), so the original can be
+    checked. A link that names its page keeps it, whatever the header says; a header without one adds nothing."""
+    found = observe(lambda r: httpx.Response(200, headers=MEMENTO, html="<title>Notícia</title>"), "https://archive.ph/AbC12")
+    assert found.original == ORIG and found.link.original is None and found.capture.timestamp == "20190101000000"
+    named = observe(lambda r: httpx.Response(200, headers=MEMENTO, html="<title>Notícia</title>"))
+    assert named.original is None and named.link.original == ORIG
+    bare = {k: v for k, v in MEMENTO.items() if k != "Link"}
+    unnamed = observe(lambda r: httpx.Response(200, headers=bare, html="<title>x</title>"), "https://archive.ph/AbC12")
+    assert unnamed.original is None and unnamed.capture is not None
+
+
 def test_webcite_shows_a_frame_never_the_copy():
     seen = []
 
