@@ -17,13 +17,14 @@ _C0 = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x7f]")
 _HIDDEN = re.compile(r"[\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # line and paragraph separators end a line in some readers (and JavaScript): a space, as a title wants
 _SEPARATORS = re.compile(r"[\u2028\u2029]")
+_ANY = re.compile(f"{_C0.pattern}|{_HIDDEN.pattern}|{_SEPARATORS.pattern}")
 
 
 def plain(text: str) -> str:
     """``text`` with C0 controls (but newline and tab) shown as their Unicode pictures (ESC as ␛), C1 controls
     and bidirectional overrides and marks removed, line and paragraph separators made spaces. (Zero-width joiners
     stay: Persian and Indic words need them.)"""
-    if not (_C0.search(text) or _HIDDEN.search(text) or _SEPARATORS.search(text)):
+    if (text.isascii() and text.isprintable()) or not _ANY.search(text):
         return text  # (the same object: the caller can tell nothing changed)
     text = _C0.sub(lambda m: "\u2421" if m.group() == "\x7f" else chr(0x2400 + ord(m.group())), text)
     return _SEPARATORS.sub(" ", _HIDDEN.sub("", text))
