@@ -22,7 +22,7 @@ VALUES = [
     {}, [], "", 0, -1, 10**30, 1.5, 1e-7, 1e300, float("inf"), float("-inf"), float("nan"), True, False, None,
     "Қазақ тілі «дәйексөз» — \u2028 \u0000 \x1b[31m \"q\" \\ \t\n\r /", "\ud800",
     {"a": {}, "b": [], "c": [[], {}, [1, [2, {"d": None}]]], "e": {"f": {"g": "h"}}},
-    {1: "int key", 2.5: "float key", True: "bool key", None: "none key", "s": Colour.RED, "l": Level.HIGH},
+    {7: "int key", 2.5: "float key", True: "bool key", None: "none key", "s": Colour.RED, "l": Level.HIGH},
     [Colour.RED, Level.HIGH, (1, 2), ("tuple",)],
 ]
 
