@@ -2,8 +2,9 @@
 
 Three questions, in turn: the Handle API (``doi.org/api/handles/{doi}?type=URL``: is it registered, where does it
 point?), the registration agency (``doi.org/ra/{doi}``; one agency serves a whole prefix, so it is asked once per
-prefix a run), and the agency's metadata (Crossref's ``api.crossref.org/works/{doi}``, DataCite's
-``api.datacite.org/dois/{doi}``) for the title. The DOI goes into every path percent-encoded (identifiers.api_path).
+prefix a run), and the agency's metadata for the title: Crossref's ``api.crossref.org/works/{doi}``, DataCite's
+``api.datacite.org/dois/{doi}``, mEDRA's content negotiation (``data.medra.org/{doi}``, CSL-JSON) and Japan Link
+Center's ``api.japanlinkcenter.org/dois/{doi}``. The DOI goes into every path percent-encoded (identifiers.api_path).
 
 Etiquette: each registry host has its own pacer and a limit on requests in flight, both set from the host's own
 rate-limit headers when it sends them (Crossref's ``x-rate-limit-limit``/``-interval``, ``x-concurrency-limit``),
@@ -17,7 +18,8 @@ import asyncio
 import contextlib
 import json
 import re
-from collections.abc import AsyncIterator
+import urllib.parse
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -30,8 +32,7 @@ from .politeness import RETRY_STATUSES, Attempts, Pacer, settled_earlier
 
 HANDLE_API = "https://doi.org/api/handles/{doi}?type=URL"
 AGENCY_API = "https://doi.org/ra/{doi}"
-#: the agencies whose metadata citecheck reads, and where (lower-case agency names, as doiRA spells them)
-METADATA_APIS = {"crossref": "https://api.crossref.org/works/{doi}", "datacite": "https://api.datacite.org/dois/{doi}"}
+CSL_JSON = "application/vnd.citationstyles.csl+json"
 HANDLE_FOUND, HANDLE_UNKNOWN, HANDLE_NO_VALUES = 1, 100, 200  # the Handle System's response codes
 #: requests in flight a registry allows before its headers say so: Crossref's public pool allows one
 PUBLISHED_CONCURRENCY = {"api.crossref.org": 1}
@@ -168,7 +169,53 @@ def read_datacite(f: Fetch) -> _Record:
     return _Record(True, main, subtitle, tuple(others))
 
 
-READERS = {"crossref": read_crossref, "datacite": read_datacite}
+def read_csl(f: Fetch) -> _Record:
+    """A CSL-JSON record, as DOI content negotiation answers (mEDRA's data.medra.org)."""
+    data = _json(f)
+    if f.status == 404 and not f.error:
+        return _Record(False)
+    if f.error or f.status != 200 or not isinstance(data, dict):
+        return _Record(None)
+    titles, subtitles = _strings(data.get("title")), _strings(data.get("subtitle"))
+    others = _strings(data.get("original-title")) + _strings(data.get("short-title")) + titles[1:]
+    return _Record(True, titles[0] if titles else None, subtitles[0] if subtitles else None, tuple(others))
+
+
+def read_jalc(f: Fetch) -> _Record:
+    """Japan Link Center's record: titles in several languages (``title_list``: Japanese, English …)."""
+    data = _json(f)
+    if f.status == 404 and not f.error:
+        return _Record(False)
+    record = data.get("data") if isinstance(data, dict) else None
+    if f.error or f.status != 200 or not isinstance(record, dict):
+        return _Record(None)
+    titles = [t for entry in record.get("title_list") or [] if isinstance(entry, dict)
+              for t in _strings(entry.get("title"))]
+    return _Record(True, titles[0] if titles else None, None, tuple(titles[1:]))
+
+
+@dataclass(frozen=True)
+class MetadataApi:
+    """Where an agency keeps a DOI's metadata, and how to read it."""
+
+    url: Callable[[str], str]  # the DOI (as found) -> the request URL
+    read: Callable[[Fetch], _Record]
+    accept: str = "application/json"
+
+
+#: the agencies whose metadata citecheck reads (lower-case names, as doiRA spells them); the others (KISTI, CNKI,
+#: Airiti, OP, EIDR …) offer no public record: that the Handle System knows the DOI is all that is learned
+METADATA_APIS = {
+    "crossref": MetadataApi(lambda doi: f"https://api.crossref.org/works/{api_path(doi)}", read_crossref),
+    "datacite": MetadataApi(lambda doi: f"https://api.datacite.org/dois/{api_path(doi)}", read_datacite),
+    # DOI content negotiation, at the agency's own service (doi.org would send other agencies' DOIs to the
+    # publisher's landing page, which citecheck does not ask)
+    "medra": MetadataApi(lambda doi: f"https://data.medra.org/{api_path(doi)}", read_csl, CSL_JSON),
+    # the JaLC API reads its path once more: the DOI goes encoded twice, its slash as %252F
+    "jalc": MetadataApi(lambda doi: "https://api.japanlinkcenter.org/dois/"
+                                    + urllib.parse.quote(urllib.parse.quote(doi.lower(), safe=""), safe=""),
+                        read_jalc),
+}
 
 
 @dataclass
@@ -197,7 +244,7 @@ class IdentifierProbe:
             self._registries[host] = _Registry(Pacer(s.registry_per_sec * 60), _Limit(in_flight))
         return self._registries[host]
 
-    async def _get(self, url: str, asking: _Asking) -> Fetch:
+    async def _get(self, url: str, asking: _Asking, *, accept: str = "application/json") -> Fetch:
         registry = self._registry(url)
         attempts = Attempts()
         while True:
@@ -206,7 +253,7 @@ class IdentifierProbe:
                 # still waits out the pause that 429 set
                 await registry.pacer.wait()
                 f = await fetch(self.client, "GET", url, self.settings, follow_redirects=False, gate=self.gates.slot,
-                                headers=self.headers, keep_body=True, guard=self.guard)
+                                headers={**self.headers, "Accept": accept}, keep_body=True, guard=self.guard)
             if settled_earlier(f):
                 return replace(f, attempts=attempts.made)  # the host did not resolve a moment ago: nothing was sent
             self.gates.record(url, f)
@@ -248,15 +295,16 @@ class IdentifierProbe:
         for name in candidates:
             api = METADATA_APIS.get(name)
             if api is None:
-                continue  # an agency without an API citecheck reads (mEDRA, JaLC …): registered is all we learn
-            answer = await self._get(api.format(doi=path), asking)
-            record = READERS[name](answer)
+                continue  # an agency without a record citecheck reads: registered is all we learn
+            url = api.url(doi)
+            answer = await self._get(url, asking, accept=api.accept)
+            record = api.read(answer)
             if record.found:
                 agency = agency or name
                 break
             if record.found is None:
                 unanswered = True
-                asking.problems.append(_why(host_of(api), answer))
+                asking.problems.append(_why(host_of(url), answer))
         if not record.found and unanswered:
             record = _Record(None)  # one of them could not say: not knowing is not "not found"
         return self._observed(doi, asking, registered=registered, resolves_to=resolves_to, agency=agency,

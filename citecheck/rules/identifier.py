@@ -64,7 +64,9 @@ def names_cited_work(ref: Reference, obs: IdentifierObservation) -> bool | None:
     if any(len(k) >= 12 and k in entry for k in keys):
         return True
     cited = ref.title
-    if not cited or not comparable(cited, plain_title(full)):
+    # the registry's title in the cited title's script: JaLC and Crossref keep translations beside the main one
+    shown = next((t for t in (full, *obs.other_titles) if cited and comparable(cited, plain_title(t))), None)
+    if not cited or shown is None:
         return None
     whole, head = title_key(cited), title_key(main_title(cited))
     # the same title; or one side leaves out the subtitle the other has (but two different subtitles after the
@@ -73,7 +75,7 @@ def names_cited_work(ref: Reference, obs: IdentifierObservation) -> bool | None:
         return True
     if max(fuzz.ratio(whole, k) for k in keys) >= SAME_TITLE:
         return True
-    if fuzz.token_set_ratio(normalise(cited), normalise(plain_title(full))) >= SAME_TITLE:
+    if fuzz.token_set_ratio(normalise(cited), normalise(plain_title(shown))) >= SAME_TITLE:
         return True
     if len(normalise(cited).split()) < 3:
         return None

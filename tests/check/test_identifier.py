@@ -98,6 +98,48 @@ def test_a_datacite_doi_is_read_from_datacite():
     assert (obs.agency, obs.title) == ("DataCite", "A dataset")
 
 
+def test_a_medra_doi_is_read_by_content_negotiation_at_medra():
+    asked = []
+
+    def handler(request):
+        asked.append((request.url.host, request.headers["Accept"]))
+        if request.url.host == "data.medra.org":
+            assert request.url.raw_path == b"/10.1177/x.1"
+            return httpx.Response(200, json={"DOI": "10.1177/x.1", "title": "Il giornalismo digitale",
+                                             "subtitle": ["una storia"]},
+                                  headers={"Content-Type": "application/vnd.citationstyles.csl+json"})
+        return registry(request, agency="mEDRA")
+
+    (obs,), _ = observe(handler, ("10.1177/X.1",))
+    assert (obs.agency, obs.record, obs.title, obs.subtitle) == ("mEDRA", True, "Il giornalismo digitale", "una storia")
+    assert ("data.medra.org", "application/vnd.citationstyles.csl+json") in asked
+    assert not {"api.crossref.org", "api.datacite.org"} & {host for host, _ in asked}
+
+
+def test_a_jalc_doi_is_read_from_japan_link_center_with_every_title():
+    def handler(request):
+        if request.url.host == "api.japanlinkcenter.org":
+            assert request.url.raw_path == b"/dois/10.1177%252Fj.2"  # (its path is read twice)
+            titles = [{"lang": "ja", "title": "日本のウェブアーカイブ"}, {"lang": "en", "title": "Web archives in Japan"}]
+            return httpx.Response(200, json={"status": "OK", "data": {"doi": "10.1177/j.2", "title_list": titles}})
+        return registry(request, agency="JaLC")
+
+    (obs,), _ = observe(handler, ("10.1177/j.2",))
+    assert (obs.agency, obs.record, obs.title, obs.other_titles) == (
+        "JaLC", True, "日本のウェブアーカイブ", ("Web archives in Japan",))
+
+
+def test_an_agency_without_a_public_record_is_not_asked_for_one():
+    asked = []
+
+    def handler(request):
+        asked.append(request.url.host)
+        return registry(request, agency="KISTI")
+
+    (obs,), _ = observe(handler)
+    assert (obs.registered, obs.agency, obs.record) == (True, "KISTI", None) and set(asked) == {"doi.org"}
+
+
 def test_reserved_characters_are_percent_encoded_in_every_api_path():
     seen = []
 

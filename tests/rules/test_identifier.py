@@ -64,6 +64,25 @@ TITLES = [
     ("no cited title", None, "Digital activism in Kazakhstan", None, IdentifierState.OK, "identifier.ok.registered"),
 ]
 
+JA, EN = "日本におけるウェブアーカイブの現状と課題", "Web archiving in Japan: present state and issues"
+TRANSLATED = [
+    # (what, cited title, registry's main title, its other titles, state, rule): JaLC and Crossref keep a
+    # work's translated titles beside the main one; the one in the cited title's script is compared
+    ("cited in English, registered first in Japanese", "Web archiving in Japan: present state and issues", JA, (EN,),
+     IdentifierState.OK, "identifier.ok"),
+    ("cited in Japanese", JA, JA, (EN,), IdentifierState.OK, "identifier.ok"),
+    ("another work, in the other language", "Open access mandates in Japanese universities", JA, (EN,),
+     IdentifierState.MISMATCH, "identifier.mismatch"),
+    ("no title in the cited script", "Цифрлық мұрағаттар", JA, (EN,), IdentifierState.OK, "identifier.ok.registered"),
+]
+
+
+@pytest.mark.parametrize("case", TRANSLATED, ids=[c[0] for c in TRANSLATED])
+def test_the_registry_title_in_the_cited_script_is_compared(case):
+    _, cited, title, others, state, rule = case
+    v = classify_identifier(doi_ref(cited), found(title, agency="JaLC", others=others))
+    assert (v.state, v.rule) == (state, rule)
+
 
 @pytest.mark.parametrize("case", TITLES, ids=[c[0] for c in TITLES])
 def test_registry_title_against_the_cited_one(case):
