@@ -17,10 +17,11 @@ from .app import check_choice, err
 
 
 def read_references(files: list[str], input_format: str | None,
-          settings: Settings, strict: bool | None = True) -> tuple[list[Reference], tuple[Any, ...], list[str], list[str]]:
+                    settings: Settings, strict: bool | None = True,
+                    ) -> tuple[list[Reference], tuple[Any, ...], list[str], list[str]]:
     """The references of every input (folders and patterns expanded, pages fetched), the citation cross-checks,
-    the inputs as read (their names), and notes on the inputs skipped for holding no reference list (only when
-    not ``strict``; None: strict for a single input)."""
+    the inputs as read (their names), and notes: on the inputs skipped for holding no reference list (only when
+    not ``strict``; None: strict for a single input), and on links left out for being outside a reference list."""
     check_choice(input_format, input_format_names(), "--input-format")
     stdin = read_stdin(sys.stdin.buffer) if "-" in files else None
     skipped: list[str] = []
@@ -31,6 +32,11 @@ def read_references(files: list[str], input_format: str | None,
 
     documents, crosschecks = api.read_inputs(files, input_format, stdin, settings=settings,
                                              on_skip=skip if lenient else None)
+    for d in documents:
+        if d.links_outside:
+            n = d.links_outside
+            skipped.append(f"{d.name}: {n} link{'s' if n > 1 else ''} outside its reference list not checked "
+                           "(--all-links checks them)")
     return [r for d in documents for r in d.references], crosschecks, [d.name for d in documents], skipped
 
 

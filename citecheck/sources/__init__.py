@@ -98,6 +98,7 @@ class Document:
     format: str
     text: str
     references: tuple[Reference, ...]
+    links_outside: int = 0  # links of the text outside its reference list, left unchecked (without all_links)
 
 
 #: the largest input read (a reference list of a million entries is well under it)
@@ -160,11 +161,19 @@ def read_document(path: str, requested: str | None = None, stdin: bytes | None =
         from dataclasses import replace
 
         refs = [r if r.number is not None else replace(r, number=i) for i, r in enumerate(refs, 1)]
+    outside = _all_links(parser, text, name if path != "-" else "-", refs) if all_links or \
+        len(text) <= COUNT_OUTSIDE_CHARS else []
     if all_links:
-        refs += _all_links(parser, text, name if path != "-" else "-", refs)
+        refs += outside
     if not refs:
         raise NoReferences(f"{name}: no references found (read as {parser.name}: {parser.description})")
-    return Document(name, parser.name, text, tuple(refs))
+    # the links a reader sees that no reference holds are counted, so leaving them unchecked is said, not silent
+    return Document(name, parser.name, text, tuple(refs), 0 if all_links else sum(len(r.urls) for r in outside))
+
+
+#: links outside the reference list are counted in texts up to this size (a pathological 50 MB line would take
+#: seconds; no reference list is near it)
+COUNT_OUTSIDE_CHARS = 8 * 1024 * 1024
 
 
 def _all_links(parser: Parser, text: str, source: str, refs: list[Reference]) -> list[Reference]:

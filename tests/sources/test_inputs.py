@@ -1,6 +1,7 @@
 """Inputs as they come: folders and glob patterns (with exclusions), every link of a document (--all-links)."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -98,6 +99,20 @@ def test_all_links_adds_every_other_link_of_the_document(tmp_path):
                              "https://web.archive.org/web/20020101000000/https://files.example.org/tool.zip")
     assert (mirror.url, forum.url) == ("https://mirror.example.net/tool", "https://forum.example.com/t/1")
     assert cut.url == "https://savannah.example.org/projects/tool" and cut.archive_link.url.endswith("/http")
+
+
+def test_the_links_left_out_are_counted_and_said(tmp_path):
+    """Without --all-links the links outside the reference list are not checked; that is said, not silent."""
+    path = tmp_path / "tool.md"
+    path.write_text(MARKDOWN, encoding="utf-8")
+    assert read_document(str(path)).links_outside == 7  # the 5 lines' links, a snapshot beside its original
+    assert read_document(str(path), all_links=True).links_outside == 0
+    ran = run("check", str(path), "--offline", "--format", "json", "--output", str(tmp_path / "r.json"))
+    note = f"citecheck: note: {path}: 7 links outside its reference list not checked (--all-links checks them)"
+    assert note in ran.err.splitlines()
+    assert json.loads((tmp_path / "r.json").read_text())["run"]["notes"] == [note.removeprefix("citecheck: note: ")]
+    quiet = run("check", str(path), "--offline", "--quiet", "--format", "json", "--output", str(tmp_path / "q.json"))
+    assert quiet.err == ""
 
 
 def test_all_links_of_an_html_page(tmp_path):
