@@ -344,7 +344,9 @@ class _Run:
                 elsewhere = await looked_up(self.lookup(page, target_timestamp(ref, self.now), False, elsewhere=True))
             lv = await lives[ref.url] if ref.url in lives else None
             if stated and settings.check_live and requestable(stated) and not settings.excludes(stated):
-                lv = await self.live(stated)
+                if stated not in lives:  # (asked once however many references cite its snapshots)
+                    lives[stated] = asyncio.ensure_future(self.live(stated))
+                lv = await lives[stated]
             if lv is not None and not settings.offline and self.judgements.suspect_drift(ref, lv, snap):
                 lv = await self.prober.confirm_with_sibling(lv)
             # (a cached answer is not stored again: that would make it look fresh, and keep it past its age)

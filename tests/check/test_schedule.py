@@ -171,8 +171,9 @@ def test_the_original_a_short_archive_link_preserves_is_checked_too():
             return httpx.Response(301, headers={"Location": "https://news.example/2023/story"})
         return httpx.Response(200, html="<title>The story</title>")
 
-    observed, _ = checked("[1] ‘The story’, https://archive.ph/AbC12\n", handler,
-                          replace(SETTINGS, other_archives=False))
+    observed, _ = checked("[1] ‘The story’, https://archive.ph/AbC12\n[2] ‘The story again’, https://archive.ph/AbC12\n",
+                          handler, replace(SETTINGS, other_archives=False))
+    assert seen.count("https://news.example/story") == 1  # asked once for both references
     one = observed[0]
     assert one.reference.url is None and one.snapshot.original == "https://news.example/story"
     assert one.live is not None and one.live.url == "https://news.example/story"
