@@ -505,7 +505,13 @@ def extract_urls(text: str, context: str = "prose", *, malformed: bool = False) 
     ``malformed``: also a scheme followed by a host that is no real one (``http://-bad-.com/``,
     ``http://127.1/``, ``http://[::1``, ``http://localhost/``), as written. A link finder passes over these;
     a reference list's link that cannot work is a problem to report, so the parsers keep them."""
+    if len(text) > CACHED_TEXT_CHARS:
+        return _extract(text, context, malformed)  # (a whole document: read once, and not kept for the run)
     return list(_extracted(text, context, malformed))
+
+
+#: texts up to this long (an entry, a line) have their URLs remembered; a whole document's are not
+CACHED_TEXT_CHARS = 16 * 1024
 
 
 @functools.lru_cache(maxsize=256)

@@ -161,19 +161,28 @@ def read_document(path: str, requested: str | None = None, stdin: bytes | None =
         from dataclasses import replace
 
         refs = [r if r.number is not None else replace(r, number=i) for i, r in enumerate(refs, 1)]
-    outside = _all_links(parser, text, name if path != "-" else "-", refs) if all_links or \
-        len(text) <= COUNT_OUTSIDE_CHARS else []
+    outside = 0
     if all_links:
-        refs += outside
+        refs += _all_links(parser, text, name if path != "-" else "-", refs)
+    elif len(text) <= COUNT_OUTSIDE_CHARS:
+        # the links a reader sees that no reference holds are counted, so leaving them unchecked is said, not silent
+        outside = _count_outside(parser, text, name if path != "-" else "-", refs)
     if not refs:
         raise NoReferences(f"{name}: no references found (read as {parser.name}: {parser.description})")
-    # the links a reader sees that no reference holds are counted, so leaving them unchecked is said, not silent
-    return Document(name, parser.name, text, tuple(refs), 0 if all_links else sum(len(r.urls) for r in outside))
+    return Document(name, parser.name, text, tuple(refs), outside)
 
 
 #: links outside the reference list are counted in texts up to this size (a pathological 50 MB line would take
 #: seconds; no reference list is near it)
 COUNT_OUTSIDE_CHARS = 8 * 1024 * 1024
+
+
+def _count_outside(parser: Parser, text: str, source: str, refs: list[Reference]) -> int:
+    from .links import count_links_outside
+
+    if parser.rendering is None:
+        return count_links_outside(text, parser.context, refs)
+    return count_links_outside("\n".join(t for _, t in parser.rendering(text, source)), "markdown", refs)
 
 
 def _all_links(parser: Parser, text: str, source: str, refs: list[Reference]) -> list[Reference]:

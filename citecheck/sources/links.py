@@ -39,25 +39,37 @@ def _groups(urls: list[str]) -> list[list[str]]:
     return ordered
 
 
-def link_references(text: str, context: str, source: str, cited: list[Reference],
-                    source_lines: list[int] | None = None) -> list[Reference]:
-    """References for the links of ``text`` (read as ``context``) that ``cited`` does not cover.
-    ``source_lines`` maps the text's lines to the document's, when the text is a rendering of it (HTML)."""
+def _fresh_by_line(text: str, context: str, cited: list[Reference]) -> tuple[list[int], dict[int, list[str]]]:
+    """The offsets where the text's lines start, and each line's links that ``cited`` (or an earlier line) does
+    not already hold, in order."""
     seen = {u for r in cited for u in r.urls} | {a.original for r in cited for a in r.archive_links if a.original}
     by_line: dict[int, list[str]] = {}
     starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
     for span in extract_urls(text, context):
-        line = bisect.bisect_right(starts, span.start)
-        by_line.setdefault(line, []).append(absolute(span.url))
+        url = absolute(span.url)
+        if url not in seen:
+            seen.add(url)
+            by_line.setdefault(bisect.bisect_right(starts, span.start), []).append(url)
+    return starts, by_line
+
+
+def count_links_outside(text: str, context: str, cited: list[Reference]) -> int:
+    """How many links of ``text`` ``cited`` does not cover: what link_references would add, without making them."""
+    return sum(len(urls) for urls in _fresh_by_line(text, context, cited)[1].values())
+
+
+def link_references(text: str, context: str, source: str, cited: list[Reference],
+                    source_lines: list[int] | None = None) -> list[Reference]:
+    """References for the links of ``text`` (read as ``context``) that ``cited`` does not cover.
+    ``source_lines`` maps the text's lines to the document's, when the text is a rendering of it (HTML)."""
+    starts, by_line = _fresh_by_line(text, context, cited)
     refs: list[Reference] = []
-    for line, urls in by_line.items():
+    for line, fresh in by_line.items():
         line_text = text[starts[line - 1]:starts[line] - 1 if line < len(starts) else len(text)]
         number = source_lines[line - 1] if source_lines and line <= len(source_lines) else line
         titles = {absolute(link.url): clean_title(link.text) for link in markdown_links(line_text)} \
             if context == "markdown" else {}
-        fresh = [u for u in dict.fromkeys(urls) if u not in seen]
         for i, group in enumerate(_groups(fresh)):
-            seen.update(group)
             refs.append(make_reference(number=None, key=f"L{number}" + (f".{i + 1}" if i else ""),
                                        raw=line_text.strip(), line=number, source=source,
                                        title=titles.get(group[0]) or None, urls=tuple(group), scan_text=False))
