@@ -51,7 +51,8 @@ def check(
     output_targets(outputs, files)
     refs, crosschecks, files, skipped = read_references(files, input_format, settings, settings.strict)
     targets = output_targets(outputs, files)  # (again: folders and patterns are expanded now)
-    if not quiet:
+    # (the terminal report ends with its notes: said here only when the report goes elsewhere)
+    if not quiet and not any(target is None and fmt == "table" for fmt, target in targets):
         for note in skipped:
             say(f"citecheck: note: {note}")
     try:

@@ -30,6 +30,8 @@ def render(report: Report, view: View) -> str:
     problems = crosscheck_lines(report.crosschecks)
     if problems:
         out += ["", "## In-text citations", ""] + [f"- {line}" for line in problems]
+    if report.notes:
+        out += ["", "## Notes", ""] + [f"- {_cell(note)}" for note in report.notes]
     return "\n".join(out) + "\n"
 
 

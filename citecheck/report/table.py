@@ -276,6 +276,8 @@ def _summary(block: _Block, report: Report, listed: int) -> None:
                            style="dim"))
     for words, error in crosscheck_findings(report.crosschecks):
         console.print(Text(words, style="red" if error else "yellow"))
+    for note in report.notes:
+        console.print(Text(f"note: {note}", style="yellow"))
     if report.offline:
         console.print(_offline())
     if report.partial:

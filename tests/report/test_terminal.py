@@ -140,6 +140,16 @@ def test_an_offline_run_says_so():
     assert json.loads(render(report, "json"))["run"]["offline"] is True
 
 
+def test_the_run_s_notes_close_the_table_and_the_markdown():
+    note = "notes.md: 12 links outside its reference list not checked (--all-links checks them)"
+    report = dataclasses.replace(sample_report(), notes=(note, "skipped empty.md: empty file"))
+    table = render(report, "table", width=120).splitlines()
+    assert f"note: {note}" in table and "note: skipped empty.md: empty file" in table
+    markdown = render(report, "markdown")
+    assert f"## Notes\n\n- {note}\n- skipped empty.md: empty file\n" in markdown
+    assert "note:" not in render(sample_report(), "table", width=120) and "## Notes" not in render(sample_report(), "markdown")
+
+
 def test_titles_are_text_not_markup():
     report = sample_report()
     r = report.results[0]

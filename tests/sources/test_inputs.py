@@ -113,6 +113,10 @@ def test_the_links_left_out_are_counted_and_said(tmp_path):
     assert json.loads((tmp_path / "r.json").read_text())["run"]["notes"] == [note.removeprefix("citecheck: note: ")]
     quiet = run("check", str(path), "--offline", "--quiet", "--format", "json", "--output", str(tmp_path / "q.json"))
     assert quiet.err == ""
+    # on the terminal the report ends with its notes: not said twice
+    terminal = run("check", str(path), "--offline")
+    assert "citecheck: note:" not in terminal.err
+    assert "7 links outside its reference list not checked (--all-links checks them)" in " ".join(terminal.out.split())
 
 
 def test_all_links_of_an_html_page(tmp_path):
