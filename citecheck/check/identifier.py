@@ -143,8 +143,13 @@ def read_crossref(f: Fetch) -> _Record:
     message = data.get("message") if isinstance(data, dict) else None
     if f.error or f.status != 200 or not isinstance(message, dict):
         return _Record(None)
-    titles, subtitles = _strings(message.get("title")), _strings(message.get("subtitle"))
-    others = _strings(message.get("original-title")) + _strings(message.get("short-title")) + titles[1:]
+    return _csl_titles(message)
+
+
+def _csl_titles(work: dict[str, Any]) -> _Record:
+    """A found work's titles, from CSL-JSON's fields (Crossref's own records use the same ones)."""
+    titles, subtitles = _strings(work.get("title")), _strings(work.get("subtitle"))
+    others = _strings(work.get("original-title")) + _strings(work.get("short-title")) + titles[1:]
     return _Record(True, titles[0] if titles else None, subtitles[0] if subtitles else None, tuple(others))
 
 
@@ -176,9 +181,7 @@ def read_csl(f: Fetch) -> _Record:
         return _Record(False)
     if f.error or f.status != 200 or not isinstance(data, dict):
         return _Record(None)
-    titles, subtitles = _strings(data.get("title")), _strings(data.get("subtitle"))
-    others = _strings(data.get("original-title")) + _strings(data.get("short-title")) + titles[1:]
-    return _Record(True, titles[0] if titles else None, subtitles[0] if subtitles else None, tuple(others))
+    return _csl_titles(data)
 
 
 def read_jalc(f: Fetch) -> _Record:
