@@ -136,14 +136,17 @@ def _strings(value: Any) -> list[str]:
     return [x.strip() for x in items if isinstance(x, str) and x.strip()]
 
 
-def read_crossref(f: Fetch) -> _Record:
-    data = _json(f)
+def _work(f: Fetch, *path: str) -> dict[str, Any] | bool | None:
+    """The work's record in an agency's JSON answer (found at ``path``): False when the agency does not know the
+    DOI (its 404), None when there is no answer to read (an error, another status, another shape)."""
     if f.status == 404 and not f.error:
-        return _Record(False)
-    message = data.get("message") if isinstance(data, dict) else None
-    if f.error or f.status != 200 or not isinstance(message, dict):
-        return _Record(None)
-    return _csl_titles(message)
+        return False
+    record = _json(f)
+    for key in path:
+        record = record.get(key) if isinstance(record, dict) else None
+    if f.error or f.status != 200 or not isinstance(record, dict):
+        return None
+    return record
 
 
 def _csl_titles(work: dict[str, Any]) -> _Record:
@@ -153,15 +156,23 @@ def _csl_titles(work: dict[str, Any]) -> _Record:
     return _Record(True, titles[0] if titles else None, subtitles[0] if subtitles else None, tuple(others))
 
 
+def read_crossref(f: Fetch) -> _Record:
+    work = _work(f, "message")
+    return _csl_titles(work) if isinstance(work, dict) else _Record(work)
+
+
+def read_csl(f: Fetch) -> _Record:
+    """A CSL-JSON record, as DOI content negotiation answers (mEDRA's data.medra.org)."""
+    work = _work(f)
+    return _csl_titles(work) if isinstance(work, dict) else _Record(work)
+
+
 def read_datacite(f: Fetch) -> _Record:
-    data = _json(f)
-    if f.status == 404 and not f.error:
-        return _Record(False)
-    attributes = (data.get("data") or {}).get("attributes") if isinstance(data, dict) else None
-    if f.error or f.status != 200 or not isinstance(attributes, dict):
-        return _Record(None)
+    work = _work(f, "data", "attributes")
+    if not isinstance(work, dict):
+        return _Record(work)
     main, subtitle, others = None, None, []
-    for entry in attributes.get("titles") or []:
+    for entry in work.get("titles") or []:
         if not isinstance(entry, dict) or not isinstance(entry.get("title"), str):
             continue
         kind = str(entry.get("titleType") or "").lower()
@@ -174,25 +185,12 @@ def read_datacite(f: Fetch) -> _Record:
     return _Record(True, main, subtitle, tuple(others))
 
 
-def read_csl(f: Fetch) -> _Record:
-    """A CSL-JSON record, as DOI content negotiation answers (mEDRA's data.medra.org)."""
-    data = _json(f)
-    if f.status == 404 and not f.error:
-        return _Record(False)
-    if f.error or f.status != 200 or not isinstance(data, dict):
-        return _Record(None)
-    return _csl_titles(data)
-
-
 def read_jalc(f: Fetch) -> _Record:
     """Japan Link Center's record: titles in several languages (``title_list``: Japanese, English …)."""
-    data = _json(f)
-    if f.status == 404 and not f.error:
-        return _Record(False)
-    record = data.get("data") if isinstance(data, dict) else None
-    if f.error or f.status != 200 or not isinstance(record, dict):
-        return _Record(None)
-    titles = [t for entry in record.get("title_list") or [] if isinstance(entry, dict)
+    work = _work(f, "data")
+    if not isinstance(work, dict):
+        return _Record(work)
+    titles = [t for entry in work.get("title_list") or [] if isinstance(entry, dict)
               for t in _strings(entry.get("title"))]
     return _Record(True, titles[0] if titles else None, None, tuple(titles[1:]))
 

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import replace
 
 import httpx
+import pytest
 from virtualtime import now, run
 
 from citecheck.check.archive.base import ProbeKit
@@ -138,6 +139,22 @@ def test_an_agency_without_a_public_record_is_not_asked_for_one():
 
     (obs,), _ = observe(handler)
     assert (obs.registered, obs.agency, obs.record) == (True, "KISTI", None) and set(asked) == {"doi.org"}
+
+
+@pytest.mark.parametrize("agency, host, odd", [
+    ("Crossref", "api.crossref.org", {"status": "ok", "message": ["not", "a", "work"]}),
+    ("DataCite", "api.datacite.org", {"data": [{"attributes": {}}]}),
+    ("JaLC", "api.japanlinkcenter.org", {"data": "none"}),
+    ("mEDRA", "data.medra.org", ["a", "list"]),
+])
+def test_a_record_of_an_unexpected_shape_is_no_answer_not_a_crash(agency, host, odd):
+    def handler(request):
+        if request.url.host == host:
+            return httpx.Response(200, json=odd)
+        return registry(request, agency=agency)
+
+    (obs,), _ = observe(handler)
+    assert (obs.registered, obs.agency, obs.record) == (True, agency, None) and obs.problems
 
 
 def test_reserved_characters_are_percent_encoded_in_every_api_path():
