@@ -101,7 +101,8 @@ def read_handle(f: Fetch) -> tuple[bool | None, str | None]:
         return False, None
     if code not in (HANDLE_FOUND, HANDLE_NO_VALUES):
         return None, None
-    for value in data.get("values") or []:
+    values = data.get("values")
+    for value in values if isinstance(values, list) else []:
         if isinstance(value, dict) and str(value.get("type", "")).upper() == "URL":
             payload = value.get("data")
             url = payload.get("value") if isinstance(payload, dict) else payload

@@ -206,6 +206,16 @@ def test_a_non_json_404_from_the_handle_api_is_not_an_answer():
     assert obs.registered is None and obs.record is True  # the agency's record says it exists
 
 
+def test_a_handle_record_whose_values_are_no_list_is_registered_with_no_url():
+    def handler(request):
+        if "/api/handles/" in str(request.url):
+            return httpx.Response(200, json={"responseCode": 1, "handle": DOI, "values": 5})
+        return registry(request)
+
+    (obs,), _ = observe(handler)
+    assert (obs.registered, obs.resolves_to, obs.record) == (True, None, True)
+
+
 def test_crossref_is_asked_politely_and_at_the_pace_its_headers_give():
     starts, agents = [], set()
 
