@@ -257,10 +257,11 @@ class Wayback:
             return LookupResult(url=url, target=ts, source=LookupSource.CDX)
         if f.error or f.status != 200 or not isinstance(data, list):
             return LookupResult(url=url, target=ts, source=LookupSource.CDX, error=str(f.error or f"HTTP {f.status}"))
-        rows = [r for r in data[1:] if isinstance(r, list) and r]
+        rows = [r for r in data[1:] if isinstance(r, list) and r and _is_timestamp(r[0])]
         if not rows:
             return LookupResult(url=url, target=ts, source=LookupSource.CDX)
-        stamp, original = rows[0][0], rows[0][1] if len(rows[0]) > 1 else url
+        stamp = rows[0][0]
+        original = rows[0][1] if len(rows[0]) > 1 and isinstance(rows[0][1], str) and rows[0][1] else url
         return LookupResult(url=url, target=ts, source=LookupSource.CDX, capture=Capture(stamp, 200, snapshot_url(original, stamp)))
 
     async def api(self, family: str, method: str, url: str, *, content: bytes | None = None,
@@ -278,7 +279,8 @@ def _parse_availability(items: list[tuple[str, str]], f: Fetch, data: object) ->
         reason = str(f.error or (f"HTTP {f.status}" if f.status != 200 else "unreadable answer"))
         return [LookupResult(url=u, target=ts, source=LookupSource.AVAILABILITY, error=reason) for u, ts in items]
     by_tag: dict[str, dict[str, Any]] = {}
-    for r in data.get("results", []):
+    results = data.get("results")
+    for r in results if isinstance(results, list) else []:
         if isinstance(r, dict):
             by_tag[str(r.get("tag", ""))] = r
     out = []
@@ -287,14 +289,21 @@ def _parse_availability(items: list[tuple[str, str]], f: Fetch, data: object) ->
         if r is None:
             out.append(LookupResult(url=u, target=ts, source=LookupSource.AVAILABILITY, error="no answer for this URL"))
             continue
-        closest = (r.get("archived_snapshots") or {}).get("closest") or {}
+        snapshots = r.get("archived_snapshots")
+        closest = snapshots.get("closest") if isinstance(snapshots, dict) else None
+        closest = closest if isinstance(closest, dict) else {}
         stamp = str(closest.get("timestamp") or "")
-        if closest.get("available") and stamp and str(closest.get("status", "200")) == "200":
+        if closest.get("available") and _is_timestamp(stamp) and str(closest.get("status", "200")) == "200":
             out.append(LookupResult(url=u, target=ts, source=LookupSource.AVAILABILITY,
                                     capture=Capture(stamp, 200, snapshot_url(u, stamp))))
         else:
             out.append(LookupResult(url=u, target=ts, source=LookupSource.AVAILABILITY))
     return out
+
+
+def _is_timestamp(value: object) -> bool:
+    """A capture's timestamp as the Wayback APIs write it: 14 digits (anything else is no answer to trust)."""
+    return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) == 14
 
 
 register(WAYBACK, Wayback)

@@ -206,6 +206,37 @@ def test_a_look_up_lingers_for_company_unless_nothing_else_can_come(hurried, wai
     assert sent_at[0] - start == pytest.approx(waited, abs=0.01)
 
 
+@pytest.mark.parametrize("answer", [
+    {"results": 5},
+    {"results": [{"tag": "0", "archived_snapshots": ["odd"]}]},
+    {"results": [{"tag": "0", "archived_snapshots": {"closest": "odd"}}]},
+    {"results": [{"tag": "0", "archived_snapshots": {"closest": {"available": True, "timestamp": "soon"}}}]},
+])
+def test_an_availability_answer_of_another_shape_finds_nothing_and_breaks_nothing(answer):
+    async def go():
+        async with build_client(SETTINGS, httpx.MockTransport(lambda r: httpx.Response(200, json=answer))) as client:
+            wb = wayback(client)
+            result = await wb.closest_good("https://s.example/1", "2020")
+            wb.close()
+            return result
+
+    result = run(go())
+    assert result.capture is None
+
+
+@pytest.mark.parametrize("rows", [[["timestamp"], [20200101, "https://s.example/1"]], [["timestamp"], ["x" * 14]]])
+def test_cdx_rows_without_a_timestamp_are_no_capture(rows):
+    async def go():
+        async with build_client(SETTINGS, httpx.MockTransport(lambda r: httpx.Response(200, json=rows))) as client:
+            wb = wayback(client)
+            result = await wb.cdx_closest("https://s.example/1", "20200101000000")
+            wb.close()
+            return result
+
+    result = run(go())
+    assert result.capture is None and result.error is None
+
+
 def test_empty_answer_for_uncited_is_confirmed_with_cdx():
     def handler(request):
         if request.url.path.startswith("/wayback/available"):
