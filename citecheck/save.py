@@ -196,12 +196,13 @@ class SavePageNow:
     async def _wait_for_free_session(self) -> None:
         for _ in range(60):
             user = await self.user_status()
-            if "available" not in user:
-                return  # the endpoint says nothing: the per-job answers will tell
-            if user.get("daily_captures_limit") and user.get("daily_captures", 0) >= user["daily_captures_limit"]:
+            available, limit, used = (_count(user.get(k)) for k in ("available", "daily_captures_limit", "daily_captures"))
+            if available is None:
+                return  # the endpoint says nothing (readable): the per-job answers will tell
+            if limit and used is not None and used >= limit:
                 self.stop = _stop_message("error:too-many-daily-captures")
                 return
-            if int(user.get("available", 1)) > 0:
+            if available > 0:
                 return
             await asyncio.sleep(5.0)
 
@@ -253,3 +254,14 @@ async def save_all(urls: list[str], creds: Credentials, journal: Journal, settin
             return outcome
 
         return list(await asyncio.gather(*(one(u) for u in urls)))
+
+
+def _count(value: object) -> int | None:
+    """A count in an SPN2 answer (a number, or digits as text); None when it is anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None

@@ -104,3 +104,25 @@ def test_interrupted_run_resumes_without_submitting_twice(spn, tmp_path):
     (second,) = run_save(server, ["https://a.example/slow"], tmp_path / "j.sqlite3")
     assert second.status == "success" and second.resumed
     assert app.submits == ["https://a.example/slow"]
+
+
+@pytest.mark.parametrize("user", [{"available": "x"}, {"available": 2, "daily_captures": "many", "daily_captures_limit": 10},
+                                  {"available": None}, ["not", "an", "object"]])
+def test_an_odd_user_status_neither_crashes_nor_stops_the_saves(tmp_path, user):
+    """SPN2's user status of another shape: the per-job answers decide, as when it says nothing."""
+    import httpx
+
+    def handler(request):
+        if request.url.path == "/save/status/user":
+            return httpx.Response(200, json=user)
+        if request.url.path == "/save":
+            return httpx.Response(200, json={"url": "https://a.example/page", "job_id": "j1"})
+        return httpx.Response(200, json={"status": "success", "timestamp": "20261205000000"})
+
+    settings = replace(Settings(), captures_per_min=6000, poll_first=0.0, poll_max=0.0, session_wait=0.0)
+    j = Journal(tmp_path / "j.sqlite3")
+    try:
+        (out,) = asyncio.run(save_all(["https://a.example/page"], CREDS, j, settings, httpx.MockTransport(handler)))
+    finally:
+        j.close()
+    assert out.timestamp == "20261205000000"
