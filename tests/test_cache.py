@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 from fakeweb import Capture, Running, Wayback
+from forked import in_processes
 from test_e2e import fast_settings
 
 from citecheck.api import check as check_references
@@ -113,29 +114,19 @@ def test_offline_needs_the_cache():
                          replace(Settings(), use_cache=False, offline=True))
 
 
-WRITER = """
-import sys
-from pathlib import Path
-from citecheck.cache import Cache
-from citecheck.model import Fetch, LiveObservation
-cache = Cache(Path(sys.argv[1]), max_age=3600, batch=50)
-for i in range(600):
-    url = f"https://{sys.argv[2]}.example/{i}"
-    cache.put(Cache.key("live", url), LiveObservation(url, Fetch(url, status=200)))
-    cache.get(Cache.key("live", "https://other.example/"))
-cache.close()
-"""
+def write_entries(path, name):
+    """In its own process: 600 entries written (in batches of 50) while reading others."""
+    cache = Cache(path, max_age=3600, batch=50)
+    for i in range(600):
+        url = f"https://{name}.example/{i}"
+        cache.put(Cache.key("live", url), LiveObservation(url, Fetch(url, status=200)))
+        cache.get(Cache.key("live", "https://other.example/"))
+    cache.close()
 
 
 def test_two_processes_share_a_cold_cache(tmp_path):
-    import subprocess
-    import sys
-
     path = tmp_path / "cache.sqlite3"
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), name], stderr=subprocess.PIPE)
-             for name in ("a", "b")]
-    errors = [p.communicate(timeout=60)[1].decode() for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], errors
+    in_processes(write_entries, (path, "a"), (path, "b"))  # (a child that fails shows its traceback)
     cache = Cache(path, max_age=3600)
     count = cache.db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
     cache.close()
