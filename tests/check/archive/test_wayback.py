@@ -31,6 +31,19 @@ def wayback(client, settings=SETTINGS) -> Wayback:
 MEMENTO = {"Memento-Datetime": "Sun, 01 Jan 2023 00:00:00 GMT", "Content-Type": "text/html"}
 
 
+def asked(handler, job, settings=SETTINGS):
+    """``job(probe)`` with a Wayback probe whose network is ``handler``."""
+    async def go():
+        async with build_client(settings, httpx.MockTransport(handler)) as client:
+            wb = wayback(client, settings)
+            try:
+                return await job(wb)
+            finally:
+                wb.close()
+
+    return run(go())
+
+
 def observe(handler, link=f"https://web.archive.org/web/20230101000000/{ORIG}", settings=SETTINGS):
     async def go():
         async with build_client(settings, httpx.MockTransport(handler)) as client:
@@ -213,27 +226,14 @@ def test_a_look_up_lingers_for_company_unless_nothing_else_can_come(hurried, wai
     {"results": [{"tag": "0", "archived_snapshots": {"closest": {"available": True, "timestamp": "soon"}}}]},
 ])
 def test_an_availability_answer_of_another_shape_finds_nothing_and_breaks_nothing(answer):
-    async def go():
-        async with build_client(SETTINGS, httpx.MockTransport(lambda r: httpx.Response(200, json=answer))) as client:
-            wb = wayback(client)
-            result = await wb.closest_good("https://s.example/1", "2020")
-            wb.close()
-            return result
-
-    result = run(go())
+    result = asked(lambda r: httpx.Response(200, json=answer), lambda wb: wb.closest_good("https://s.example/1", "2020"))
     assert result.capture is None
 
 
 @pytest.mark.parametrize("rows", [[["timestamp"], [20200101, "https://s.example/1"]], [["timestamp"], ["x" * 14]]])
 def test_cdx_rows_without_a_timestamp_are_no_capture(rows):
-    async def go():
-        async with build_client(SETTINGS, httpx.MockTransport(lambda r: httpx.Response(200, json=rows))) as client:
-            wb = wayback(client)
-            result = await wb.cdx_closest("https://s.example/1", "20200101000000")
-            wb.close()
-            return result
-
-    result = run(go())
+    result = asked(lambda r: httpx.Response(200, json=rows),
+                   lambda wb: wb.cdx_closest("https://s.example/1", "20200101000000"))
     assert result.capture is None and result.error is None
 
 
