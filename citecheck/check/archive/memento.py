@@ -198,6 +198,8 @@ class MementoProbe:
             if not link.original:
                 original = stated_original(f)
                 if original:
+                    # read as if the link had named it (a captured redirect to that same page is none), and
+                    # kept beside the cited link, which stays as written
                     return replace(await self._interpret(replace(link, original=original), target_ts, f, svc,
                                                          hops_left), link=link, original=original)
             if 300 <= status < 400 and location and hops_left > 0:
