@@ -38,6 +38,8 @@ def _resolve(path: Path, shown: str, option: str) -> Path:
 
 def prepare_output(path: str, inputs: Sequence[str] = (), option: str = "--output") -> OutputTarget:
     """Check an output path before any work is done; InputError (exit 3) names what is wrong with it."""
+    if not path.strip():
+        raise InputError(f"{option}: an empty name names no file")
     given = Path(path)
     try:  # what the path names now, links followed: /dev/stdout to a pipe names a pipe no resolved path reaches
         named = os.stat(given)

@@ -198,6 +198,16 @@ def text(value: object) -> str:
     return value
 
 
+def header_text(value: object) -> str:
+    """A header's value given alone (the User-Agent): some text, on one line."""
+    value = text(value).strip()
+    if not value:
+        raise ValueError("must not be empty")
+    if re.search(r"[\x00-\x1f\x7f]", value):
+        raise ValueError("must be one line of text, without control characters")
+    return value
+
+
 def flag(value: object) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"must be true or false, not {value!r}")
@@ -288,7 +298,7 @@ class Settings:
     max_page_bytes: int = 1024 * 1024  # never more of a page than this, however late its head ends
     max_api_bytes: int = 8 * 1024 * 1024  # a whole JSON answer from an archive API
     max_redirects: int = 10
-    user_agent: str = option(USER_AGENT, flag="--user-agent", config="user_agent", read=text, metavar="TEXT",
+    user_agent: str = option(USER_AGENT, flag="--user-agent", config="user_agent", read=header_text, metavar="TEXT",
                              commands=_NET, help="The User-Agent sent with every request.")
     headers: tuple[tuple[str, str], ...] = option((), flag="--header", config="headers", read=header_list,
                                                   metavar="'NAME: VALUE'", repeat=True, commands=_NET,

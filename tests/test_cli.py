@@ -99,6 +99,21 @@ def test_output_written_atomically(tmp_path):
 def test_runs_that_would_check_nothing_or_wait_forever_are_refused(args, needle):
     proc = run("check", SEED, "--no-cache", *args)
     assert proc.returncode == 3 and needle in one_line_error(proc)
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("check", SEED, "-o", ""), "an empty name names no file"),
+    (("check", SEED, "-o", "json:"), "'json:' names no file (json:- is standard output)"),
+    (("parse", SEED, "-o", ""), "an empty name names no file"),
+    (("fix", SEED, "-o", ""), "an empty name names no file"),
+    (("check", SEED, "--user-agent", ""), "--user-agent must not be empty"),
+    (("check", SEED, "--user-agent", "Bot/1\r\nX-Evil: 1"), "without control characters"),
+])
+def test_outputs_and_headers_that_name_nothing_are_refused_before_any_request(args, needle, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    proc = run(*args)
+    assert proc.returncode == 3 and needle in one_line_error(proc)
+    assert list(tmp_path.iterdir()) == []  # no file named "json:" or "."
 @pytest.mark.parametrize("command", ["check", "parse", "save", "fix"])
 def test_help_reads_as_written_for_people(command):
     out = run(command, "--help").out

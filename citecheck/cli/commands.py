@@ -148,22 +148,22 @@ def fix(
         raise InputError("fix needs a file, not standard input")
     if file.lower().startswith(("http://", "https://")):
         raise InputError(f"fix needs a file it can rewrite, not a page ({file}); save the page's source and fix that")
-    if in_place and output:
+    if in_place and output is not None:
         raise InputError("--in-place and --output cannot be used together")
-    if diff and (in_place or output):
+    if diff and (in_place or output is not None):
         raise InputError("--diff shows the changes; it cannot be combined with --output or --in-place")
     # everything that can refuse the job is checked before any request is made
     backup = Path(file + ".bak")
     if in_place and backup.exists():
         raise InputError(f"{backup} already exists; move it away first (nothing was changed)")
-    target = prepare_output(output, [file]) if output else None
+    target = prepare_output(output, [file]) if output is not None else None
     if in_place:
         prepare_output(file, [], "--in-place")  # the file itself must be writable
     settings = settings_for("fix", [file], config, given)
     check_choice(input_format, input_format_names(), "--input-format")
     doc = read_document(file, input_format)
     plan = api.fix_document(doc, check_with_progress(list(doc.references), settings, [file], quiet=True), settings)
-    if output or in_place:
+    if output is not None or in_place:
         write_fixed(file, plan.new_text, output=target, backup=backup if in_place else None)
     else:
         sys.stdout.writelines(unified_diff(doc, plan))

@@ -29,6 +29,10 @@ def output_specs(specs: list[str], settings: Settings, explicit_format: bool) ->
     out: list[tuple[str, str]] = []
     for spec in specs:
         head, sep, rest = spec.partition(":")
+        if not spec.strip():
+            raise InputError("--output: an empty name names no file ('-' is standard output)")
+        if sep and head in format_names() and not rest.strip():
+            raise InputError(f"--output {spec!r} names no file ({head}:- is standard output)")
         if sep and head in format_names() and rest:
             fmt, dest = head, rest
         else:
@@ -59,7 +63,7 @@ def print_report(report: Report, fmt: str, settings: Settings) -> None:
 
 def output_target(output: str | None, files: list[str]) -> OutputTarget | None:
     """The --output path, checked before any work is done."""
-    return prepare_output(output, files) if output else None
+    return prepare_output(output, files) if output is not None else None
 
 
 def write_or_print(text: str, target: OutputTarget | None) -> None:
