@@ -15,9 +15,10 @@ from .settings import CONFIG_KEYS, Settings
 def find_config(start: Path) -> Path | None:
     try:
         here = start.resolve()
-    except (OSError, RuntimeError):  # a symlink loop: reading the input will say so
+        is_dir = here.is_dir()
+    except (OSError, RuntimeError):  # a symlink loop, a name too long: reading the input will say so
         return None
-    for folder in [here, *here.parents] if here.is_dir() else [here.parent, *here.parent.parents]:
+    for folder in [here, *here.parents] if is_dir else [here.parent, *here.parent.parents]:
         own = folder / "citecheck.toml"
         if own.is_file():
             return own
@@ -59,7 +60,11 @@ def config_path(files: list[str], config: str | None) -> Path | None:
     """The configuration file that applies: the one named, else the first found upward from the inputs."""
     if config:
         path = Path(config)
-        if not path.is_file():
+        try:
+            found = path.is_file()
+        except OSError as e:  # (a name too long, say)
+            raise InputError(f"--config {config}: {e.strerror or e}") from None
+        if not found:
             raise InputError(f"--config {config}: no such file")
         return path
     first = next((f for f in files if f != "-" and not f.lower().startswith(("http://", "https://"))), None)

@@ -40,6 +40,13 @@ def prepare_output(path: str, inputs: Sequence[str] = (), option: str = "--outpu
     """Check an output path before any work is done; InputError (exit 3) names what is wrong with it."""
     if not path.strip():
         raise InputError(f"{option}: an empty name names no file")
+    try:
+        return _prepare(path, inputs, option)
+    except OSError as e:  # whatever else the system refuses to say about the path (a name too long …)
+        raise InputError(f"{option} {path}: {e.strerror or e}") from None
+
+
+def _prepare(path: str, inputs: Sequence[str], option: str) -> OutputTarget:
     given = Path(path)
     try:  # what the path names now, links followed: /dev/stdout to a pipe names a pipe no resolved path reaches
         named = os.stat(given)

@@ -101,6 +101,25 @@ def test_runs_that_would_check_nothing_or_wait_forever_are_refused(args, needle)
     assert proc.returncode == 3 and needle in one_line_error(proc)
 
 
+LONG = "x" * 5000  # longer than any file name the system takes
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("check", ""), "an empty input name names no file"),
+    (("check", LONG), "cannot read (File name too long)"),
+    (("parse", LONG + "/*.txt"), "File name too long"),
+    (("check", SEED, "--config", LONG), "--config"),
+    (("check", SEED, "-o", LONG), "File name too long"),
+    (("check", SEED, "-o", LONG + "/r.json"), "File name too long"),
+    (("fix", SEED, "-o", LONG), "File name too long"),
+])
+def test_names_the_system_refuses_are_one_line_and_exit_3(args, needle, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # ('' would otherwise have named this folder, and checked what it holds)
+    (tmp_path / "refs.txt").write_text("[1] ‘t’, https://example.org/\n", encoding="utf-8")
+    proc = run(*args)
+    assert proc.returncode == 3 and needle in one_line_error(proc)
+
+
 @pytest.mark.parametrize("args,needle", [
     (("check", SEED, "-o", ""), "an empty name names no file"),
     (("check", SEED, "-o", "json:"), "'json:' names no file (json:- is standard output)"),

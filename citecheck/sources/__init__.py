@@ -213,10 +213,12 @@ def expand_inputs(paths: list[str], exclude: tuple[str, ...] = ()) -> list[str]:
     explicitly is always read."""
     out: list[str] = []
     for path in paths:
-        if path == "-" or is_page_url(path) or Path(path).is_file():
-            out.append(path)
+        if not path.strip():
+            raise InputError("an empty input name names no file (a folder is named, '.' for this one)")
+        if path == "-" or is_page_url(path) or _is(Path.is_file, path) or _is(Path.is_dir, path) is None:
+            out.append(path)  # (a name the system refuses, such as one too long: reading it says why)
             continue
-        if Path(path).is_dir():
+        if _is(Path.is_dir, path):
             root = Path(path)
             found = _walk(root)
         elif _GLOB_CHARS.search(path):
@@ -233,6 +235,14 @@ def expand_inputs(paths: list[str], exclude: tuple[str, ...] = ()) -> list[str]:
             raise InputError(f"{path}: no reference files here" + (" (all excluded)" if found else ""))
         out += [str(f) for f in kept]
     return list(dict.fromkeys(out))
+
+
+def _is(test: Callable[[Path], bool], path: str) -> bool | None:
+    """``test`` of the path; None when the system will not say (a name too long, say)."""
+    try:
+        return test(Path(path))
+    except OSError:
+        return None
 
 
 def _walk(folder: Path) -> list[Path]:
