@@ -21,8 +21,9 @@ def test_ctrl_c_writes_the_partial_report_and_exits_130(site, tmp_path):
         stderr=subprocess.PIPE, env=dict(os.environ, NO_PROXY="*"))
     hits = site.server.app.hits
     deadline = time.monotonic() + 20
-    # the fast ones answered and a slow one hangs (requests to one host go in turn, the article's first)
-    while not (hits.get("/article") and any(p.startswith("/hang/") for p in hits)) and time.monotonic() < deadline:
+    # the fast ones answered and a slow one hangs (requests to one host go in turn, the article's first);
+    # (the server's thread adds to hits: a copy is read)
+    while not (hits.get("/article") and any(p.startswith("/hang/") for p in list(hits))) and time.monotonic() < deadline:
         time.sleep(0.02)
     time.sleep(0.2)  # (judging the answered ones takes milliseconds)
     proc.send_signal(signal.SIGINT)

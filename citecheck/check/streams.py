@@ -38,6 +38,7 @@ def default_tls() -> ssl.SSLContext:
 
 @functools.lru_cache(maxsize=4)
 def _tls_for(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    # (the arguments are the cache's key: httpx reads the same variables itself)
     return lenient_tls(httpx.create_ssl_context(trust_env=True))
 
 

@@ -162,11 +162,18 @@ def read_document(path: str, requested: str | None = None, stdin: bytes | None =
 
         refs = [r if r.number is not None else replace(r, number=i) for i, r in enumerate(refs, 1)]
     outside = 0
+    source = name if path != "-" else "-"
     if all_links:
-        refs += _all_links(parser, text, name if path != "-" else "-", refs)
+        from .links import link_references
+
+        shown, context, lines = _as_read(parser, text, source)
+        refs += link_references(shown, context, source, refs, lines)
     elif len(text) <= COUNT_OUTSIDE_CHARS:
+        from .links import count_links_outside
+
         # the links a reader sees that no reference holds are counted, so leaving them unchecked is said, not silent
-        outside = _count_outside(parser, text, name if path != "-" else "-", refs)
+        shown, context, _ = _as_read(parser, text, source)
+        outside = count_links_outside(shown, context, refs)
     if not refs:
         raise NoReferences(f"{name}: no references found (read as {parser.name}: {parser.description})")
     return Document(name, parser.name, text, tuple(refs), outside)
@@ -177,21 +184,13 @@ def read_document(path: str, requested: str | None = None, stdin: bytes | None =
 COUNT_OUTSIDE_CHARS = 8 * 1024 * 1024
 
 
-def _count_outside(parser: Parser, text: str, source: str, refs: list[Reference]) -> int:
-    from .links import count_links_outside
-
+def _as_read(parser: Parser, text: str, source: str) -> tuple[str, str, list[int] | None]:
+    """The text whose links a reader sees, how its links are read, and (for a rendering, such as HTML's) the
+    document's line of each of its lines."""
     if parser.rendering is None:
-        return count_links_outside(text, parser.context, refs)
-    return count_links_outside("\n".join(t for _, t in parser.rendering(text, source)), "markdown", refs)
-
-
-def _all_links(parser: Parser, text: str, source: str, refs: list[Reference]) -> list[Reference]:
-    from .links import link_references
-
-    if parser.rendering is None:
-        return link_references(text, parser.context, source, refs)
+        return text, parser.context, None
     lines = parser.rendering(text, source)
-    return link_references("\n".join(t for _, t in lines), "markdown", source, refs, [n for n, _ in lines])
+    return "\n".join(t for _, t in lines), "markdown", [n for n, _ in lines]
 
 
 # folders a walk never enters: version control, dependencies, caches, build output
@@ -215,10 +214,11 @@ def expand_inputs(paths: list[str], exclude: tuple[str, ...] = ()) -> list[str]:
     for path in paths:
         if not path.strip():
             raise InputError("an empty input name names no file (a folder is named, '.' for this one)")
-        if path == "-" or is_page_url(path) or _is(Path.is_file, path) or _is(Path.is_dir, path) is None:
+        is_dir = _is(Path.is_dir, path)
+        if path == "-" or is_page_url(path) or _is(Path.is_file, path) or is_dir is None:
             out.append(path)  # (a name the system refuses, such as one too long: reading it says why)
             continue
-        if _is(Path.is_dir, path):
+        if is_dir:
             root = Path(path)
             found = _walk(root)
         elif _GLOB_CHARS.search(path):

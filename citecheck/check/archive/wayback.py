@@ -181,8 +181,8 @@ class Wayback:
         pacer = self.pacers["availability"]
         while self._pending:
             # let look-ups asked for close together travel together: wait a little (and for the family's next
-            # free slot) unless a full batch is already waiting
-            if len(self._pending) < self.settings.availability_batch and not self._hurry.is_set():
+            # free slot) unless a full batch is already waiting, or nothing else can come (hurry)
+            if len(self._pending) < self.settings.availability_batch:
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(self.settings.lookup_linger):
                         await self._hurry.wait()
