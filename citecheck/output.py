@@ -106,7 +106,7 @@ def _open_special(path: Path) -> int:
         except OSError as e:
             if e.errno != errno.ENXIO or time.monotonic() > deadline:
                 raise OSError(e.errno, "nothing reads the FIFO" if e.errno == errno.ENXIO else e.strerror) from None
-            time.sleep(0.1)
+            time.sleep(0.02)
             continue
         os.set_blocking(fd, True)
         return fd

@@ -293,6 +293,7 @@ class Settings:
     retries: int = option(2, flag="--retries", config="retries", read=count, metavar="N",
                           help="Extra attempts after 5xx, resets, empty replies.")
     timeout_retries: int = 1  # extra attempts after a timeout
+    retry_wait: float = 0.5  # seconds before the first retry; each further one waits twice as long (16 x at most)
     max_retry_after: float = 60.0  # longest Retry-After citecheck waits for before giving up on a host
     max_body_bytes: int = 32 * 1024  # of a page's body after its head: where it says what it is (not found …)
     max_page_bytes: int = 1024 * 1024  # never more of a page than this, however late its head ends
@@ -308,7 +309,9 @@ class Settings:
                               help="Requests in flight to ordinary hosts (each host still gets --per-host at most).")
     per_host: int = option(2, flag="--per-host", config="per_host", read=at_least_one, metavar="N",
                            help="Requests in flight to one host.")
-    host_interval: float = 0.1  # seconds between request starts to one host
+    host_interval: float = option(0.1, flag="--host-interval", config="host_interval", read=not_negative,
+                                  metavar="SECONDS", commands=_NET,
+                                  help="Least time between two request starts to one host (archives keep their own pace).")
     url_deadline: float | None = option(None, flag="--deadline", config="deadline", read=positive, metavar="SECONDS",
                                         commands=_NET, show_default=lambda _: "4 × --timeout",
                                         help="Total time one URL may take: every redirect hop and retry together.")

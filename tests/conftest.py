@@ -7,6 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from background import Background
 from fakeweb import Running, Site
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -20,6 +21,26 @@ def no_proxy_env():
             mp.delenv(name, raising=False)
         mp.setenv("NO_PROXY", "*")
         yield
+
+
+def _background(item: pytest.Item) -> list[Background]:
+    module = getattr(item, "module", None)
+    return [v for v in vars(module).values() if isinstance(v, Background)] if module else []
+
+
+def pytest_collection_modifyitems(items):
+    """The tests of a module with work in the background (background.py) run last: the work has the whole run."""
+    items.sort(key=lambda item: bool(_background(item)))  # (stable: the order is otherwise kept)
+
+
+def pytest_collection_finish(session):
+    """Start the selected modules' background work. Not under xdist, where every worker collects every test (the
+    tests start it there when they run), nor for --collect-only."""
+    if os.environ.get("PYTEST_XDIST_WORKER") or session.config.option.collectonly:
+        return
+    for item in session.items:
+        for work in _background(item):
+            work.start()  # (once each)
 
 
 @pytest.fixture

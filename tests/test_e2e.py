@@ -28,9 +28,9 @@ def closed_port() -> int:
 
 def fast_settings(wayback: Running) -> Settings:
     return replace(Settings(), use_cache=False, share_wayback_budget=False, allow_private=True, wayback_base=wayback.url, availability_url=f"{wayback.url}/wayback/available",
-                   replay_per_min=6000, cdx_per_min=6000, availability_per_min=6000, lookup_linger=0.05,
+                   replay_per_min=600_000, cdx_per_min=600_000, availability_per_min=600_000, lookup_linger=0.01,
                    read_timeout=1.5, connect_timeout=1.0, attempt_timeout=2.0, host_interval=0.0, now=NOW, retries=1,
-                   wayback_pause=0.3, other_archives=False,  # the other archives and the DOI
+                   retry_wait=0.01, wayback_pause=0.05, other_archives=False,  # the other archives and the DOI
                    check_identifiers=False)  # registries live on real hosts only
 
 
@@ -149,7 +149,7 @@ def test_cli_end_to_end_json_and_exit_code(world, tmp_path):
     proc = run("check", str(src), "--format", "json", "--output", str(out), "--wayback-url", wb.url,
                "--availability-url", f"{wb.url}/wayback/available", "--timeout", "1.5", "--connect-timeout", "1", "--retries", "1",
                "--replay-per-min", "60000", "--cdx-per-min", "60000", "--availability-per-min", "60000", "--quiet",
-               "--allow-private",
+               "--allow-private", "--host-interval", "0",
                "--no-cache", "--no-other-archives", "--no-doi")
     assert proc.returncode == 2, proc.err
     data = json.loads(out.read_text())
@@ -166,7 +166,8 @@ def test_network_down_is_one_line_and_exit_1(tmp_path):
     src.write_text("".join(f"[{i}] ‘t’, https://web.archive.org/web/2020/http://127.0.0.1:{port}/p{i}\n"
                            for i in range(1, 4)), encoding="utf-8")
     proc = run("check", str(src), "--wayback-url", f"http://127.0.0.1:{port}", "--availability-url",
-                       f"http://127.0.0.1:{port}/wayback/available", "--retries", "0", "--quiet", "--no-other-archives", "--no-doi")
+                       f"http://127.0.0.1:{port}/wayback/available", "--retries", "0", "--quiet", "--no-other-archives", "--no-doi",
+               "--host-interval", "0", "--replay-per-min", "60000")
     assert proc.returncode == 1
     assert "no host could be reached" in one_line_error(proc)
 
@@ -175,7 +176,7 @@ def test_cdx_confirmations_give_way_when_the_rest_is_done(site):
     wb = Running(Wayback({}))
     try:
         text = "".join(f"[{i}] ‘Never archived {i}’, 2015, {site.url}/nowhere-{i}\n" for i in range(1, 13))
-        settings = replace(fast_settings(wb), cdx_per_min=30, confirm_grace=0.3)
+        settings = replace(fast_settings(wb), cdx_per_min=30, confirm_grace=0.1)
         report = check_references(parse_text(text, "r.txt"), settings)
         cdx = [p for _, p, _ in wb.log if p.startswith("/cdx/")]
         assert 1 <= len(cdx) < 12  # not one slow CDX query per URL at 30 a minute

@@ -119,7 +119,7 @@ def test_a_path_that_names_a_pipe_is_written_into(tmp_path):
 
 
 def test_a_fifo_nothing_reads_is_refused_not_waited_for_forever(tmp_path, monkeypatch):
-    monkeypatch.setattr(output, "FIFO_WAIT", 0.2)
+    monkeypatch.setattr(output, "FIFO_WAIT", 0.05)
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     target = prepare_output(str(fifo))

@@ -16,8 +16,8 @@ CREDS = Credentials("KEY", "SECRET")
 
 
 def run_save(server: Running, urls, journal_path, creds=CREDS, **kw):
-    settings = replace(Settings(), wayback_base=server.url, captures_per_min=6000, poll_first=0.02, poll_max=0.05,
-                       session_wait=0.02, **kw)
+    settings = replace(Settings(), wayback_base=server.url, captures_per_min=60_000, poll_first=0.005, poll_max=0.02,
+                       session_wait=0.005, **kw)
     j = Journal(journal_path)
     try:
         return asyncio.run(save_all(urls, creds, j, settings))
@@ -98,7 +98,7 @@ def test_daily_limit_stops_cleanly_and_says_when_to_resume(spn, tmp_path):
 
 def test_interrupted_run_resumes_without_submitting_twice(spn, tmp_path):
     server, app = spn(polls_before_success=1000)  # never finishes within the first run's patience
-    (first,) = run_save(server, ["https://a.example/slow"], tmp_path / "j.sqlite3", job_timeout=0.2)
+    (first,) = run_save(server, ["https://a.example/slow"], tmp_path / "j.sqlite3", job_timeout=0.1)
     assert first.status == "pending"
     app.polls_before_success = 0
     (second,) = run_save(server, ["https://a.example/slow"], tmp_path / "j.sqlite3")

@@ -182,8 +182,10 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, when.timestamp() - (now if now is not None else time.time()))
 
 
-def backoff(attempt: int, jitter: Callable[[], float] = random.random) -> float:
-    return min(8.0, 0.5 * (2.0 ** attempt)) * (0.75 + jitter() * 0.5)
+def backoff(attempt: int, jitter: Callable[[], float] = random.random, first: float = 0.5) -> float:
+    """The wait before retry ``attempt + 1``: ``first``, doubling each time up to 16 x, give or take a quarter (so
+    the requests a failure held back do not all come back at once)."""
+    return min(16 * first, first * (2.0 ** attempt)) * (0.75 + jitter() * 0.5)
 
 
 @dataclass
@@ -214,7 +216,7 @@ class RetryPolicy:
         self.jitter = jitter
 
     def backoff(self, attempt: int) -> float:
-        return backoff(attempt, self.jitter)
+        return backoff(attempt, self.jitter, self.settings.retry_wait)
 
     def next(self, result: Fetch, attempts: Attempts) -> Retrying | None:
         """Count ``result`` as an attempt; None: stop and report it."""
@@ -226,9 +228,9 @@ class RetryPolicy:
             rule = result.error.retry
             if rule is Retry.AFTER_TIMEOUT:
                 attempts.timeouts += 1
-                decision = Retrying(0.5) if attempts.timeouts <= s.timeout_retries else None
+                decision = Retrying(s.retry_wait) if attempts.timeouts <= s.timeout_retries else None
             elif rule is Retry.ONCE:
-                decision = Retrying(1.0) if made <= min(1, s.retries) else None
+                decision = Retrying(2 * s.retry_wait) if made <= min(1, s.retries) else None
             elif rule is Retry.BACKOFF and made <= s.retries:
                 decision = Retrying(self.backoff(made - 1))
         elif result.status in RETRY_STATUSES or result.status == 429:

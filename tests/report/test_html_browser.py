@@ -1,12 +1,18 @@
 """The HTML report in a real headless Chromium: links to originals, snapshots and fixes, the overview chart,
-filters and sorting, the evidence timeline, and a layout that fits 800 px and a phone (screenshots are taken and
-checked for size). Skips, with the reason, when Chromium or Playwright is missing."""
+filters and sorting, the evidence timeline, and a layout that fits 800 px and a phone (a screenshot is taken and
+checked for size). Skips, with the reason, when Chromium or Playwright is missing.
+
+Chromium is the slowest thing the suite runs (three seconds, mostly its own start), so the scenarios run in the
+background (background.py) beside the other tests; each test waits for its scenario and re-raises what it raised."""
 from __future__ import annotations
 
 import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from background import Background
 from samples import sample_report
 
 from citecheck.report import render
@@ -17,32 +23,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
          "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    """Opens the sample report at a given width; one Chromium for the module (it is the slow part)."""
-    tmp_path = tmp_path_factory.mktemp("html")
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the [test] extra")
-    html_file = tmp_path / "report.html"
-    html_file.write_text(render(sample_report(), "html"), encoding="utf-8")
-    with sync_api.sync_playwright() as p:
-        try:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        except Exception as exc:
-            pytest.skip(f"Chromium at {CHROMIUM} could not start: {str(exc).splitlines()[0]}")
-
-        def open_page(width: int):
-            pg = chromium.new_page(viewport={"width": width, "height": 900})
-            pg.goto(html_file.as_uri())
-            return pg
-
-        yield open_page
-        chromium.close()
-
-
-def test_html_report_in_chromium(browser, tmp_path):
-    page = browser(1400)
+def wide_report(page, folder: Path) -> None:
     refs = page.locator("#refs tbody")
     assert refs.count() == 5
     assert page.locator("#attention-count").inner_text() == "3"
@@ -96,13 +77,13 @@ def test_html_report_in_chromium(browser, tmp_path):
     # the suggested fix has a copy button with the URL to paste
     copy = page.locator('#refs tbody[data-archive="captured_error"] button.copy').first
     assert copy.get_attribute("data-copy").startswith("https://web.archive.org/web/20230801000000/")
-    shot = tmp_path / "report.png"
+    shot = folder / "report.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
 
 
-def test_html_report_fits_narrow_screens(browser):
-    page = browser(800)
+
+def narrow_screens(page, folder: Path) -> None:
     for width in (800, 390):  # a small window, a phone
         page.set_viewport_size({"width": width, "height": 900})
         assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
@@ -110,3 +91,53 @@ def test_html_report_fits_narrow_screens(browser):
         box = card.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
         assert card.locator("a.snapshot").is_visible()
+
+
+#: each scenario and the width it opens the report at
+SCENARIOS: dict[str, tuple[Callable[..., None], int]] = {"wide": (wide_report, 1400), "narrow": (narrow_screens, 800)}
+
+
+def run_scenarios() -> dict[str, BaseException | None]:
+    """Every scenario in one Chromium and one tab, loaded afresh for each (a new tab costs a quarter second); what
+    each raised (an assertion, a skip), or None. (Playwright's objects belong to the thread that made them.)"""
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the [test] extra")
+    outcomes: dict[str, BaseException | None] = {}
+    with tempfile.TemporaryDirectory(prefix="citecheck-html-") as tmp:
+        folder = Path(tmp)
+        html_file = folder / "report.html"
+        html_file.write_text(render(sample_report(), "html"), encoding="utf-8")
+        with sync_api.sync_playwright() as p:
+            try:
+                chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+            except Exception as exc:
+                pytest.skip(f"Chromium at {CHROMIUM} could not start: {str(exc).splitlines()[0]}")
+            page = chromium.new_page()
+            for name, (scenario, width) in SCENARIOS.items():
+                page.set_viewport_size({"width": width, "height": 900})
+                page.goto(html_file.as_uri())
+                try:
+                    scenario(page, folder)
+                    outcomes[name] = None
+                except BaseException as exc:
+                    outcomes[name] = exc
+            chromium.close()
+    return outcomes
+
+
+IN_CHROMIUM = Background(run_scenarios)
+
+
+def outcome(name: str) -> None:
+    raised = IN_CHROMIUM.result()[name]
+    if raised is not None:
+        raise raised
+
+
+def test_html_report_in_chromium():
+    outcome("wide")
+
+
+def test_html_report_fits_narrow_screens():
+    outcome("narrow")
