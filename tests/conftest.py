@@ -1,6 +1,8 @@
 import itertools
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -56,16 +58,26 @@ def fixtures_dir():
 
 
 _CACHES = itertools.count()
+_cache_root: Path | None = None
+_cache_home_before = os.environ.get("XDG_CACHE_HOME")
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path_factory):
+def pytest_sessionstart(session):
+    global _cache_root
+    _cache_root = Path(tempfile.mkdtemp(prefix="citecheck-test-caches-"))
+
+
+def pytest_runtest_setup(item):
     """The CLI caches in the platform cache folder: each test gets its own, so runs never see each other. (Named,
-    not made: citecheck makes it when it writes, and most tests never do.)"""
-    old = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.getbasetemp() / f"cache{next(_CACHES)}")
-    yield
-    if old is None:
+    not made: citecheck makes it when it writes, and most tests never do. A hook, not an autouse fixture: that
+    cost half a millisecond a test.)"""
+    os.environ["XDG_CACHE_HOME"] = str(_cache_root / f"cache{next(_CACHES)}")
+
+
+def pytest_sessionfinish(session):
+    if _cache_home_before is None:
         os.environ.pop("XDG_CACHE_HOME", None)
     else:
-        os.environ["XDG_CACHE_HOME"] = old
+        os.environ["XDG_CACHE_HOME"] = _cache_home_before
+    if _cache_root is not None:
+        shutil.rmtree(_cache_root, ignore_errors=True)
