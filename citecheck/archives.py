@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -314,6 +315,7 @@ def service_name(service_id: str) -> str:
     return s.name if s else service_id
 
 
+@functools.lru_cache(maxsize=4096)  # (most hosts are no archive's: the patterns are tried once per host)
 def service_for_host(host: str) -> Service | None:
     """The archive a host belongs to (any of its mirrors and old names), or None."""
     found = _BY_HOST.get(host)
@@ -429,9 +431,11 @@ def recover_original(raw: str, decode: bool = False) -> str | None:
     return urllib.parse.urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, parts.fragment))
 
 
+@functools.lru_cache(maxsize=4096)
 def match_archive_link(url: str, _depth: int = 0) -> LinkMatch | None:
     """What a link into a known web archive says, or None for any other URL (archive pages that are not
-    snapshots included)."""
+    snapshots included). (Remembered: a link is asked about by the parser, the roles of its entry and the
+    scheduler, and the answer, a frozen LinkMatch, depends on the text alone.)"""
     host, target = _split(url)
     svc = service_for_host(host) if host else None
     if svc is None:

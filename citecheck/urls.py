@@ -50,6 +50,9 @@ _WIKI_ENTITY_STOP = re.compile(r"&(?:lt|gt|nbsp|#0*(?:60|62|160)|#x0*(?:3c|3e|a0
 _PORT = re.compile(r":(\d*)")
 _IP_LITERAL = re.compile(r"\[([0-9A-Fa-f:.]+)\]")
 _MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# printable ASCII but for what ends a URL (_ASCII_STOPS), brackets (counted) and what may end a wikitext link
+_PLAIN_RUN = re.compile("[" + re.escape("".join(c for c in map(chr, range(0x21, 0x7F)) if c not in "<>\"`|()[]{}'&"))
+                        + "]+")
 
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -101,19 +104,21 @@ def _host_end(text: str, i: int) -> int | None:
     if text.startswith("[", i):
         m = _IP_LITERAL.match(text, i)
         return m.end() if m and _ip_literal(m.group(1)) else None
-    labels: list[tuple[int, int]] = []
-    j = i
-    while True:
-        k = j
-        while k < len(text) and _label_char(text[k]):
-            k += 1
-        if k == j:
+    labels = _ascii_labels(text, i)
+    if labels is None:
+        labels = []
+        j = i
+        while True:
+            k = j
+            while k < len(text) and _label_char(text[k]):
+                k += 1
+            if k == j:
+                break
+            labels.append((j, k))
+            if k + 1 < len(text) and text[k] == "." and _label_char(text[k + 1]):
+                j = k + 1
+                continue
             break
-        labels.append((j, k))
-        if k + 1 < len(text) and text[k] == "." and _label_char(text[k + 1]):
-            j = k + 1
-            continue
-        break
     if labels:  # a hyphen after the last label ends the host (https://example.org- is example.org)
         a, b = labels[-1]
         while b > a and text[b - 1] == "-":
@@ -128,6 +133,26 @@ def _host_end(text: str, i: int) -> int | None:
     if text[end:end + 1] == "." and text[end + 1:end + 2] in (":", "/"):
         end += 1  # the DNS root dot of a fully qualified name
     return end
+
+
+_ASCII_LABELS = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+
+
+def _ascii_labels(text: str, i: int) -> list[tuple[int, int]] | None:
+    """The labels of an all-ASCII host at ``i`` in one regex match (most hosts are), or None when the host goes on
+    in other scripts and needs the character-by-character reading."""
+    m = _ASCII_LABELS.match(text, i)
+    if m is None:
+        return None
+    end = m.end()
+    after = text[end:end + 1]
+    if (after == "." and _label_char(text[end + 1:end + 2])) or (after and not after.isascii() and _label_char(after)):
+        return None
+    labels, a = [], i
+    for label in m.group().split("."):
+        labels.append((a, a + len(label)))
+        a += len(label) + 1
+    return labels
 
 
 def _ip_literal(inside: str) -> bool:
@@ -191,6 +216,10 @@ def _scan(text: str, start: int, mode: str, lenient: bool = False) -> tuple[int,
         opened: list[str] = []
         wiki = mode.startswith("wiki")
         while j < len(text):
+            run = _PLAIN_RUN.match(text, j)
+            if run:  # characters that neither end a URL nor open or close anything: skipped in one step
+                j = run.end()
+                continue
             c = text[j]
             if _stops(c) or (wiki and _wiki_stop(text, j)):
                 break

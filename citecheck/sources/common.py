@@ -17,6 +17,7 @@ MAX_ENTRY_CHARS = 16 * 1024
 MAX_TITLE_CHARS = 2000
 # Opening quote -> closing quotes that may end a quoted title.
 _QUOTES = {"‘": "’", "“": "”", "«": "»", "„": "“”", '"': '"', "「": "」", "『": "』", "《": "》"}
+_CLOSERS = {opener: re.compile(f"[{re.escape(closers)}]") for opener, closers in _QUOTES.items()}
 
 
 def quoted_span(text: str) -> tuple[int, int] | None:
@@ -28,7 +29,7 @@ def quoted_span(text: str) -> tuple[int, int] | None:
         if i == -1 or (best and best[0] - 1 < i):
             continue
         body_start = i + 1
-        candidates = [j for j in range(body_start + 1, len(text)) if text[j] in closers]
+        candidates = [m.start() for m in _CLOSERS[opener].finditer(text, body_start + 1)]
         if not candidates:
             continue
         # a closing quote followed by a letter is an apostrophe (people’s), unless nothing better exists
