@@ -9,6 +9,7 @@ already gave, is not repeated.
 from __future__ import annotations
 
 import bisect
+import re
 
 from ..archives import parse_archive_link
 from ..model import Reference
@@ -39,30 +40,32 @@ def _groups(urls: list[str]) -> list[list[str]]:
     return ordered
 
 
-def _fresh_by_line(text: str, context: str, cited: list[Reference]) -> tuple[list[int], dict[int, list[str]]]:
-    """The offsets where the text's lines start, and each line's links that ``cited`` (or an earlier line) does
-    not already hold, in order."""
+def _fresh(text: str, context: str, cited: list[Reference]) -> list[tuple[int, str]]:
+    """The links of ``text`` that ``cited`` (or an earlier link) does not already hold, with their offsets, in
+    order."""
     seen = {u for r in cited for u in r.urls} | {a.original for r in cited for a in r.archive_links if a.original}
-    by_line: dict[int, list[str]] = {}
-    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    fresh = []
     for span in extract_urls(text, context):
         url = absolute(span.url)
         if url not in seen:
             seen.add(url)
-            by_line.setdefault(bisect.bisect_right(starts, span.start), []).append(url)
-    return starts, by_line
+            fresh.append((span.start, url))
+    return fresh
 
 
 def count_links_outside(text: str, context: str, cited: list[Reference]) -> int:
     """How many links of ``text`` ``cited`` does not cover: what link_references would add, without making them."""
-    return sum(len(urls) for urls in _fresh_by_line(text, context, cited)[1].values())
+    return len(_fresh(text, context, cited))
 
 
 def link_references(text: str, context: str, source: str, cited: list[Reference],
                     source_lines: list[int] | None = None) -> list[Reference]:
     """References for the links of ``text`` (read as ``context``) that ``cited`` does not cover.
     ``source_lines`` maps the text's lines to the document's, when the text is a rendering of it (HTML)."""
-    starts, by_line = _fresh_by_line(text, context, cited)
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]  # where each line begins
+    by_line: dict[int, list[str]] = {}
+    for offset, url in _fresh(text, context, cited):
+        by_line.setdefault(bisect.bisect_right(starts, offset), []).append(url)
     refs: list[Reference] = []
     for line, fresh in by_line.items():
         line_text = text[starts[line - 1]:starts[line] - 1 if line < len(starts) else len(text)]
