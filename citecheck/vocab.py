@@ -61,6 +61,9 @@ class StatePolicy:
     snapshot_only: bool = False
     # identifiers: the reference has a verified persistent link (a DOI: it does not rot, whatever the publisher)
     persistent: bool = False
+    # originals: no longer serves the work (dead, not found): fine while a good snapshot carries the citation, a
+    # problem when nothing was checked to carry it (the archive not asked: --no-archive, or it could not be asked)
+    unvouched: bool = False
 
 
 class _PolicyEnum(str, Enum):
@@ -93,6 +96,10 @@ class _PolicyEnum(str, Enum):
         return self.policy.misleads
 
     @property
+    def unvouched(self) -> bool:
+        return self.policy.unvouched
+
+    @property
     def severity(self) -> Severity:
         return self.policy.severity
 
@@ -114,12 +121,14 @@ class LiveState(_PolicyEnum):
         Tone.NOTICE, "permanently redirected to a different working URL (the fix: the new URL)",
         "The original moved permanently", misleads=True, needs_fix=True, severity=Severity.WARNING)
     DEAD = "dead", StatePolicy(Tone.BAD, "404/410, the name does not resolve, the connection is refused",
-                               failing=True)
+                               "The original no longer works and no snapshot was checked", failing=True,
+                               unvouched=True, severity=Severity.WARNING)
     SOFT404 = "soft404", StatePolicy(
         Tone.BAD, "answers, but with a not-found page (its title, heading or first words say so, in two dozen languages, "
         "or a made-up sibling path gets the same page) or the site's generic page (its address the home page, its "
         "title only the site's name) or an empty one (no title, no text), or a deep link bounces to the home page or "
-        "to a login page that does not lead back to it", failing=True)
+        "to a login page that does not lead back to it", "The original shows a not-found page and no snapshot was "
+        "checked", failing=True, unvouched=True, severity=Severity.WARNING)
     PARKED = "parked", StatePolicy(
         Tone.NOTABLE, "the domain shows a parking, for-sale, expired, reserved or hosting-placeholder page (a parking "
         "service's page, \"Buy this domain\", \"Parked at …\", a registry's reservation)",
@@ -231,6 +240,13 @@ def snapshot_needs_fix(archive: ArchiveState, identifier: IdentifierState | None
     the states whose only problem is that no snapshot is cited."""
     return archive.needs_fix and not (identifier is not None and identifier.policy.persistent
                                       and archive.policy.snapshot_only)
+
+
+def original_needs_fix(live: LiveState, archive: ArchiveState, identifier: IdentifierState | None) -> bool:
+    """Whether the original's state makes the reference need attention: one that misleads, or one that no longer
+    serves the work when no snapshot was checked to carry the citation (and no verified DOI stands in)."""
+    return live.needs_fix or (live.unvouched and archive is ArchiveState.UNCHECKED
+                              and not (identifier is not None and identifier.policy.persistent))
 
 
 class ErrorKind(str, Enum):

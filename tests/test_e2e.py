@@ -185,3 +185,20 @@ def test_cdx_confirmations_give_way_when_the_rest_is_done(site):
         assert any("not confirmed" in r.verdict.archive.detail for r in report.results)
     finally:
         wb.close()
+
+
+def test_a_dead_link_in_a_live_only_run_needs_attention(site, tmp_path):
+    """--no-archive: no snapshot is checked to carry a dead original, so it is not an all-clear (a link checker's
+    run fails on it with --fail-on attention); a working one is fine."""
+    src = tmp_path / "links.md"
+    src.write_text(f"1. [Article]({site.url}/article)\n2. [Gone]({site.url}/no-such-page)\n", encoding="utf-8")
+    out = tmp_path / "report.json"
+    ran = run("check", str(src), "--no-archive", "--allow-private", "--no-cache", "--no-doi", "--host-interval", "0",
+              "--fail-on", "attention", "--format", "json", "--output", str(out))
+    assert ran.returncode == 2, ran.err
+    refs = {r["number"]: r for r in json.loads(out.read_text())["references"]}
+    assert (refs[1]["live"]["state"], refs[1]["attention"]) == ("ok", False)
+    assert (refs[2]["live"]["state"], refs[2]["archive"]["state"], refs[2]["attention"]) == ("dead", "unchecked", True)
+    assert "no snapshot was checked" in refs[2]["actions"][0]["text"]
+    assert run("check", str(src), "--no-archive", "--allow-private", "--no-cache", "--no-doi", "--host-interval", "0",
+               "--quiet").returncode == 0  # the default level fails only on what misleads readers

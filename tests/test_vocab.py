@@ -3,7 +3,18 @@ from __future__ import annotations
 
 import pytest
 
-from citecheck.vocab import ActionKind, ArchiveState, ErrorKind, LiveState, Retry, Severity, StatePolicy, _PolicyEnum
+from citecheck.vocab import (
+    ActionKind,
+    ArchiveState,
+    ErrorKind,
+    IdentifierState,
+    LiveState,
+    Retry,
+    Severity,
+    StatePolicy,
+    _PolicyEnum,
+    original_needs_fix,
+)
 
 
 def test_a_state_without_a_policy_cannot_be_declared():
@@ -29,10 +40,26 @@ def test_inconclusive_originals_are_never_failures_that_need_attention():
 @pytest.mark.parametrize("state", [*LiveState, *ArchiveState])
 def test_every_state_that_needs_a_fix_has_a_summary_and_a_severity(state):
     assert isinstance(state.policy, StatePolicy) and state.meaning
-    if state.needs_fix:
+    if state.needs_fix or state.policy.unvouched:  # (unvouched: a problem when no snapshot was checked)
         assert state.summary and state.severity is not Severity.NONE
     else:
         assert state.severity is Severity.NONE
+
+
+@pytest.mark.parametrize("live, archive, identifier, needs", [
+    (LiveState.DEAD, ArchiveState.OK, None, False),  # the snapshot carries the citation
+    (LiveState.DEAD, ArchiveState.UNCHECKED, None, True),  # nothing does (--no-archive, or the archive not asked)
+    (LiveState.SOFT404, ArchiveState.UNCHECKED, None, True),
+    (LiveState.DEAD, ArchiveState.UNCHECKED, IdentifierState.OK, False),  # a verified DOI does
+    (LiveState.DEAD, ArchiveState.UNCHECKED, IdentifierState.UNCHECKED, True),
+    (LiveState.TIMEOUT, ArchiveState.UNCHECKED, None, False),  # inconclusive: never a failure by itself
+    (LiveState.BLOCKED, ArchiveState.UNCHECKED, None, False),
+    (LiveState.TRANSIENT, ArchiveState.UNCHECKED, None, False),
+    (LiveState.OK, ArchiveState.UNCHECKED, None, False),
+    (LiveState.MOVED, ArchiveState.OK, None, True),  # misleading whatever the snapshot
+])
+def test_an_original_needs_a_fix_when_it_misleads_or_nothing_vouches_for_it(live, archive, identifier, needs):
+    assert original_needs_fix(live, archive, identifier) is needs
 
 
 def test_the_json_values_are_the_contract():

@@ -15,7 +15,7 @@ CITATION_RULES = {
     "citation/duplicate": "Defined more than once in the reference list",
 }
 RULE_TEXT = {f"{state_kind(s)}/{s.value}": s.summary
-             for s in [*ArchiveState, *LiveState, *IdentifierState] if s.needs_fix} | CITATION_RULES
+             for s in [*ArchiveState, *LiveState, *IdentifierState] if s.needs_fix or s.policy.unvouched} | CITATION_RULES
 
 
 def rule_id(r: Result) -> str:

@@ -7,7 +7,7 @@ from ..identifiers import doi_link
 from ..model import Action, ArchiveVerdict, IdentifierVerdict, LiveVerdict, Observed, OtherVerdict, Reference, Verdict
 from ..settings import Settings
 from ..timestamps import format_day
-from ..vocab import URL_STATUS, ActionKind, ArchiveState, LiveState, snapshot_needs_fix
+from ..vocab import URL_STATUS, ActionKind, ArchiveState, LiveState, original_needs_fix, snapshot_needs_fix
 from .archive import classify_archive, in_archive
 from .identifier import classify_identifier, with_identifier
 from .live import classify_live
@@ -57,6 +57,9 @@ def actions_for(ref: Reference, live: LiveVerdict, archive: ArchiveVerdict,
                            f"{where} instead", sugg.url, ActionKind.REPLACE_SNAPSHOT))
     elif st is ArchiveState.EXCLUDED:
         acts.append(Action("The archive will not show this URL: archive it elsewhere (e.g. archive.today)"))
+    elif st is ArchiveState.UNCHECKED and live.state.unvouched:
+        acts.append(Action(f"The original no longer works ({live.state.value}) and no snapshot was checked: check "
+                           "with the archive (without --no-archive) for a capture to cite, or find another source"))
     return tuple(acts)
 
 
@@ -79,8 +82,9 @@ def judge(obs: Observed, settings: Settings, sites: SiteNames = NO_SITE_NAMES) -
     identifier = classify_identifier(ref, obs.identifier)
     snapshot_title = archive.title if archive.state is ArchiveState.OK else None
     live = with_identifier(ref, classify_live(ref, obs.live, snapshot_title, settings, names), identifier)
-    attention = live.state.needs_fix or bool(identifier and identifier.state.needs_fix) or snapshot_needs_fix(
-        archive.state, identifier.state if identifier else None)
+    ident = identifier.state if identifier else None
+    attention = original_needs_fix(live.state, archive.state, ident) or bool(ident and ident.needs_fix) \
+        or snapshot_needs_fix(archive.state, ident)
     notes: list[str] = [f"citation error: {p}" for p in ref.problems]
     others = judge_others(obs, settings)
     notes += [f"other URL in the entry, {o.url}: {o.state}" + (f" ({o.detail})" if o.detail else "") for o in others]
