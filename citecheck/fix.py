@@ -35,7 +35,6 @@ from .sources.wikitext import (
     is_citation,
     template_param,
 )
-from .vocab import URL_STATUS as URL_STATUS_FOUND
 from .vocab import ActionKind, ArchiveState, LiveState
 
 
@@ -304,7 +303,7 @@ def _capture_day(snapshot: str, today: dt.date) -> dt.date:
 def _needs_dead_link(r: Result, snap: str | None) -> bool:
     """Nothing can be archived for a dead original: InternetArchiveBot's {{dead link|fix-attempted=yes}}."""
     v = r.verdict
-    if snap or v.live.state not in (LiveState.DEAD, LiveState.SOFT404):
+    if snap or v.live.state.url_status != "dead":
         return False
     return v.archive.state is ArchiveState.UNCITED_NONE or (v.archive.state.policy.broken and v.archive.suggestion is None)
 
@@ -382,7 +381,7 @@ def _set_url_status(t: Template, live: LiveState, put: Callable[[tuple[str, ...]
     current = (template_param(t, URL_STATUS) or "").lower() or None
     if current is None and legacy:
         current = DEAD_URL_VALUES.get((template_param(t, (legacy,)) or "").lower())
-    status = URL_STATUS_FOUND.get(live)
+    status = live.url_status
     if status is None:
         return [f"url-status left as it is: the original did not answer ({live.value})"]
     if (current in ("unfit", "usurped") and status != "live") or current == "unfit":

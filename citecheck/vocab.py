@@ -64,6 +64,9 @@ class StatePolicy:
     # originals: no longer serves the work (dead, not found): fine while a good snapshot carries the citation, a
     # problem when nothing was checked to carry it (the archive not asked: --no-archive, or it could not be asked)
     unvouched: bool = False
+    # originals: the CS1 ``url-status`` this finding means (what InternetArchiveBot writes); none for the
+    # inconclusive states, since a page that did not answer is neither live nor dead
+    url_status: str | None = None
 
 
 class _PolicyEnum(str, Enum):
@@ -100,6 +103,10 @@ class _PolicyEnum(str, Enum):
         return self.policy.unvouched
 
     @property
+    def url_status(self) -> str | None:
+        return self.policy.url_status
+
+    @property
     def severity(self) -> Severity:
         return self.policy.severity
 
@@ -116,28 +123,30 @@ class LiveState(_PolicyEnum):
     """What became of the original URL."""
 
     OK = "ok", StatePolicy(Tone.GOOD, "answers 200 with the cited page (temporary redirects allowed; a paywalled article "
-                                      "showing the cited headline counts)")
+                                      "showing the cited headline counts)", url_status="live")
     MOVED = "moved", StatePolicy(
         Tone.NOTICE, "permanently redirected to a different working URL (the fix: the new URL)",
-        "The original moved permanently", misleads=True, needs_fix=True, severity=Severity.WARNING)
+        "The original moved permanently", misleads=True, needs_fix=True, severity=Severity.WARNING,
+        url_status="live")
     DEAD = "dead", StatePolicy(Tone.BAD, "404/410, the name does not resolve, the connection is refused",
                                "The original no longer works and no snapshot was checked", failing=True,
-                               unvouched=True, severity=Severity.WARNING)
+                               unvouched=True, severity=Severity.WARNING, url_status="dead")
     SOFT404 = "soft404", StatePolicy(
         Tone.BAD, "answers, but with a not-found page (its title, heading or first words say so, in two dozen languages, "
         "or a made-up sibling path gets the same page) or the site's generic page (its address the home page, its "
         "title only the site's name) or an empty one (no title, no text), or a deep link bounces to the home page or "
         "to a login page that does not lead back to it", "The original shows a not-found page and no snapshot was "
-        "checked", failing=True, unvouched=True, severity=Severity.WARNING)
+        "checked", failing=True, unvouched=True, severity=Severity.WARNING,
+        url_status="dead")
     PARKED = "parked", StatePolicy(
         Tone.NOTABLE, "the domain shows a parking, for-sale, expired, reserved or hosting-placeholder page (a parking "
         "service's page, \"Buy this domain\", \"Parked at …\", a registry's reservation)",
         "The original's domain is parked or usurped",
-        misleads=True, needs_fix=True, failing=True, severity=Severity.ERROR)
+        misleads=True, needs_fix=True, failing=True, severity=Severity.ERROR, url_status="usurped")
     BLOCKED = "blocked", StatePolicy(
         Tone.INFO, "alive, but it will not talk to us: 401/402/403/407/429/451/999, a bot wall or challenge (Cloudflare, "
         "Akamai, DataDome, PerimeterX, Imperva … named in the evidence), a cookie-consent interstitial, or a login "
-        "page that leads back to it")
+        "page that leads back to it", url_status="live")
     TRANSIENT = "transient", StatePolicy(
         Tone.NOTICE, "5xx, resets, empty replies, a maintenance or database-error page: still failing after retries "
         "(never called dead on one run)", failing=True)
@@ -145,17 +154,10 @@ class LiveState(_PolicyEnum):
     DRIFT = "drift", StatePolicy(
         Tone.NOTABLE, "answers with another work: the page's title, without the site's name, no longer matches the "
         "snapshot's (or the cited) title",
-        "The original no longer shows the cited work", misleads=True, needs_fix=True, severity=Severity.WARNING)
+        "The original no longer shows the cited work", misleads=True, needs_fix=True, severity=Severity.WARNING,
+        url_status="deviated")
     NONE = "none", StatePolicy(Tone.MUTED, "the reference has no URL")
     SKIPPED = "skipped", StatePolicy(Tone.MUTED, "not checked: excluded by the user, or not an http(s) URL")
-
-
-# The CS1 ``url-status`` each finding means (what InternetArchiveBot writes); the inconclusive states have none:
-# a page that did not answer is neither live nor dead.
-URL_STATUS: dict[LiveState, str] = {
-    LiveState.OK: "live", LiveState.MOVED: "live", LiveState.BLOCKED: "live", LiveState.DEAD: "dead",
-    LiveState.SOFT404: "dead", LiveState.PARKED: "usurped", LiveState.DRIFT: "deviated",
-}
 
 
 class ArchiveState(_PolicyEnum):

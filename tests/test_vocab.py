@@ -32,6 +32,14 @@ def test_what_needs_attention():
     assert not ArchiveState.UNCITED_NONE.misleads and ArchiveState.SHIFTED.misleads
 
 
+def test_each_finding_says_which_url_status_it_means():
+    # what InternetArchiveBot writes; an original that did not answer is neither live nor dead
+    assert {s: s.url_status for s in LiveState} == {
+        LiveState.OK: "live", LiveState.MOVED: "live", LiveState.BLOCKED: "live", LiveState.DEAD: "dead",
+        LiveState.SOFT404: "dead", LiveState.PARKED: "usurped", LiveState.DRIFT: "deviated",
+        LiveState.TRANSIENT: None, LiveState.TIMEOUT: None, LiveState.NONE: None, LiveState.SKIPPED: None}
+
+
 def test_inconclusive_originals_are_never_failures_that_need_attention():
     for state in (LiveState.BLOCKED, LiveState.TIMEOUT, LiveState.TRANSIENT, LiveState.DEAD):
         assert not state.needs_fix

@@ -27,6 +27,7 @@ from ..errors import CitecheckError, InputError
 from ..report import format_names
 from ..report.scrub import plain
 from ..settings import OPTIONS, Settings, default_text, parse_duration
+from ..sources import format_names as input_format_names
 
 EXIT_OK, EXIT_FAILURE, EXIT_ATTENTION, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_CODES_HELP = (
@@ -91,9 +92,6 @@ def _argument_name(param: click.Parameter) -> str:
     name = param.metavar or (param.name or "").upper()
     name += "..." if param.nargs != 1 else ""
     return name if param.required else f"[{name}]"
-
-
-# --- options generated from the settings ---------------------------------------------------------------------
 
 
 # --- options generated from the settings ---------------------------------------------------------------------
@@ -168,7 +166,8 @@ FILES_ARG = typer.Argument(..., metavar="INPUT", show_default=False,
                            help="Reference lists: files, folders, glob patterns ('docs/**/*.md'), the URL of a "
                            "published article, or '-' for standard input.")
 INPUT_FORMAT_OPT = typer.Option(None, "--input-format", "-i", metavar="FORMAT", show_default=False,
-                                help="Input format (default: by extension and content).")
+                                help=f"Input format: {', '.join(input_format_names())} (default: by extension "
+                                "and content).")
 CONFIG_OPT = typer.Option(None, "--config", metavar="FILE", help="Configuration file (default: citecheck.toml or "
                           "pyproject.toml [tool.citecheck], found upward from the first input).")
 QUIET_OPT = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr.")

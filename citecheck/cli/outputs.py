@@ -9,7 +9,7 @@ from rich.console import Console
 from ..errors import InputError
 from ..model import Report
 from ..output import OutputTarget, prepare_output, write_output
-from ..report import format_for_path, format_names, render_pieces
+from ..report import FORMATTERS, format_for_path, format_names, render_pieces
 from ..report.table import wants_color, wants_hyperlinks
 from ..settings import Settings
 
@@ -17,8 +17,9 @@ STDOUT = "-"
 OUTPUTS_OPT = typer.Option(
     None, "--output", "-o", metavar="[FORMAT:]FILE", show_default=False,
     help="Write the report to FILE (atomically); repeat for several reports from one run. The format is FORMAT, "
-         "else --format, else the file's extension (.json, .html, .sarif, .csv, .md, .xml, .txt); '-' is standard "
-         "output, e.g. -o github:- -o sarif:citecheck.sarif.")
+         "else --format, else the file's extension ("
+         + ", ".join(f.suffixes[0] for f in sorted(FORMATTERS.values(), key=lambda f: f.name) if f.suffixes)
+         + "); '-' is standard output, e.g. -o github:- -o sarif:citecheck.sarif.")
 
 
 def output_specs(specs: list[str], settings: Settings, explicit_format: bool) -> list[tuple[str, str]]:

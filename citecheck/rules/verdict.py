@@ -7,7 +7,7 @@ from ..identifiers import doi_link
 from ..model import Action, ArchiveVerdict, IdentifierVerdict, LiveVerdict, Observed, OtherVerdict, Reference, Verdict
 from ..settings import Settings
 from ..timestamps import format_day
-from ..vocab import URL_STATUS, ActionKind, ArchiveState, LiveState, original_needs_fix, snapshot_needs_fix
+from ..vocab import ActionKind, ArchiveState, LiveState, original_needs_fix, snapshot_needs_fix
 from .archive import classify_archive, in_archive
 from .identifier import classify_identifier, with_identifier
 from .live import classify_live
@@ -121,9 +121,9 @@ def status_claim_contradiction(url_status: str | None, state: LiveState) -> tupl
     """(note, fix) when the citation's own url-status says the opposite of what the check found."""
     if not url_status:
         return None
-    if url_status == "live" and state in (LiveState.DEAD, LiveState.SOFT404, LiveState.PARKED, LiveState.DRIFT):
+    if url_status == "live" and state.url_status not in (None, "live"):
         return (f"the citation says url-status=live, but the original is {state.value}",
-                f"Set url-status={URL_STATUS[state]}")
+                f"Set url-status={state.url_status}")
     if url_status in ("dead", "unfit", "usurped") and state is LiveState.OK:
         return (f"the citation says url-status={url_status}, but the original works", "Set url-status=live")
     return None
