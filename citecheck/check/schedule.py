@@ -12,7 +12,7 @@ import functools
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeGuard, TypeVar
 
 import httpx
 
@@ -190,6 +190,11 @@ class _Run:
     def skipped(self, ref: Reference) -> bool:
         return self.settings.excludes(ref.url) or bool(ref.archive_link and self.settings.excludes(ref.archive_link.url))
 
+    def archivable(self, url: str | None) -> TypeGuard[str]:
+        """Worth asking the archives about: a public http(s) URL. A private or loopback address (refused by the
+        guard) is in no public archive, and its URL is not sent to one."""
+        return bool(url) and requestable(url) and self.guard.refusal(url or "") is None
+
     def other_originals(self, ref: Reference) -> list[str]:
         archived = {a.url for a in ref.archive_links}
         return [u for u in ref.other_urls if u not in archived and requestable(u) and not self.settings.excludes(u)]
@@ -301,7 +306,7 @@ class _Run:
         uncited: dict[tuple[str, str], asyncio.Future[LookupResult | None]] = {}
         if settings.check_archive and settings.lookup_uncited:
             for ref in to_check:
-                if ref.archive_link is None and ref.url and requestable(ref.url):
+                if ref.archive_link is None and self.archivable(ref.url):
                     key = (url_key(ref.url), target_timestamp(ref, self.now))
                     if key not in uncited:
                         uncited[key] = asyncio.ensure_future(self.lookup(ref.url, key[1], True))
@@ -331,7 +336,7 @@ class _Run:
                 snap = await snapshots[snapshot_key(link)]
                 stated = snap.original if snap is not None and not ref.url else None
                 archived = link.original or stated
-                if snap is not None and archived and self.judgements.needs_lookup(snap):
+                if snap is not None and self.archivable(archived) and self.judgements.needs_lookup(snap):
                     look = await looked_up(self.lookup(archived, target_timestamp(ref, self.now), False))
             elif link is None and ref.url:
                 key = (url_key(ref.url), target_timestamp(ref, self.now))
@@ -339,7 +344,7 @@ class _Run:
                     look = await looked_up(uncited[key])
             elsewhere = None
             page = (link.original if link else ref.url) or stated
-            if settings.other_archives and settings.check_archive and page and requestable(page) and \
+            if settings.other_archives and settings.check_archive and self.archivable(page) and \
                     self.judgements.wants_other_archives(snap, look, settings.window_days):
                 elsewhere = await looked_up(self.lookup(page, target_timestamp(ref, self.now), False, elsewhere=True))
             lv = await lives[ref.url] if ref.url in lives else None

@@ -21,7 +21,7 @@ from ..settings import Settings
 from ..textsim import DIFFERENT_BELOW, comparable, title_similarity
 from ..timestamps import datetime_to_timestamp, distance_days, format_day
 from ..urls import is_login, is_root, same_resource, url_problem
-from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, PageSignal
+from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, ErrorKind, PageSignal
 from .live import Generic, empty_page, evidence_words, why_generic
 
 
@@ -47,7 +47,7 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
         return ArchiveVerdict(ArchiveState.UNCHECKED, "archive.skipped.excluded", "excluded by the configuration",
                               url=link.url if link else None)
     if link is None:
-        return _uncited(ref, lookup, suggestion)
+        return _uncited(ref, lookup, suggestion, live)
     name = service_name(link.service)
     base = ArchiveVerdict(ArchiveState.UNCHECKED, "", url=link.url, requested_timestamp=link.timestamp)
     if not link.original and not names_capture(link.url):
@@ -152,7 +152,8 @@ def best_capture(lookup: LookupResult | None, elsewhere: LookupResult | None, wi
     return min(found, key=lambda x: x[0])[1]
 
 
-def _uncited(ref: Reference, lookup: LookupResult | None, found: Capture | None) -> ArchiveVerdict:
+def _uncited(ref: Reference, lookup: LookupResult | None, found: Capture | None,
+             live: LiveObservation | None) -> ArchiveVerdict:
     if not ref.url:
         return ArchiveVerdict(ArchiveState.NONE, "archive.none", "the reference has no URL")
     problem = url_problem(ref.url) if ref.url.lower().startswith(("http://", "https://")) else None
@@ -165,6 +166,10 @@ def _uncited(ref: Reference, lookup: LookupResult | None, found: Capture | None)
                               + in_archive(found),
                               url=found.url, capture_timestamp=found.timestamp, captured_status=found.status,
                               suggestion=found)
+    if lookup is None and live is not None and live.fetch.error is ErrorKind.REFUSED_TARGET:
+        return ArchiveVerdict(ArchiveState.UNCHECKED, "archive.uncited.private_address",
+                              "no snapshot cited; not looked up: a private or loopback address is in no public "
+                              "archive, and its URL is not sent to one")
     if lookup is None:
         return ArchiveVerdict(ArchiveState.UNCHECKED, "archive.uncited.unchecked", "no snapshot cited; not looked up")
     if lookup.error:

@@ -158,3 +158,27 @@ def test_a_redirect_to_another_scheme_is_not_followed():
     f = run(polite_get(lambda r: httpx.Response(302, headers={"Location": "file:///etc/passwd"}), guard=TargetGuard()))
     assert f.error is ErrorKind.UNSUPPORTED_SCHEME and "file:" in f.error_detail
     assert TargetGuard(allow_private=True).refusal("gopher://example.org/") is not None
+
+
+def test_a_private_original_is_neither_requested_nor_sent_to_an_archive(tmp_path):
+    import citecheck
+
+    path = tmp_path / "refs.txt"
+    path.write_text("[1] Metadata. http://169.254.169.254/latest/meta-data/\n"
+                    "[2] Intranet. http://10.0.0.5/wiki/Budget\n"
+                    "[3] Public. https://a.example/x\n", encoding="utf-8")
+    asked = []
+
+    def handler(request):
+        asked.append(str(request.url))
+        if request.url.host == "archive.org":  # the availability look-up: nothing archived
+            return httpx.Response(200, json={"results": [{"url": "https://a.example/x", "archived_snapshots": {}}]})
+        return httpx.Response(200, html="<title>Public page</title>")
+
+    settings = replace(Settings(), use_cache=False, share_wayback_budget=False, other_archives=False)
+    report = citecheck.check(citecheck.read_references(str(path)), settings, transport=httpx.MockTransport(handler))
+    private = [r.verdict for r in report.results[:2]]
+    assert [(v.live.rule, v.archive.rule) for v in private] == \
+        [("live.skipped.private_address", "archive.uncited.private_address")] * 2
+    assert not any("169.254" in url or "10.0.0.5" in url for url in asked)  # not even as an archive query
+    assert any("a.example" in url for url in asked)
