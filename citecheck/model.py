@@ -60,6 +60,9 @@ class Reference:
     url_status: str | None = None  # what the citation itself claims (wikitext url-status: live, dead, usurped…)
     problems: tuple[str, ...] = ()  # errors in the citation as written (e.g. archive-url without archive-date)
     doi: str | None = None  # its DOI, as written (identifiers.py finds it in fields, text and URLs)
+    # the URLs were found in running text (no url field says which is cited): a snapshot link's original is then
+    # the cited page, and a bare URL that is not the same page is one more URL of the entry (a URL in a title)
+    urls_from_text: bool = False
 
     # derived once from the fields above (the rules and the reports ask them many times): fields of the instance
     # rather than cached properties, whose entries would cost each Reference a dictionary four times the size
@@ -78,6 +81,9 @@ class Reference:
         link = next((a for a in self.archive_links if a.service == WAYBACK and a.original),
                     self.archive_links[0] if self.archive_links else None)
         main = originals[0] if originals else link.original if link else None
+        if self.urls_from_text and link and link.original and originals and \
+                url_key(link.original) not in {url_key(u) for u in originals}:
+            main = link.original
         seen = {url_key(main)} if main else set()
         others = []
         for u in originals:

@@ -82,6 +82,20 @@ def test_a_url_inside_the_title_never_replaces_the_cited_one():
     assert two.url == "https://real.example/page"
 
 
+def test_an_unquoted_url_beside_a_snapshot_link_never_replaces_the_snapshots_original():
+    # running text cannot say where a title ends; the snapshot link says which page is cited, and its verdict
+    # pairs that page with its own capture. A structured format's url field still decides (wikitext below).
+    (text,) = parse_text("[3] Title with http://evil.example/inside. "
+                         "https://web.archive.org/web/20200101000000/https://news.example/c\n", "r.txt")
+    assert text.url == "https://news.example/c" and text.other_urls[0] == "http://evil.example/inside"
+    (same,) = parse_text("[4] T. http://news.example/c https://web.archive.org/web/2020/https://news.example/c\n",
+                         "r.txt")
+    assert same.url == "http://news.example/c"  # the same page, written out: as written
+    (wiki,) = parse_text("x<ref>{{cite web |url=https://new.example/d |title=T |archive-url="
+                         "https://web.archive.org/web/20200101000000/https://old.example/d}}</ref>\n", "r.wiki")
+    assert wiki.url == "https://new.example/d"
+
+
 def test_a_date_no_calendar_has_is_no_date():
     (ref,) = parse_text('[{"id": "a", "title": "A", "URL": "https://a.example/", '
                         '"accessed": {"date-parts": [[' + str(10**30) + ', 1, 1]]}}]', "refs.json")

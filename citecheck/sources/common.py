@@ -185,4 +185,5 @@ def make_reference(
         url_status=url_status,
         problems=problems,
         doi=found_doi,
+        urls_from_text=scan_text and not urls,
     )
