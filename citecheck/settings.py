@@ -92,6 +92,18 @@ def at_least_one(value: object) -> int:
     return n
 
 
+#: each request in flight holds a connection, and so a file descriptor: more than this exhausts the process's
+#: usual limit (1,024) before it speeds anything up
+MAX_IN_FLIGHT = 512
+
+
+def in_flight(value: object) -> int:
+    n = at_least_one(value)
+    if n > MAX_IN_FLIGHT:
+        raise ValueError(f"must be at most {MAX_IN_FLIGHT} (each request in flight holds an open connection)")
+    return n
+
+
 def regexes(value: object) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, (list, tuple)) or not all(isinstance(p, str) for p in items):
@@ -305,9 +317,9 @@ class Settings:
                                                   metavar="'NAME: VALUE'", repeat=True, commands=_NET,
                                                   show_default=None, help="An HTTP header sent with every request, "
                                                   "to the archives too (repeatable), e.g. 'Accept-Language: kk'.")
-    concurrency: int = option(128, flag="--concurrency", config="concurrency", read=at_least_one, metavar="N",
+    concurrency: int = option(128, flag="--concurrency", config="concurrency", read=in_flight, metavar="N",
                               help="Requests in flight to ordinary hosts (each host still gets --per-host at most).")
-    per_host: int = option(2, flag="--per-host", config="per_host", read=at_least_one, metavar="N",
+    per_host: int = option(2, flag="--per-host", config="per_host", read=in_flight, metavar="N",
                            help="Requests in flight to one host.")
     host_interval: float = option(0.1, flag="--host-interval", config="host_interval", read=not_negative,
                                   metavar="SECONDS", commands=_NET,

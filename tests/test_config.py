@@ -61,6 +61,8 @@ def test_bad_config_is_one_clear_error(tmp_path, content, message):
     ({"read_timeout": "nan"}, "--timeout must be a finite number"),
     ({"read_timeout": "0"}, "--timeout must be positive"),
     ({"concurrency": "0"}, "--concurrency must be at least 1"),
+    ({"concurrency": "100000"}, "--concurrency must be at most 512"),
+    ({"per_host": "513"}, "--per-host must be at most 512"),
     ({"window_days": "-3"}, "--window-days cannot be negative"),
     ({"exclude": ["["]}, "--exclude '\\[' is not a valid regex"),
 ])
