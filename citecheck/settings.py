@@ -318,7 +318,7 @@ class Settings:
                                                   show_default=None, help="An HTTP header sent with every request, "
                                                   "to the archives too (repeatable), e.g. 'Accept-Language: kk'.")
     concurrency: int = option(128, flag="--concurrency", config="concurrency", read=in_flight, metavar="N",
-                              help="Requests in flight to ordinary hosts (each host still gets --per-host at most).")
+                              help="Requests in flight to ordinary hosts, at most 512 (each host still gets --per-host at most).")
     per_host: int = option(2, flag="--per-host", config="per_host", read=in_flight, metavar="N",
                            help="Requests in flight to one host.")
     host_interval: float = option(0.1, flag="--host-interval", config="host_interval", read=not_negative,
