@@ -90,6 +90,7 @@ def fallback_title(text: str) -> str | None:
         return m.group(1).strip()
     head = re.split(r"(?:https?:)?//\S", text, maxsplit=1)[0]
     head = re.sub(r"\[[^\]]*\]\([^)]*\)", "", head)
+    head = re.sub(r"\[([^\]]*)\]\($", r"\1", head)  # the text of the link whose URL the split cut off
     head = head.strip(" \t\r\n,.;:-–—<(")
     if 3 <= len(head) <= 300:
         return head

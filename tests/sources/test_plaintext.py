@@ -55,6 +55,11 @@ def test_markdown_list(fixtures_dir):
     assert r5.access_date == dt.date(2025, 5, 27)
 
 
+def test_a_link_text_too_short_to_be_a_title_leaves_no_brackets_behind():
+    one, two = parse_text("# Refs\n\n1. [ok](https://example.org/x)\n2. [PDF](https://example.org/y.pdf)\n", "r.md")
+    assert one.title is None and two.title == "PDF"
+
+
 def test_crlf_and_bom():
     text = "\ufeff[1] ‘A’, https://a.example/x\r\n[2] ‘B’, https://b.example/y\r\n"
     refs = parse_text(text.lstrip("\ufeff"), "t.txt")
