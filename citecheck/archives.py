@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from .model import ArchiveLink
 from .timestamps import datetime_to_timestamp, timestamp_to_datetime
-from .urls import host_address
+from .urls import ascii_host, host_address
 from .vocab import WAYBACK, WAYBACK_BASE
 
 # --- the grammar's pieces ------------------------------------------------------------------------------------
@@ -493,7 +493,7 @@ def memento_url(service_id: str, original: str, timestamp: str | None, modifier:
 
 def replay_url(original: str, timestamp: str, modifier: str = "id_", base: str = WAYBACK_BASE) -> str:
     """The Wayback URL of the capture of ``original`` nearest ``timestamp``; ``id_`` gives the raw capture."""
-    return f"{base}/web/{timestamp}{modifier}/{_without_fragment(original)}"
+    return f"{base}/web/{timestamp}{modifier}/{ascii_host(_without_fragment(original))}"
 
 
 def snapshot_url(original: str, timestamp: str) -> str:
@@ -509,10 +509,10 @@ def raw_replay(link: ArchiveLink) -> str | None:
         return None
     svc = m.service
     if svc.replay_at:
-        return svc.replay_at.format(ts=m.timestamp, url=_without_fragment(m.original))
+        return svc.replay_at.format(ts=m.timestamp, url=ascii_host(_without_fragment(m.original)))
     if not svc.raw or svc.memento is None or m.modifier == svc.raw:
         return None
-    return memento_url(svc.id, m.original, m.timestamp, svc.raw, m.collection)
+    return memento_url(svc.id, ascii_host(m.original), m.timestamp, svc.raw, m.collection)
 
 
 def view_url(url: str) -> str:
@@ -525,7 +525,7 @@ def view_url(url: str) -> str:
 
 def timemap_url(service_id: str, original: str) -> str | None:
     svc = _BY_ID.get(service_id)
-    return svc.timemap.format(url=_without_fragment(original)) if svc and svc.timemap else None
+    return svc.timemap.format(url=ascii_host(_without_fragment(original))) if svc and svc.timemap else None
 
 
 def archives_for(original: str) -> tuple[Service, ...]:

@@ -666,6 +666,30 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+def ascii_host(url: str) -> str:
+    """The URL with its host in ASCII (IDNA: пример.рф -> xn--e1afmkfd.xn--p1ai), as archives index it; a URL whose
+    host is ASCII already, or cannot be encoded, is returned as it is. (Left in Unicode inside another URL's path,
+    the host would go percent-encoded, a form the archives' indexes need not know.)"""
+    if url.isascii():
+        return url
+    try:
+        p = urllib.parse.urlsplit(url)
+        host = p.hostname
+        if not host or host.isascii():
+            return url
+        encoded = host.encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        return url
+    netloc = p.netloc
+    at = netloc.rfind("@") + 1
+    userinfo, hostport = netloc[:at], netloc[at:]
+    index = hostport.lower().find(host)
+    if index < 0:
+        return url
+    return urllib.parse.urlunsplit(p._replace(netloc=userinfo + hostport[:index] + encoded
+                                              + hostport[index + len(host):]))
+
+
 def requestable(url: str | None) -> bool:
     """An http(s) URL that can be requested as written."""
     return bool(url) and url_problem(url or "") is None

@@ -218,3 +218,16 @@ def test_redirect_target_reads_any_archive_or_a_plain_url():
         "20200101000000", "https://example.pt/b")
     assert redirect_target("/web/2020id_/https://e.com/", "http://127.0.0.1:9/web/2019/x") == ("2020", "https://e.com/")
     assert redirect_target("https://example.com/login", "https://arquivo.pt/x") == (None, "https://example.com/login")
+
+
+def test_an_international_host_is_asked_for_in_ascii_and_shown_as_written():
+    from citecheck.archives import replay_url, snapshot_url, timemap_url
+    from citecheck.urls import ascii_host
+
+    original = "https://пример-сми.рф/новости/1"
+    assert ascii_host(original) == "https://xn----itbicrcqidl.xn--p1ai/новости/1"  # the path is left as it is
+    assert ascii_host("http://user@Bücher.de:8080/x") == "http://user@xn--bcher-kva.de:8080/x"
+    assert ascii_host("https://example.org/ü") == "https://example.org/ü"
+    assert replay_url(original, "2020") == "https://web.archive.org/web/2020id_/https://xn----itbicrcqidl.xn--p1ai/новости/1"
+    assert timemap_url("arquivo.pt", original).endswith("/https://xn----itbicrcqidl.xn--p1ai/новости/1")
+    assert snapshot_url(original, "2020") == "https://web.archive.org/web/2020/" + original  # for readers

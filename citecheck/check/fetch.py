@@ -312,6 +312,7 @@ async def fetch(
         location = ctype = None
         kept: tuple[tuple[str, str], ...] = ()
         is_redirect = False
+        body_wanted = False  # the body was asked for: empty then means a blank page, not an unread one
         sink = bytearray()
         cut_short: str | None = None
         all_headers: tuple[tuple[str, str], ...] = ()
@@ -342,7 +343,8 @@ async def fetch(
                         encoding = answer.get("content-encoding", "identity")
                         if keep_body:
                             await _read_capped(response, sink, lambda _: settings.max_api_bytes, encoding)
-                        elif read_body and verb != "HEAD" and not (is_redirect and follow_redirects) and textual:
+                        elif body_wanted := (read_body and verb != "HEAD" and not (is_redirect and follow_redirects)
+                                             and textual):
                             whole = read_whole is not None and read_whole(answer)
                             window = settings.max_page_bytes if whole else settings.max_body_bytes
                             await _read_capped(response, sink, PageReader(window, settings.max_page_bytes).want,
@@ -386,7 +388,7 @@ async def fetch(
             continue
         body = bytes(sink)
         page = PageFacts() if keep_body else analyse(body, ctype, url=current, status=status, headers=all_headers,
-                                                     cookies=cookies)
+                                                     cookies=cookies, read=body_wanted and cut_short is None)
         return Fetch(url=url, hops=tuple(hops), status=status, final_url=current, headers=kept, content_type=ctype,
                      page=page, body=body if keep_body else b"", error_detail=cut_short, elapsed=time.monotonic() - t0)
 

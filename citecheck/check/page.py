@@ -202,16 +202,20 @@ def _title_variants(title: str) -> tuple[str, ...]:
 
 
 def analyse(body: bytes, content_type: str | None, *, url: str = "", status: int | None = None,
-            headers: tuple[tuple[str, str], ...] = (), cookies: tuple[str, ...] = ()) -> PageFacts:
+            headers: tuple[tuple[str, str], ...] = (), cookies: tuple[str, ...] = (), read: bool = False) -> PageFacts:
     """The facts of a response: the head's title and metadata, and the page's kind with the signatures behind it.
-    Non-HTML bodies yield only their size (and a PDF's kind); headers and the URL are read whatever the body."""
+    Non-HTML bodies yield only their size (and a PDF's kind); headers and the URL are read whatever the body.
+    ``read``: the body was asked for (a GET of a page), so an empty one is a page with nothing in it, not one
+    left unread."""
     ctype = (content_type or "").lower()
     header_lines = tuple(fold(f"{k}: {v}") for k, v in headers)
     if body.startswith(b"%PDF"):
         return PageFacts(signals=frozenset({PageSignal.PDF}), bytes_read=len(body))
     if not body or (ctype and not any(t in ctype for t in ("html", "xml", "text/plain"))):
         reading = read_page(PageView(status=status, url=url.lower(), headers=header_lines, cookies=cookies))
-        return PageFacts(signals=reading.signals, bytes_read=len(body), matches=reading.matches)
+        blank = read and not body and (not ctype or any(t in ctype for t in ("html", "xml", "text/plain")))
+        return PageFacts(signals=reading.signals, bytes_read=len(body), matches=reading.matches,
+                         charset="utf-8" if blank else None)
     charset = encoding_of(body, content_type)
     doc = body.decode(charset, errors="replace")
     end = _HEAD_END_TEXT.search(doc)

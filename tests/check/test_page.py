@@ -116,3 +116,38 @@ def test_nuls_and_undecodable_bytes_are_no_text():
     nuls = analyse(b"\0" * 32768, "text/html")
     assert nuls.title is None and nuls.text_chars == 0
     assert analyse(b"<p>" + b"word " * 100 + b"\0" * 100, "text/html").text_chars == len("word " * 100)
+
+
+def test_an_empty_body_is_a_blank_page_only_when_it_was_asked_for():
+    from citecheck.rules.live import empty_page
+
+    assert empty_page(analyse(b"", "text/html", read=True))  # a GET answered 200 with nothing
+    assert empty_page(analyse(b"", None, read=True))
+    assert not empty_page(analyse(b"", "text/html"))  # a HEAD, or a body never read
+    assert not empty_page(analyse(b"", "application/pdf", read=True))  # not a page at all
+
+
+def test_a_zero_byte_page_and_a_zero_byte_capture_are_soft_404s(tmp_path):
+    from dataclasses import replace
+
+    import citecheck
+
+    memento = {"Memento-Datetime": "Sun, 01 Jan 2023 00:00:00 GMT", "Content-Type": "text/html"}
+
+    def handler(request):
+        if request.url.host == "web.archive.org":
+            blank = "/blank" in request.url.path
+            return httpx.Response(200, headers=memento, content=b"" if blank else b"<title>Digital activism</title>")
+        if request.url.path == "/empty":
+            return httpx.Response(200, headers={"Content-Type": "text/html"}, content=b"")
+        return httpx.Response(200, html="<title>Digital activism</title>")
+
+    path = tmp_path / "refs.txt"
+    path.write_text("[1] ‘Digital activism’, https://web.archive.org/web/20230101000000/https://a.example/empty\n"
+                    "[2] ‘Digital activism’, https://web.archive.org/web/20230101000000/https://a.example/blank\n",
+                    encoding="utf-8")
+    settings = replace(citecheck.Settings(), use_cache=False, share_wayback_budget=False, other_archives=False)
+    one, two = citecheck.check(citecheck.read_references(str(path)), settings,
+                               transport=httpx.MockTransport(handler)).results
+    assert one.verdict.live.rule == "live.soft404.empty" and one.verdict.archive.state is citecheck.ArchiveState.OK
+    assert two.verdict.live.state is citecheck.LiveState.OK and two.verdict.archive.rule == "archive.soft404.empty"

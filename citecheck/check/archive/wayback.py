@@ -15,7 +15,7 @@ from typing import Any
 
 from ...archives import WAYBACK_HOSTS, parse_replay_location, replay_url, snapshot_url
 from ...model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
-from ...urls import is_login, is_root, same_resource, url_key
+from ...urls import ascii_host, is_login, is_root, same_resource, url_key
 from ...vocab import WAYBACK, ArchiveAnswer, LookupSource, PageSignal
 from ..budget import family_pacer
 from ..fetch import ResponseHeaders, fetch
@@ -138,12 +138,8 @@ class Wayback:
             # no capture at that second: Wayback points at the nearest one (of any status)
             near_ts, _, _ = parse_replay_location(urllib.parse.urljoin(f.url, location))
             if near_ts and hops_left > 0:
-                known = await self.closest_good(link.original or "", link.timestamp or target_ts)
-                if known.capture and known.capture.timestamp == near_ts:
-                    # the nearest capture is a good one: no need to spend a replay on it
-                    return SnapshotObservation(link=link, fetch=f, answer=ArchiveAnswer.CLOSEST,
-                                               capture=Capture(near_ts, known.capture.status or 200,
-                                                               snapshot_url(link.original or "", near_ts)))
+                # replayed even when the look-up says it is a 200: a 200 can be a parking, not-found or
+                # challenge page, and only its content tells (the link sends readers to it)
                 nxt = await self.request("replay", "GET", self._on_base(urllib.parse.urljoin(f.url, location)))
                 landed = await self._interpret(link, target_ts, nxt, hops_left - 1)
                 return SnapshotObservation(link=link, fetch=landed.fetch, capture=landed.capture,
@@ -236,7 +232,7 @@ class Wayback:
 
     async def _availability_batch(self, items: list[tuple[str, str]]) -> list[LookupResult]:
         lines = [
-            urllib.parse.urlencode({"url": u, "timestamp": ts, "statuscodes": "200", "tag": str(i)})
+            urllib.parse.urlencode({"url": ascii_host(u), "timestamp": ts, "statuscodes": "200", "tag": str(i)})
             for i, (u, ts) in enumerate(items)
         ]
         f, data = await self.api(
@@ -248,7 +244,7 @@ class Wayback:
 
     async def cdx_closest(self, url: str, ts: str) -> LookupResult:
         query = urllib.parse.urlencode({
-            "url": url, "output": "json", "fl": "timestamp,original,statuscode", "filter": "statuscode:200",
+            "url": ascii_host(url), "output": "json", "fl": "timestamp,original,statuscode", "filter": "statuscode:200",
             "sort": "closest", "closest": ts, "limit": "1",
         })
         f, data = await self.api("cdx", "GET", f"{self.settings.wayback_base}/cdx/search/cdx?{query}")

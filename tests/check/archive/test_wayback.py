@@ -86,19 +86,20 @@ def test_captured_404_is_a_capture_not_wayback_404():
     assert obs.capture.status == 404 and obs.answer is None
 
 
-def test_nearest_capture_confirmed_by_availability_is_not_replayed():
-    replays = []
-
+def test_a_nearest_capture_is_replayed_even_when_the_look_up_calls_it_good():
+    # a 200 in the indexes can be a parked or not-found page: only its content tells
     def handler(request):
         if request.url.path.startswith("/wayback/available"):
             return availability("20230105000000")(request)
-        replays.append(request.url.path)
+        if "20230105000000" in request.url.path:
+            return httpx.Response(200, headers=dict(MEMENTO, **{"Memento-Datetime": "Thu, 05 Jan 2023 00:00:00 GMT"}),
+                                  html="<title>example.org is for sale</title><p>Buy this domain.</p>")
         return httpx.Response(302, headers={"Location": f"https://web.archive.org/web/20230105000000id_/{ORIG}",
                                             "X-Archive-Redirect-Reason": "found capture at 20230105000000"})
 
     obs, wb = observe(handler)
     assert obs.capture.timestamp == "20230105000000" and obs.answer is ArchiveAnswer.CLOSEST
-    assert len(replays) == 1 and wb.counts.requests["availability"] == 1
+    assert obs.fetch.page.title == "example.org is for sale" and wb.counts.requests["replay"] == 2
 
 
 def test_nearest_capture_not_confirmed_is_followed():
