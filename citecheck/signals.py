@@ -336,6 +336,10 @@ def read_page(view: PageView) -> Reading:
         elif kind == "notfound":
             signals.add(PageSignal.NOTFOUND_TEXT)
     signals.update(WAYBACK_KINDS[m.kind] for m in matches if m.kind in WAYBACK_KINDS)
+    said_outright = {m.kind for m in matches if m.strong}
+    if {PageSignal.NOTFOUND, PageSignal.LOGIN} <= signals and "notfound" in said_outright and \
+            "login" not in said_outright:
+        signals.discard(PageSignal.LOGIN)  # a not-found page with the site's login box ("Remember me", a password)
     # an article's own marks are not kept: the flag says it, and most pages are articles (memory stays flat)
     return Reading(frozenset(signals), tuple(m for m in matches if m.kind != "article"), article)
 

@@ -60,10 +60,23 @@ def script_of(text: str) -> str | None:
                 name = unicodedata.name(ch).split(" ")[0]
             except ValueError:
                 continue
+            weight = 1
             if name in ("HIRAGANA", "KATAKANA", "CJK"):
-                name = "CJK"
-            counts[name] = counts.get(name, 0) + 1
+                # a CJK character says about what a short word does: "小米游戏中心：年度报告 | Tengine Daily" is
+                # a Chinese title with a Latin site name, not a Latin title
+                name, weight = "CJK", 3
+            counts[name] = counts.get(name, 0) + weight
     return max(counts, key=lambda name: counts[name]) if counts else None
+
+
+def long_enough(title: str | None) -> bool:
+    """Long enough to mean something on its own: three words, or, written without spaces (Chinese,
+    Japanese), six characters."""
+    if not title:
+        return False
+    if script_of(title) == "CJK":
+        return sum(ch.isalpha() for ch in title) >= 6
+    return len(title.split()) >= 3
 
 
 def comparable(a: str | None, b: str | None) -> bool:
@@ -186,7 +199,7 @@ def titles_disagree(live_title: str | None, snapshot_title: str | None, cited_ti
                 title_similarity(live_title, cited_title or "", names) >= DIFFERENT_BELOW:
             return None
         return f"live title {live_title!r} differs from the snapshot's {snapshot_title!r}"
-    if not comparable(live_title, cited_title) or len((cited_title or "").split()) < 3:
+    if not comparable(live_title, cited_title) or not long_enough(cited_title):
         return None
     if title_similarity(live_title, cited_title or "", names) >= DIFFERENT_BELOW:
         return None

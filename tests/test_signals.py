@@ -81,6 +81,10 @@ DECISIONS = [
     ("weak-wall-sign-and-200", PageView(status=200, headers=("server: cloudflare",)), set()),
     ("rate-limited-is-no-wall", PageView(status=429, titles=("429 too many requests",)), set()),
     ("markup-is-not-vetoed", PageView(markup='<body class="home error404">', prose=5), {PageSignal.NOTFOUND}),
+    ("not-found-with-the-sites-login-box", PageView(titles=("page not found",), text="forgot password? remember me",
+                                                    markup='<input type="password" name="pw">'), {PageSignal.NOTFOUND}),
+    ("a-login-page-stays-one", PageView(titles=("sign in",), text="forgot password? page not found"),
+     {PageSignal.LOGIN, PageSignal.NOTFOUND_TEXT}),
 ]
 
 

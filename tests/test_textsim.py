@@ -60,3 +60,13 @@ def test_site_names_make_a_renamed_suffix_no_drift():
 
 def test_fold_makes_typographic_text_plain():
     assert fold("Can\u02bct\u00a0find  PAGE\u2026") == "can't find page..."
+
+
+def test_a_cjk_title_with_a_latin_site_name_is_a_cjk_title():
+    from citecheck.textsim import long_enough, script_of
+
+    assert script_of("小米游戏中心：年度报告 | Tengine Daily") == "CJK"
+    assert script_of("Tokyo Olympics open in 2021 東京") == "LATIN"
+    # so the cited Chinese title is a witness, and a good live page is no drift against a bad capture's title
+    assert titles_disagree("小米游戏中心：年度报告 | Tengine Daily", "Welcome to tengine!", "小米游戏中心：年度报告") is None
+    assert long_enough("北京交通大学新闻") and not long_enough("北京大学") and not long_enough("Two words")

@@ -78,7 +78,9 @@ def check(
                       f"{len(report.needing_attention)} need attention", highlight=False, markup=False)
     failing = report.fails(settings.fail_on)
     if not quiet and failing and all(target is not None for _, target in targets):
-        say(f"citecheck: {len(report.failing(settings.fail_on))} references fail --fail-on {settings.fail_on}")
+        count = len(report.failing(settings.fail_on))
+        say(f"citecheck: {count} reference{'' if count == 1 else 's'} fail{'s' if count == 1 else ''} "
+            f"--fail-on {settings.fail_on}")
     raise typer.Exit(EXIT_ATTENTION if failing else EXIT_OK)
 
 

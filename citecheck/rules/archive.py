@@ -18,7 +18,7 @@ from ..model import (
     SnapshotObservation,
 )
 from ..settings import Settings
-from ..textsim import DIFFERENT_BELOW, comparable, title_similarity
+from ..textsim import DIFFERENT_BELOW, comparable, long_enough, title_similarity
 from ..timestamps import datetime_to_timestamp, distance_days, format_day
 from ..urls import is_login, is_root, same_resource, url_problem
 from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, ErrorKind, PageSignal
@@ -66,12 +66,12 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
                        suggestion=suggestion)
     if answer in _INCONCLUSIVE and snap.capture is None:
         return replace(base, rule=f"archive.unchecked.{answer}",
-                       detail=_inconclusive_words(name, answer, link, f) + _suggest_words(suggestion),
-                       suggestion=suggestion)
+                       detail=_inconclusive_words(name, answer, link, f) + _suggest_words(suggestion, link),
+                       suggestion=_unless_cited(suggestion, link))
     if answer is ArchiveAnswer.NOT_ARCHIVED and snap.capture is None:
         return replace(base, state=ArchiveState.MISSING, rule="archive.missing",
-                       detail=f"{name} has never archived this URL" + _suggest_words(suggestion),
-                       suggestion=suggestion)
+                       detail=f"{name} has never archived this URL" + _suggest_words(suggestion, link),
+                       suggestion=_unless_cited(suggestion, link))
     cap = snap.capture
     if cap is None:
         return replace(base, rule="archive.unchecked.unknown", detail=f"{name}: unexpected answer")
@@ -115,8 +115,13 @@ def classify_archive(ref: Reference, snap: SnapshotObservation | None, lookup: L
     where = "" if link.service == WAYBACK else f" by {name}"
     if not link.timestamp and link.kind in UNPINNED:
         return replace(base, state=ArchiveState.OK, rule="archive.ok.unpinned",
-                       detail=f"the link names no capture time, so it opens the latest capture or the calendar "
-                              f"(now {format_day(cap.timestamp)}{where}); a dated snapshot link is steadier")
+                       detail=f"the link names no single capture (it opens a calendar or the latest capture); the "
+                              f"capture nearest the cited time is of {format_day(cap.timestamp)}{where}, a good one; "
+                              "a dated snapshot link is steadier")
+    period = _period(link.timestamp)
+    if answer is ArchiveAnswer.CLOSEST and period and cap.timestamp.startswith(link.timestamp or ""):
+        return replace(base, state=ArchiveState.OK, rule="archive.ok.near",
+                       detail=f"good capture{where} of {format_day(cap.timestamp)}, within the cited {period}")
     if answer is ArchiveAnswer.CLOSEST:
         return replace(base, state=ArchiveState.OK, rule="archive.ok.near",
                        detail=f"good capture{where} {days_words(days)} from the cited time")
@@ -137,6 +142,8 @@ def _inconclusive_words(name: str, answer: ArchiveAnswer, link: ArchiveLink, f: 
             return f"{name} shows its copies only inside a browser frame: open the link to check it"
         return (f"{name} does not show its captures to automated requests (HTTP {f.status if f else '?'}, a "
                 "challenge or an interstitial): open the link in a browser")
+    if f is not None and f.status is None:
+        return f"{name} did not answer ({f.error or 'no response'})"
     return f"{name} answered {f.status if f else '?'}{' ' + f.error if f and f.error else ''}"
 
 
@@ -203,7 +210,7 @@ def unrelated_capture(ref: Reference, page: PageFacts, url: str, site_names: Ite
     showing what the original shows today is taken as the work (the citation's title is then the odd one out),
     unless the site shows that same page for a made-up address."""
     cited, title = ref.title, page.title
-    if not cited or not title or page.article or len(cited.split()) < 3 or not comparable(title, cited):
+    if not cited or not title or page.article or not long_enough(cited) or not comparable(title, cited):
         return None
     names = (*site_names, *([page.site_name] if page.site_name else []))
     for said in (title, page.og_title, page.heading):
@@ -231,8 +238,33 @@ def in_archive(capture: Capture) -> str:
     return f" in {service_name(link.service)}" if link and link.service != WAYBACK else ""
 
 
-def _suggest_words(suggestion: Capture | None) -> str:
-    return f"; closest good capture: {format_day(suggestion.timestamp)}{in_archive(suggestion)}" if suggestion else ""
+def _suggest_words(suggestion: Capture | None, cited: ArchiveLink | None = None) -> str:
+    if suggestion is None:
+        return ""
+    if cited is not None and cited.timestamp == suggestion.timestamp and cited.service == suggestion_service(suggestion):
+        # the very capture that could not be read: no other to offer
+        return "; the archive's index lists it as a good capture: try again later"
+    return f"; closest good capture: {format_day(suggestion.timestamp)}{in_archive(suggestion)}"
+
+
+def suggestion_service(suggestion: Capture) -> str | None:
+    link = parse_archive_link(suggestion.url) if suggestion.url else None
+    return link.service if link else None
+
+
+def _unless_cited(suggestion: Capture | None, cited: ArchiveLink) -> Capture | None:
+    """No suggestion to replace a snapshot with itself."""
+    if suggestion is not None and suggestion.timestamp == cited.timestamp and \
+            suggestion_service(suggestion) == cited.service:
+        return None
+    return suggestion
+
+
+def _period(timestamp: str | None) -> str | None:
+    """The span a partial snapshot timestamp names (2019, 2019-05, 2019-05-03), or None for a full one."""
+    if not timestamp or len(timestamp) >= 10 or len(timestamp) not in (4, 6, 8):
+        return None
+    return "-".join(x for x in (timestamp[:4], timestamp[4:6], timestamp[6:8]) if x)
 
 
 def _captured_redirect(snap: SnapshotObservation, suggestion: Capture | None, base: ArchiveVerdict,

@@ -4,12 +4,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from rulekit import GOOD_LOOKUP, NONE_LOOKUP, SETTINGS, TITLE, URL, fetch, live, ref, snap
+from rulekit import GOOD_LOOKUP, LINK, NONE_LOOKUP, SETTINGS, SNAP, TITLE, URL, fetch, live, ref, snap
 
 from citecheck.model import ArchiveLink, Capture, Fetch, LookupResult, PageFacts, SignatureMatch, SnapshotObservation
 from citecheck.rules import classify_archive
 from citecheck.timestamps import distance_days
-from citecheck.vocab import WAYBACK, ArchiveState, LookupSource, PageSignal
+from citecheck.vocab import WAYBACK, ArchiveAnswer, ArchiveState, ErrorKind, LookupSource, PageSignal
 
 ARCHIVE_CASES = [
     ("exact", snap(), None, ArchiveState.OK, "archive.ok"),
@@ -209,3 +209,16 @@ def test_an_archive_id_names_one_capture():
     s = snap(link=ArchiveLink(link, "archive.today", None, None), ts="20190405101010")
     v = classify_archive(ref(url=URL, snapshot=link), s, None, SETTINGS)
     assert (v.state, v.rule) == (ArchiveState.OK, "archive.ok") and "by archive.today" in v.detail
+
+
+def test_what_the_details_say_of_unanswered_replays_and_partial_timestamps():
+    same = LookupResult(url=URL, target="20200101120000", source=LookupSource.AVAILABILITY,
+                        capture=Capture("20200101120000", 200, f"https://web.archive.org/web/20200101120000/{URL}"))
+    hung = SnapshotObservation(link=LINK, fetch=Fetch(url=SNAP, error=ErrorKind.TIMEOUT), answer=ArchiveAnswer.ERROR)
+    v = classify_archive(ref(), hung, same, SETTINGS)
+    # not "answered None timeout", and not the failed capture offered as its own replacement
+    assert v.detail == "the Wayback Machine did not answer (timeout); the archive's index lists it as a good " \
+                       "capture: try again later" and v.suggestion is None
+    year = ArchiveLink(url=f"https://web.archive.org/web/2019/{URL}", service=WAYBACK, original=URL, timestamp="2019")
+    v = classify_archive(ref(snapshot=year.url), snap(ts="20190610000000", says="closest", link=year), None, SETTINGS)
+    assert v.rule == "archive.ok.near" and v.detail == "good capture of 2019-06-10, within the cited 2019"
