@@ -215,6 +215,9 @@ class LookupResult:
     capture: Capture | None = None
     source: LookupSource = LookupSource.AVAILABILITY
     error: str | None = None  # the lookup could not be made
+    #: the closest capture the index called good, replayed and found to show no work (a not-found or parking
+    #: page answered 200), so not offered: what it shows, and its time
+    passed_over: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

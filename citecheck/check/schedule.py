@@ -11,11 +11,12 @@ import datetime as dt
 import functools
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeGuard, TypeVar
 
 import httpx
 
+from ..archives import parse_archive_link
 from ..cache import Cache
 from ..errors import NetworkDown
 from ..model import (
@@ -60,6 +61,9 @@ class Judgements(Protocol):
     def wants_other_archives(self, snapshot: SnapshotObservation | None, lookup: LookupResult | None,
                              window_days: float) -> bool:
         """Should the other archives be asked for a capture (the Wayback Machine has none good near)?"""
+
+    def shows_no_work(self, snapshot: SnapshotObservation) -> str | None:
+        """What a replayed capture shows instead of a work (a not-found, parking, challenge … or blank page)."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,7 @@ class _Run:
         self.prober = LiveProber(client, settings, gates, policy, guard)
         self.identifiers = IdentifierProbe(kit)
         self.monitor = NetworkMonitor()
+        self._verifying: dict[str, asyncio.Future[SnapshotObservation]] = {}
         self.from_cache: dict[int, object] = {}  # observations the cache answered, by identity (kept alive here)
 
     def cached(self, obs: T) -> T:
@@ -262,9 +267,26 @@ class _Run:
             return None
         probe = self.probes.elsewhere if elsewhere else self.probes.finder
         result = await probe.closest_good(url, ts, confirm_empty=confirm)
+        if result is not None and not elsewhere:  # (the other archives' probe replays what it finds itself)
+            result = await self.verified(result)
         if self.cache and result is not None and not result.error:
             self.cache.put(key, result)
         return result
+
+    async def verified(self, result: LookupResult) -> LookupResult:
+        """The look-up's capture, replayed before it is offered: the index knows its status, not what it shows.
+        Each capture is replayed once a run, however many references it would serve."""
+        capture = result.capture
+        link = parse_archive_link(capture.url) if capture and capture.url else None
+        if capture is None or link is None or not self.replayable(link):
+            return result
+        if link.url not in self._verifying:
+            self._verifying[link.url] = asyncio.ensure_future(self.probes.for_link(link).observe(link, capture.timestamp))
+        obs = await self._verifying[link.url]
+        if obs.capture is None or not obs.capture.status or not 200 <= obs.capture.status < 300:
+            return result  # not read, or not as the index says: the look-up's word stands
+        shows = self.judgements.shows_no_work(obs)
+        return replace(result, capture=None, passed_over=(shows, capture.timestamp)) if shows else result
 
     async def network_answers(self) -> bool:
         """Nothing has answered: does the archive's home answer? If so, these hosts are down, not the network."""

@@ -182,6 +182,11 @@ def _uncited(ref: Reference, lookup: LookupResult | None, found: Capture | None,
     if lookup.error:
         return ArchiveVerdict(ArchiveState.UNCHECKED, "archive.uncited.lookup_failed",
                               f"no snapshot cited; the archive could not be asked ({lookup.error})")
+    if lookup.passed_over:
+        shows, when = lookup.passed_over
+        return ArchiveVerdict(ArchiveState.UNCITED_NONE, "archive.uncited.none",
+                              f"no snapshot cited, and the archive's closest capture the index calls good "
+                              f"({format_day(when)}) shows a {shows} page")
     return ArchiveVerdict(ArchiveState.UNCITED_NONE, "archive.uncited.none",
                           f"no snapshot cited and the archive holds no good capture ({lookup.source})")
 

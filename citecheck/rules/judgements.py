@@ -12,6 +12,7 @@ from ..textsim import titles_disagree
 from ..timestamps import datetime_to_timestamp, distance_days, format_day, timestamp_to_datetime
 from ..vocab import WAYBACK, ArchiveAnswer, ArchiveState, LiveState
 from .archive import bad_page
+from .live import empty_page
 
 
 class RunJudgements:
@@ -45,6 +46,18 @@ class RunJudgements:
         if lookup is None or lookup.error:
             return False
         return lookup.capture is None or distance_days(lookup.target, lookup.capture.timestamp) > window_days
+
+    @staticmethod
+    def shows_no_work(snapshot: SnapshotObservation) -> str | None:
+        """What a replayed capture shows instead of a work: a not-found, parking, challenge, login, consent or
+        maintenance page, or a blank one; None for a page that may be the work."""
+        page = snapshot.fetch.page if snapshot.fetch else None
+        if page is None:
+            return None
+        bad = bad_page(page)
+        if bad:
+            return bad.replace("_", "-")
+        return "blank" if empty_page(page) else None
 
     @staticmethod
     def suspect_drift(reference: Reference, live: LiveObservation, snapshot: SnapshotObservation | None) -> bool:

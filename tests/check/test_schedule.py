@@ -180,3 +180,34 @@ def test_the_original_a_short_archive_link_preserves_is_checked_too():
     assert "https://news.example/2023/story" in seen
 
     assert judge(one, SETTINGS).live.state is LiveState.MOVED
+
+
+def test_a_capture_is_replayed_before_it_is_offered_and_one_showing_no_work_is_not():
+    import urllib.parse
+
+    from citecheck.rules import judge
+    from citecheck.vocab import ArchiveState
+
+    replays = Counter()
+
+    def handler(request):
+        if request.url.host == "archive.org":  # the availability API: a "200" capture for every URL
+            lines = [urllib.parse.parse_qs(x) for x in request.content.decode().splitlines()]
+            return httpx.Response(200, json={"results": [
+                {"url": q["url"][0], "tag": q["tag"][0], "archived_snapshots": {"closest": {
+                    "available": True, "status": "200", "timestamp": "20230101000000"}}} for q in lines]})
+        if request.url.host == "web.archive.org":
+            replays[request.url.path] += 1
+            gone = "/gone" in request.url.path
+            return httpx.Response(200, headers=MEMENTO, html="<title>Page not found</title><h1>Page not found</h1>"
+                                  if gone else "<title>Digital activism</title>")
+        return httpx.Response(200, html="<title>Digital activism</title>")
+
+    text = ("[1] ‘Digital activism’, https://a.example/kept\n[2] ‘Digital activism’, https://a.example/gone\n"
+            "[3] ‘Digital activism again’, https://a.example/gone\n")
+    observed, _ = checked(text, handler, replace(SETTINGS, other_archives=False))
+    kept, gone, again = (judge(o, SETTINGS).archive for o in observed)
+    assert kept.state is ArchiveState.UNCITED_AVAILABLE
+    assert gone.state is ArchiveState.UNCITED_NONE and again.state is ArchiveState.UNCITED_NONE
+    assert "(2023-01-01) shows a not-found page" in gone.detail
+    assert replays["/web/20230101000000id_/https://a.example/gone"] == 1  # once, for both references
