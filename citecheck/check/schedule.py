@@ -185,7 +185,7 @@ class _Run:
         self.prober = LiveProber(client, settings, gates, policy, guard)
         self.identifiers = IdentifierProbe(kit)
         self.monitor = NetworkMonitor()
-        self._verifying: dict[str, asyncio.Future[SnapshotObservation]] = {}
+        self._verifying: dict[str, asyncio.Future[str | None]] = {}
         self.from_cache: dict[int, object] = {}  # observations the cache answered, by identity (kept alive here)
 
     def cached(self, obs: T) -> T:
@@ -281,12 +281,18 @@ class _Run:
         if capture is None or link is None or not self.replayable(link):
             return result
         if link.url not in self._verifying:
-            self._verifying[link.url] = asyncio.ensure_future(self.probes.for_link(link).observe(link, capture.timestamp))
-        obs = await self._verifying[link.url]
-        if obs.capture is None or not obs.capture.status or not 200 <= obs.capture.status < 300:
-            return result  # not read, or not as the index says: the look-up's word stands
-        shows = self.judgements.shows_no_work(obs)
+            self._verifying[link.url] = asyncio.ensure_future(self._shows(link, capture.timestamp))
+        shows = await self._verifying[link.url]
         return replace(result, capture=None, passed_over=(shows, capture.timestamp)) if shows else result
+
+    async def _shows(self, link: ArchiveLink, timestamp: str) -> str | None:
+        """What the replayed capture shows instead of a work; None when it may be the work, or when it could not
+        be read as the index says (a 2xx), in which case the look-up's word stands. (Only this is kept, not the
+        replay: at 10,000 references the replays would be memory for nothing.)"""
+        obs = await self.probes.for_link(link).observe(link, timestamp)
+        if obs.capture is None or not obs.capture.status or not 200 <= obs.capture.status < 300:
+            return None
+        return self.judgements.shows_no_work(obs)
 
     async def network_answers(self) -> bool:
         """Nothing has answered: does the archive's home answer? If so, these hosts are down, not the network."""
