@@ -48,6 +48,10 @@ NETWORK_DOWN = ("no host could be reached, web.archive.org included: check the n
 T = TypeVar("T")
 
 
+#: one empty set for every reference answered fresh (10,000 empty frozensets are 2 MB)
+NOTHING_CACHED: frozenset[str] = frozenset()
+
+
 class Judgements(Protocol):
     """What the checking stage asks the rules while it runs (the rules answer; check never judges)."""
 
@@ -395,7 +399,7 @@ class _Run:
             doi = ref.doi.lower() if ref.doi else ""
             ident = await identifiers[doi] if doi in identifiers else None
             parts = (("live", lv), ("snapshot", snap), ("lookup", look), ("elsewhere", elsewhere), ("identifier", ident))
-            cached = frozenset(k for k, o in parts if o is not None and id(o) in self.from_cache)
+            cached = frozenset(k for k, o in parts if o is not None and id(o) in self.from_cache) or NOTHING_CACHED
             return Observed(ref, lv, snap, look, cached, other_live, other_snaps, elsewhere=elsewhere, identifier=ident)
 
         pending = iter(enumerate(self.refs))
