@@ -24,7 +24,7 @@ from .check.document import fetch_documents
 from .crosscheck import FORMATS as CROSSCHECKED_FORMATS
 from .crosscheck import crosscheck
 from .errors import InputError, NoReferences
-from .fix import FixPlan, plan
+from .fix import FIXERS, FixPlan, plan
 from .model import CrossCheck, Observed, Reference, Report, Result, SaveOutcome
 from .rules import JUDGEMENTS, SiteNames, judge, save_candidates
 from .save import Credentials, Journal, save_all
@@ -185,6 +185,11 @@ def save_snapshots(report: Report, settings: Settings, credentials: Credentials,
         journal.close()
     by_url = {o.url: o for o in outcomes}
     return [(r, by_url[r.reference.url]) for r in todo if r.reference.url]
+
+
+def fixable_formats() -> tuple[str, ...]:
+    """The input formats `fix` can rewrite."""
+    return tuple(sorted(FIXERS))
 
 
 def fix_document(document: Document, report: Report, settings: Settings) -> FixPlan:

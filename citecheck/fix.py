@@ -170,13 +170,11 @@ def _fix_text(text: str, start: int, end: int, r: Result, snap: str | None, move
                     after += 1
                 edits.append(Edit(after, after, f" [archived]({snap})"))
                 notes.append(f"snapshot link added: {snap}")
-            elif rst:
+            else:
+                # the live link stays for readers (updated below if it moved); the snapshot follows it
                 after = pos + len(ref.url)
                 edits.append(Edit(after, after, f" (archived: {snap})"))
                 notes.append(f"snapshot link added: {snap}")
-            else:
-                edits.append(Edit(pos, pos + len(ref.url), snap))  # as the seed does: the snapshot carries it
-                notes.append(f"original link replaced by its snapshot {snap}")
     if moved and ref.url:
         pos = _find(text, ref.url, start, end, outside=link.url if link else None)
         if pos != -1 and not any(e.start <= pos < e.end or (e.start == e.end == pos) for e in edits):

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,8 @@ NETWORK_COMMANDS = frozenset({CHECK, SAVE, FIX})
 def parse_duration(text: object) -> float:
     """'90s', '30m', '12h', '7d', '2w' (or plain seconds) as seconds."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
+        if text < 0:
+            raise ValueError("cannot be negative")
         return _finite(float(text))
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", str(text))
     if not m:
@@ -254,7 +257,14 @@ def email(value: object) -> str:
 
 
 def url_base(value: object) -> str:
-    return text(value).rstrip("/")
+    base = text(value).strip().rstrip("/")
+    try:
+        parts = urllib.parse.urlsplit(base)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"must be an http(s) URL, not {base!r}")
+    return base
 
 
 # --- the metadata of a setting -------------------------------------------------------------------------------
@@ -521,6 +531,11 @@ class Settings:
             if opt is None:
                 raise InputError(f"{where}unknown setting {name!r}")
             try:
+                default = getattr(DEFAULTS, name)
+                if in_file and isinstance(value, str) and isinstance(default, (int, float)) and \
+                        not isinstance(default, bool) and opt.read is not parse_duration:
+                    # a flag's value is text; a file's number is written as a number (window_days = 180)
+                    raise ValueError(f"must be a number, not the text {value!r}")
                 read = opt.read(value)
             except ValueError as e:
                 raise InputError(f"{where}{describe(name, in_file)} {e}") from None

@@ -111,7 +111,10 @@ def test_an_explicit_format_wins_over_the_extension(canned, tmp_path):
 
 @pytest.mark.parametrize("args,message", [
     (("-o", "-", "-o", "json:-"), "standard output is given twice"),
-    (("-o", "yaml:r.yaml"), None),  # not a format: a file named so, in the configured format
+    # a mistyped format is said, not written into a file named "yaml:r.yaml" that a CI step then misses
+    (("-o", "yaml:r.yaml"), "unknown format 'yaml'"),
+    (("-o", ":r.json"), "unknown format ''"),
+    (("-o", "JSON:r.json"), None),  # a format in capitals is the format
 ])
 def test_output_mistakes(canned, tmp_path, monkeypatch, args, message):
     _, refs = canned
@@ -119,8 +122,9 @@ def test_output_mistakes(canned, tmp_path, monkeypatch, args, message):
     proc = run("check", str(refs), "-q", *args)
     if message:
         assert proc.returncode == 3 and message in one_line_error(proc)
+        assert [p.name for p in tmp_path.iterdir()] == [refs.name]  # nothing written
     else:
-        assert proc.returncode == 2 and (tmp_path / "yaml:r.yaml").read_text().lstrip().startswith("✓ [1]")
+        assert proc.returncode == 2 and json.loads((tmp_path / "r.json").read_text())["summary"]["references"] == 5
 
 
 def test_no_color_and_force_color_on_standard_output(canned, monkeypatch):

@@ -47,6 +47,9 @@ def test_citecheck_toml_wins_and_flags_override(tmp_path):
     ("fail_on = 'sometimes'\n", "fail_on must be one of broken, attention, never"),
     ("show = 'some'\n", "show must be one of auto, attention, all"),
     ("strict = 'no'\n", "strict must be true or false"),
+    ("window_days = '180'\n", "window_days must be a number, not the text '180'"),
+    ("max_cache_age = -1\n", "max_cache_age cannot be negative"),
+    ("wayback_url = 'ftp://x'\n", "wayback_url must be an http\\(s\\) URL"),
 ])
 def test_bad_config_is_one_clear_error(tmp_path, content, message):
     f = tmp_path / "citecheck.toml"

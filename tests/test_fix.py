@@ -50,10 +50,19 @@ def test_plain_text_seed_style(tmp_path):
     text = ("Body cites [1] and [2].\r\n\r\nReferences\r\n\r\n[1] ‘One’, 2014, https://a.example/x?p=1\r\n\r\n"
             "[2] ‘Two’, https://web.archive.org/web/20191201000000/https://b.example/y\r\n")
     p = fixed(text, "r.txt", "text", found={"https://a.example/x?p=1", "https://b.example/y"}, broken={"https://b.example/y"})
-    expected = text.replace("https://a.example/x?p=1", SNAP.format("https://a.example/x?p=1")).replace(
+    # a broken snapshot link is replaced; a live link keeps its place for readers, its snapshot after it
+    expected = text.replace("https://a.example/x?p=1",
+                            "https://a.example/x?p=1 (archived: " + SNAP.format("https://a.example/x?p=1") + ")").replace(
         "https://web.archive.org/web/20191201000000/https://b.example/y", SNAP.format("https://b.example/y"))
     assert p.new_text == expected  # CRLF and everything else untouched
     assert len(p.applied) == 2
+
+
+def test_plain_text_puts_in_a_moved_links_new_url_and_keeps_its_snapshot():
+    text = "References\n\n[1] ‘Moved Article’, 2020, https://a.example/old\n"
+    p = fixed(text, "r.txt", "text", found={"https://a.example/old"}, moved={"https://a.example/old": "https://a.example/new"})
+    assert p.new_text == ("References\n\n[1] ‘Moved Article’, 2020, https://a.example/new (archived: "
+                          + SNAP.format("https://a.example/old") + ")\n")
 
 
 def test_markdown_adds_an_archived_link():
@@ -92,6 +101,14 @@ def test_in_place_keeps_a_backup_and_refuses_to_overwrite_it(tmp_path):
     proc = run("fix", str(src), "--in-place", "--no-cache")
     assert proc.returncode == 3 and "already exists" in proc.err
     assert src.read_text() == "[1] https://a.example/x\n" and (tmp_path / "refs.txt.bak").read_text() == "older backup"
+
+
+def test_a_format_fix_cannot_rewrite_is_refused_before_anything_is_written(tmp_path):
+    src = tmp_path / "refs.ris"
+    src.write_text("TY  - JOUR\nTI  - A\nUR  - https://a.example/x\nER  - \n")
+    proc = run("fix", str(src), "--in-place", "--no-cache")
+    assert proc.returncode == 3 and "fix cannot rewrite ris files" in proc.err
+    assert not (tmp_path / "refs.ris.bak").exists()
 
 
 def test_a_capture_from_another_archive_is_written_with_its_date():

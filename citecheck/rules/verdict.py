@@ -124,6 +124,8 @@ def status_claim_contradiction(url_status: str | None, state: LiveState) -> tupl
     if url_status == "live" and state.url_status not in (None, "live"):
         return (f"the citation says url-status=live, but the original is {state.value}",
                 f"Set url-status={state.url_status}")
-    if url_status in ("dead", "unfit", "usurped") and state is LiveState.OK:
+    # ("unfit" and "usurped" are an editor's judgement that the link must not be shown: a working page does
+    # not undo it, and fix keeps it)
+    if url_status == "dead" and state is LiveState.OK:
         return (f"the citation says url-status={url_status}, but the original works", "Set url-status=live")
     return None

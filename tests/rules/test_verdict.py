@@ -42,3 +42,20 @@ def test_moved_suggests_the_new_url():
     f = fetch(200, hops=(Hop("GET", URL, 301), Hop("GET", "https://example.org/n/1", 200)), final="https://example.org/n/1")
     v = judge(Observed(ref(), live(f), snap(), None), SETTINGS)
     assert v.actions[0].kind is ActionKind.REPLACE_URL and v.actions[0].url == "https://example.org/n/1"
+
+
+@pytest.mark.parametrize("claimed,state,note", [
+    ("dead", "ok", "Set url-status=live"),
+    ("unfit", "ok", None),  # an editor's judgement that the link must not be shown: a working page does not undo it
+    ("usurped", "ok", None),
+    ("live", "dead", "Set url-status=dead"),
+    ("live", "parked", "Set url-status=usurped"),
+    ("live", "drift", "Set url-status=deviated"),
+    ("live", "timeout", None),  # no answer: neither live nor dead
+])
+def test_what_a_citations_url_status_is_told(claimed, state, note):
+    from citecheck.rules.verdict import status_claim_contradiction
+    from citecheck.vocab import LiveState
+
+    said = status_claim_contradiction(claimed, LiveState(state))
+    assert (said[1] if said else None) == note
