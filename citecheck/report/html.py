@@ -314,6 +314,7 @@ def render(report: Report, view: View) -> str:
     banners += list(report.notes)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="citecheck">
 <title>citecheck report</title><style>{CSS}</style></head>
 <body>
 <h1>citecheck report</h1>

@@ -230,11 +230,25 @@ def expand_inputs(paths: list[str], exclude: tuple[str, ...] = ()) -> list[str]:
         else:
             out.append(path)  # reading it says what is wrong with it
             continue
-        kept = [f for f in found if not _excluded(f, root, exclude)]
+        kept = [f for f in found if not _excluded(f, root, exclude) and not _own_report(f)]
         if not kept:
             raise InputError(f"{path}: no reference files here" + (" (all excluded)" if found else ""))
         out += [str(f) for f in kept]
     return list(dict.fromkeys(out))
+
+
+#: how citecheck's own HTML and Markdown reports begin: a report saved beside the lists it checked is not a list
+#: (read as one, its links would be checked as references on the next run)
+_OWN_REPORT = re.compile(rb'<meta name="generator" content="citecheck|<title>citecheck report</title>|\A# citecheck report\n')
+
+
+def _own_report(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            start = f.read(1024)
+    except OSError:
+        return False  # reading it says why
+    return _OWN_REPORT.search(start) is not None
 
 
 def _is(test: Callable[[Path], bool], path: str) -> bool | None:

@@ -153,3 +153,16 @@ def test_a_broken_bibtex_file_says_nothing_but_citecheck_s_own_words(tmp_path, c
     captured = capfd.readouterr()
     assert "bibtexparser" not in captured.err + ran.err and "WARNING" not in captured.err + ran.err
     assert ran.returncode in (0, 3)
+
+
+def test_a_folder_walk_leaves_out_citecheck_s_own_reports(tmp_path):
+    from citecheck.sources import expand_inputs
+
+    (tmp_path / "refs.md").write_text("1. [One](https://a.example/x)\n", encoding="utf-8")
+    (tmp_path / "report.html").write_text((Path(__file__).parents[1] / "golden" / "report.html").read_text(
+        encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "report.md").write_text("# citecheck report\n\n1 references\n\n| [1](https://a.example/x) |\n",
+                                        encoding="utf-8")
+    assert expand_inputs([str(tmp_path)]) == [str(tmp_path / "refs.md")]
+    # named explicitly, a file is always read
+    assert expand_inputs([str(tmp_path / "report.html")]) == [str(tmp_path / "report.html")]
