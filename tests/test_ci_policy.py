@@ -136,6 +136,13 @@ def test_no_color_and_force_color_on_standard_output(canned, monkeypatch):
     assert "\x1b[" not in run("check", str(refs), "-q").out
 
 
+def test_force_color_never_puts_the_progress_bar_into_a_log(canned, monkeypatch):
+    _, refs = canned
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    err = run("check", str(refs)).err  # stderr is no terminal here, as in CI
+    assert "\x1b[?25l" not in err and "\r" not in err and "checking" not in err
+
+
 def test_files_without_a_reference_list_are_skipped_in_a_multi_file_run(canned, tmp_path):
     _, refs = canned
     readme, package = tmp_path / "README.md", tmp_path / "package.json"

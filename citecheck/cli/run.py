@@ -67,9 +67,18 @@ def check_with_progress(refs: list[Reference], settings: Settings, files: list[s
                                  settings.as_dict(), crosschecks, partial=True, total=len(refs))) from None
 
 
+def _stderr_is_a_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced, or closed
+        return False
+
+
 def _run_with_progress(refs: list[Reference], settings: Settings, files: list[str], quiet: bool,
                crosschecks: tuple[Any, ...], on_result: Callable[[int, Result], None]) -> Report:
-    if quiet or not err.is_terminal or not refs:
+    # stderr itself must be a terminal: rich calls any console a terminal under FORCE_COLOR, and a CI log would
+    # fill with the bar's cursor codes
+    if quiet or not _stderr_is_a_terminal() or not refs:
         return api.check(refs, settings, sources=tuple(files), crosschecks=crosschecks, on_result=on_result)
     from rich.progress import (
         BarColumn,
