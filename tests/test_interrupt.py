@@ -6,10 +6,12 @@ import json
 import signal
 import time
 
+import pytest
 from forked import ForkedCli
 
 
-def test_ctrl_c_writes_the_partial_report_and_exits_130(site, tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_writes_the_partial_report_and_exits_130(site, tmp_path, signum):
     refs = tmp_path / "refs.txt"
     refs.write_text("".join([f"[{i}] ‘Modeling Internet Effects on Civic Participation’, {site.url}/article\n"
                              for i in (1, 2)] + [f"[{i}] ‘Slow’, {site.url}/hang/{i}\n" for i in range(3, 9)]),
@@ -24,7 +26,7 @@ def test_ctrl_c_writes_the_partial_report_and_exits_130(site, tmp_path):
     while not (hits.get("/article") and any(p.startswith("/hang/") for p in list(hits))) and time.monotonic() < deadline:
         time.sleep(0.01)
     time.sleep(0.1)  # (judging the answered ones takes milliseconds)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     returncode, err = proc.wait(timeout=30)  # (the time it takes is measured by bench/, not asserted here)
     assert returncode == 130, err
     assert "interrupted after" in err and err.count("\n") == 1

@@ -5,9 +5,11 @@ documented exit code and every error to one line on stderr.
 Exit codes: 0 nothing fails the --fail-on level; 2 something does; 3 bad input or usage;
 1 unexpected failure (or the network is down); 130 interrupted.
 """
+import contextlib
 import functools
 import inspect
 import os
+import signal
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -179,8 +181,14 @@ def _command() -> click.Command:
     return typer.main.get_command(app)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # a CI job cancelled (SIGTERM) stops as Ctrl-C does: partial report, exit 130
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: maps every outcome to a documented exit code, and errors to one line on stderr."""
+    with contextlib.suppress(ValueError):  # not the main thread (an embedding application): its handlers stand
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         code = _command().main(args=argv, prog_name="citecheck", standalone_mode=False)
     except typer.Exit as e:
