@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .charsets import legacy_encoding
 from .errors import InputError
 
 
@@ -157,11 +158,12 @@ def _replace(target: OutputTarget, chunks: Iterable[bytes]) -> None:
 
 
 def encode_like(text: str, original: bytes) -> bytes:
-    """The corrected text in the original's encoding (a UTF-8 BOM kept; legacy files stay cp1252)."""
+    """The corrected text in the original's encoding (a UTF-8 BOM kept; a legacy file in the single-byte encoding
+    it was read in)."""
     try:
         original.decode("utf-8")
     except UnicodeDecodeError:
-        return text.encode("cp1252", errors="replace")
+        return text.encode(legacy_encoding(original), errors="replace")
     bom = codecs.BOM_UTF8 if original.startswith(codecs.BOM_UTF8) else b""
     return bom + text.encode("utf-8")
 

@@ -185,6 +185,7 @@ def test_the_progress_bar_counts_problems_as_they_are_found(canned, monkeypatch)
     _, refs = canned
     buf = io.StringIO()
     monkeypatch.setattr(cli_run, "err", Console(file=buf, force_terminal=True, width=120))
+    monkeypatch.setattr(cli_run, "_stderr_is_a_terminal", lambda: True)  # as at a terminal
     references, _, _, _ = cli_run.read_references([str(refs)], None, Settings())
     report = cli_run.check_with_progress(references, Settings(), [str(refs)], quiet=False)
     shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buf.getvalue())

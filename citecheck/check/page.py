@@ -13,6 +13,7 @@ import codecs
 import html
 import re
 
+from ..charsets import legacy_encoding
 from ..model import PageFacts
 from ..signals import ARTICLE_PROSE, PageView, read_page
 from ..textsim import fold, segments
@@ -90,21 +91,6 @@ def _is_utf8(body: bytes) -> bool:
     return True
 
 
-_TAG_BYTES = re.compile(rb"<[^>]*>")
-
-
-def _sniffed(body: bytes) -> str:
-    """The legacy encoding of an undeclared page that is not UTF-8: Cyrillic text, where nearly every letter is a
-    high byte, in windows-1251 (lower case in 0xE0-0xFF) or KOI8-R (lower case in 0xC0-0xDF); else windows-1252."""
-    text = _TAG_BYTES.sub(b" ", body[:65536])
-    high = sum(1 for b in text if b >= 0xC0)
-    ascii_letters = sum(1 for b in text if 0x41 <= (b | 0x20) <= 0x7A)
-    if high and high > 0.4 * (high + ascii_letters):
-        upper_half = sum(1 for b in text if b >= 0xE0)
-        return "cp1251" if upper_half >= high - upper_half else "koi8_r"
-    return "cp1252"
-
-
 def encoding_of(body: bytes, content_type: str | None) -> str:
     """The page's encoding: a byte-order mark; else UTF-8 when the bytes are valid UTF-8 (a declared single-byte
     label is wrong far more often than other text happens to be valid UTF-8); else the Content-Type charset, the
@@ -120,7 +106,7 @@ def encoding_of(body: bytes, content_type: str | None) -> str:
         declared = _codec(label)
         if declared and declared != "utf-8":
             return declared
-    return _sniffed(body)
+    return legacy_encoding(body)
 
 
 # --- the head and the text ---------------------------------------------------------------------------------

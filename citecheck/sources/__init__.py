@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from ..charsets import legacy_encoding
 from ..errors import InputError, NoReferences
 from ..model import Reference
 from ..registry import Registry
@@ -75,8 +76,8 @@ def decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        # legacy single-byte files: cp1252 decodes every byte, so nothing is lost silently
-        return data.decode("cp1252", errors="replace")
+        # legacy single-byte files: windows-1251 or KOI8-R for Cyrillic text, else windows-1252
+        return data.decode(legacy_encoding(data), errors="replace")
 
 
 def _control_ratio(sample: bytes) -> float:

@@ -103,6 +103,16 @@ def test_legacy_encoding_is_read(tmp_path):
     assert refs[0].url == "https://a.example/x"
 
 
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
+def test_a_cyrillic_list_in_a_legacy_encoding_is_read_in_it(tmp_path, encoding):
+    f = tmp_path / "in.txt"
+    f.write_bytes(("Список литературы\n\n[1] 'Старая история', сайт, https://a.example/x/very/long/path?id=1\n"
+                   "[2] 'Пропавшая страница', https://web.archive.org/web/20140210101010/http://b.example/y\n")
+                  .encode(encoding))
+    one, two = read_references(str(f))
+    assert "Старая история" in one.title and "Пропавшая страница" in two.title
+
+
 def test_a_broken_link_is_the_reference_url_not_nothing():
     (r,) = parse_text("[1] ‘Report’, 2020, http://-bad-.com/report\n", "r.txt")
     assert r.url == "http://-bad-.com/report"
