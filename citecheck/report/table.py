@@ -269,8 +269,9 @@ def _summary(block: _Block, report: Report, listed: int) -> None:
         line.append(f"; {cached} from the cache", style="cyan")
     console.print(line)
     if cached and cached == sum(1 for r in report.results if r.reference.url):
-        console.print(Text("no request was made: every result comes from the cache (--no-cache checks afresh)",
-                           style="cyan"))
+        # (not "no request was made": a DOI or another archive may still have been asked)
+        console.print(Text("every reference was answered from the cache, at least in part (--no-cache checks "
+                           "afresh)", style="cyan"))
     if listed < n:
         console.print(Text(f"listed: the {listed} needing attention; --show all lists every reference",
                            style="dim"))
