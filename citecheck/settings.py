@@ -428,7 +428,7 @@ class Settings:
                              help="Exit 2 when: broken (a cited link or snapshot misleads readers), attention (any "
                                   "reference needs attention, those without a snapshot included), or never.")
     strict: bool | None = option(None, flag="--strict/--no-strict", config="strict", read=optional_flag,
-                                 show_default=None,
+                                 show_default=None, commands={CHECK, PARSE},
                                  help="A file with no reference list is an error (exit 3); without --strict, a run "
                                       "over several files skips it with a note. [default: strict for one file]")
     show: str = option("auto", flag="--show", config="show", read=show_choice, metavar="WHICH",

@@ -158,6 +158,10 @@ def test_files_without_a_reference_list_are_skipped_in_a_multi_file_run(canned, 
     alone = run("check", str(readme))  # one file named on its own: strict unless told otherwise
     assert alone.returncode == 3
     assert run("check", str(readme), "--no-strict", "-q").returncode == 0
+    # parse reads a folder as check does
+    parsed = run("parse", str(tmp_path), "-f", "json")
+    assert parsed.returncode == 0 and "note: skipped" in parsed.err and json.loads(parsed.out)["references"]
+    assert run("parse", str(tmp_path), "--strict").returncode == 3
 
 
 def test_the_pre_commit_hook_passes_on_files_without_a_reference_list(canned, tmp_path):
