@@ -1,15 +1,25 @@
-"""JUnit XML: one test case per reference; a reference needing attention is a failure (for CI dashboards)."""
+"""JUnit XML: one test case per reference. A reference that fails the run's --fail-on level is a failure, so a CI
+dashboard fails exactly when the run does; one that needs attention without failing it passes, with a note."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
 from ..model import Report, Result
+from ..vocab import FailOn
 from . import Formatter, View, register
 from .common import archive_words, identifier_words, label, live_words, partial_words, problem_rule, what_to_do
 
 
+def _level(report: Report) -> FailOn:
+    try:
+        return FailOn(report.settings.get("fail_on", FailOn.ATTENTION.value))
+    except ValueError:
+        return FailOn.ATTENTION
+
+
 def render(report: Report, view: View) -> str:
-    failures = len(report.needing_attention)
+    failing = {id(r) for r in report.failing(_level(report))}
+    failures = len(failing)
     duration = (report.finished - report.started).total_seconds()
     suites = ET.Element("testsuites", name="citecheck", tests=str(len(report.results)), failures=str(failures))
     if report.partial:
@@ -20,7 +30,7 @@ def render(report: Report, view: View) -> str:
         by_source.setdefault(r.reference.source or "-", []).append(r)
     for source, results in by_source.items():
         suite = ET.SubElement(suites, "testsuite", name=source, tests=str(len(results)),
-                              failures=str(sum(r.verdict.attention for r in results)), errors="0",
+                              failures=str(sum(id(r) in failing for r in results)), errors="0",
                               time=f"{duration:.2f}", timestamp=report.started.isoformat(timespec="seconds"))
         for r in results:
             title = (r.reference.title or r.reference.url or "")[:100]
@@ -28,10 +38,12 @@ def render(report: Report, view: View) -> str:
                                  file=source, line=str(r.reference.line))
             details = f"original: {live_words(r)}\nsnapshot: {archive_words(r)}" + (
                 f"\nidentifier: {identifier_words(r)}" if r.verdict.identifier else "")
-            if r.verdict.attention:
+            if id(r) in failing:
                 failure = ET.SubElement(case, "failure", type=problem_rule(r),
                                         message=(what_to_do(r).splitlines() or ["review"])[0])
                 failure.text = details + "\n" + what_to_do(r)
+            elif r.verdict.attention:  # needs an editor, but not at this run's --fail-on level
+                ET.SubElement(case, "system-out").text = f"{details}\nneeds attention: {what_to_do(r)}"
             else:
                 ET.SubElement(case, "system-out").text = details
     ET.indent(suites)

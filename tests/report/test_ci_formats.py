@@ -39,3 +39,17 @@ def test_github_annotations():
     assert "\n" not in annotations[0]
     assert annotations[2].startswith("::error file=refs.txt,line=11,title=citecheck [5]%3A identifier/mismatch::")
     assert lines[-1] == "citecheck: 5 references, 3 need attention"
+
+
+@pytest.mark.parametrize("level", ["broken", "attention", "never"])
+def test_junit_fails_what_the_run_fails(level):
+    import dataclasses
+    import xml.etree.ElementTree as ET
+
+    from citecheck.vocab import FailOn
+
+    report = dataclasses.replace(sample_report(), settings={"fail_on": level})
+    suites = ET.fromstring(render(report, "junit").split("\n", 1)[1])
+    failed = [c.get("name") for c in suites.iter("testcase") if c.find("failure") is not None]
+    assert int(suites.get("failures")) == len(failed) == len(report.failing(FailOn(level)))
+    assert len(report.failing(FailOn.BROKEN)) < len(report.needing_attention)  # (so the levels differ here)
