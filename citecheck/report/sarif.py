@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
+from pathlib import Path
 from typing import Any
 
 from ..model import Report, Result
@@ -23,8 +25,23 @@ def rule_id(r: Result) -> str:
     return f"{state_kind(state)}/{state.value}"
 
 
+def artifact_uri(source: str) -> str:
+    """A source file as a SARIF artifact URI: relative to the working folder when it lies within it (code
+    scanning resolves relative URIs against the repository's root, where CI runs), percent-encoded ("sp dir/a#1.txt"
+    is "sp%20dir/a%231.txt"); a file elsewhere as a file: URI; standard input as "-"."""
+    if not source or source == "-":
+        return "-"
+    path = Path(source)
+    if path.is_absolute():
+        try:
+            path = path.relative_to(Path.cwd())
+        except ValueError:
+            return path.as_uri()
+    return urllib.parse.quote(path.as_posix(), safe="/")
+
+
 def _location(uri: str, line: int | None) -> dict[str, Any]:
-    loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri or "-"}}}
+    loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(uri)}}}
     if line:
         loc["physicalLocation"]["region"] = {"startLine": line}
     return loc

@@ -53,3 +53,13 @@ def test_junit_fails_what_the_run_fails(level):
     failed = [c.get("name") for c in suites.iter("testcase") if c.find("failure") is not None]
     assert int(suites.get("failures")) == len(failed) == len(report.failing(FailOn(level)))
     assert len(report.failing(FailOn.BROKEN)) < len(report.needing_attention)  # (so the levels differ here)
+
+
+def test_sarif_locations_are_uris_relative_to_the_working_folder(tmp_path, monkeypatch):
+    from citecheck.report.sarif import artifact_uri
+
+    monkeypatch.chdir(tmp_path)
+    assert artifact_uri("sp dir/Сілтеме, 1#.txt") == "sp%20dir/%D0%A1%D1%96%D0%BB%D1%82%D0%B5%D0%BC%D0%B5%2C%201%23.txt"
+    assert artifact_uri(str(tmp_path / "docs" / "refs.md")) == "docs/refs.md"  # as code scanning maps it
+    assert artifact_uri("/elsewhere/a b.txt") == "file:///elsewhere/a%20b.txt"
+    assert artifact_uri("-") == "-"
