@@ -21,3 +21,13 @@ def test_a_bare_list_has_nothing_to_compare():
     text = "[1] A https://a.example/\n[3] C https://c.example/\n"
     c = crosscheck(text, parse_text(text, "t.txt"), "t.txt")
     assert c.markers == 0 and c.never_cited == () and c.gaps == (2,) and not c.needs_attention
+
+
+def test_a_run_failed_by_its_citations_says_why(tmp_path):
+    from clirun import run
+
+    refs = tmp_path / "cites.txt"
+    refs.write_text("Text cites [1] and [7].\n\nReferences\n\n"
+                    "[1] A. https://web.archive.org/web/20200101000000/https://a.example/x\n", encoding="utf-8")
+    proc = run("check", str(refs), "--offline", "--cache-dir", str(tmp_path / "cache"))
+    assert proc.returncode == 2 and "citecheck: 1 in-text citation points to no entry or to two" in proc.err

@@ -151,11 +151,24 @@ def _state(state: LiveState | ArchiveState | IdentifierState, detail: Text, extr
     return text
 
 
+def _unchecked(r: Result) -> bool:
+    """Nothing was learned of the reference: its original not requested, its archive not asked, no DOI verified
+    (offline with nothing in the cache, say). A tick would claim what no one checked."""
+    v = r.verdict
+    if not (r.reference.url or r.reference.archive_link):
+        return False  # no link to check (a printed book): nothing was left unchecked
+    return (v.live.state in (LiveState.SKIPPED, LiveState.NONE) and v.archive.state in (ArchiveState.UNCHECKED,
+            ArchiveState.NONE) and not (v.identifier and v.identifier.state is IdentifierState.OK))
+
+
 def _mark(r: Result) -> tuple[str, str]:
-    """✗ the reference misleads readers, ! it needs attention otherwise, ✓ it is fine as cited."""
+    """✗ the reference misleads readers, ! it needs attention otherwise, ? nothing could be checked, ✓ it is fine
+    as cited."""
     if r.verdict.misleads:
         return "✗", "bold red"
-    return ("!", "bold yellow") if r.verdict.attention else ("✓", "green")
+    if r.verdict.attention:
+        return "!", "bold yellow"
+    return ("?", "dim") if _unchecked(r) else ("✓", "green")
 
 
 def _header(block: _Block, r: Result, multi: bool) -> None:
@@ -264,6 +277,9 @@ def _summary(block: _Block, report: Report, listed: int) -> None:
         parts = [f"{misleading} broken (misleading readers)" if misleading else "",
                  f"{attention - misleading} without a snapshot" if attention > misleading else ""]
         line.append(": " + ", ".join(p for p in parts if p))
+    unchecked = sum(1 for r in report.results if _unchecked(r))
+    if unchecked:
+        line.append(f"; {unchecked} not checked at all", style="bold yellow")
     cached = sum(1 for r in report.results if r.cached)
     if cached:
         line.append(f"; {cached} from the cache", style="cyan")

@@ -140,6 +140,20 @@ def test_an_offline_run_says_so():
     assert json.loads(render(report, "json"))["run"]["offline"] is True
 
 
+def test_a_reference_nothing_was_learned_of_gets_no_tick():
+    from citecheck.model import ArchiveVerdict, LiveVerdict
+    from citecheck.vocab import ArchiveState, LiveState
+
+    report = sample_report()
+    first = report.results[0]
+    nothing = dataclasses.replace(first, verdict=dataclasses.replace(
+        first.verdict, live=LiveVerdict(LiveState.SKIPPED, "live.skipped.offline", "not in the cache (--offline)"),
+        archive=ArchiveVerdict(ArchiveState.UNCHECKED, "archive.unchecked.offline", "not in the cache"),
+        identifier=None))
+    text = render(dataclasses.replace(report, results=(nothing,)), "table", width=120)
+    assert text.startswith("? [1]") and "1 references, 0 need attention; 1 not checked at all" in text
+
+
 def test_the_run_s_notes_close_the_table_and_the_markdown():
     note = "notes.md: 12 links outside its reference list not checked (--all-links checks them)"
     report = dataclasses.replace(sample_report(), notes=(note, "skipped empty.md: empty file"))
