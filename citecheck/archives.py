@@ -478,6 +478,12 @@ def _without_fragment(url: str) -> str:
     return url.split("#", 1)[0]
 
 
+def asked_form(original: str) -> str:
+    """A page's URL as the archives are asked about it: without its fragment (never sent), its host in ASCII
+    (IDNA), as their indexes hold it. Readers are given the link as written (:func:`snapshot_url`)."""
+    return ascii_host(_without_fragment(original))
+
+
 def memento_url(service_id: str, original: str, timestamp: str | None, modifier: str = "",
                 collection: str | None = None) -> str | None:
     """The link to the capture of ``original`` at ``timestamp`` in an archive; None when its links need an id."""
@@ -493,7 +499,7 @@ def memento_url(service_id: str, original: str, timestamp: str | None, modifier:
 
 def replay_url(original: str, timestamp: str, modifier: str = "id_", base: str = WAYBACK_BASE) -> str:
     """The Wayback URL of the capture of ``original`` nearest ``timestamp``; ``id_`` gives the raw capture."""
-    return f"{base}/web/{timestamp}{modifier}/{ascii_host(_without_fragment(original))}"
+    return f"{base}/web/{timestamp}{modifier}/{asked_form(original)}"
 
 
 def snapshot_url(original: str, timestamp: str) -> str:
@@ -509,10 +515,10 @@ def raw_replay(link: ArchiveLink) -> str | None:
         return None
     svc = m.service
     if svc.replay_at:
-        return svc.replay_at.format(ts=m.timestamp, url=ascii_host(_without_fragment(m.original)))
+        return svc.replay_at.format(ts=m.timestamp, url=asked_form(m.original))
     if not svc.raw or svc.memento is None or m.modifier == svc.raw:
         return None
-    return memento_url(svc.id, ascii_host(m.original), m.timestamp, svc.raw, m.collection)
+    return memento_url(svc.id, asked_form(m.original), m.timestamp, svc.raw, m.collection)
 
 
 def view_url(url: str) -> str:
@@ -525,7 +531,7 @@ def view_url(url: str) -> str:
 
 def timemap_url(service_id: str, original: str) -> str | None:
     svc = _BY_ID.get(service_id)
-    return svc.timemap.format(url=ascii_host(_without_fragment(original))) if svc and svc.timemap else None
+    return svc.timemap.format(url=asked_form(original)) if svc and svc.timemap else None
 
 
 def archives_for(original: str) -> tuple[Service, ...]:

@@ -149,7 +149,7 @@ def moved_to(r: Result) -> str | None:
 
 
 def _fix_text(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None, today: dt.date,
-              markdown: bool = False, rst: bool = False) -> Edits:
+              markdown: bool = False) -> Edits:
     edits: list[Edit] = []
     notes: list[str] = []
     ref = r.reference
@@ -188,10 +188,6 @@ def _fix_text(text: str, start: int, end: int, r: Result, snap: str | None, move
 def _fix_markdown(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None,
                   today: dt.date) -> Edits:
     return _fix_text(text, start, end, r, snap, moved, today, markdown=True)
-
-
-def _fix_rst(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None, today: dt.date) -> Edits:
-    return _fix_text(text, start, end, r, snap, moved, today, rst=True)
 
 
 def _fix_bibtex(text: str, start: int, end: int, r: Result, snap: str | None, moved: str | None,
@@ -392,7 +388,7 @@ def _set_url_status(t: Template, live: LiveState, put: Callable[[tuple[str, ...]
     return [f"url-status={status}" + (f" (was {current})" if current and current != status else "")]
 
 
-FIXERS = {"text": _fix_text, "markdown": _fix_markdown, "rst": _fix_rst, "bibtex": _fix_bibtex,
+FIXERS = {"text": _fix_text, "markdown": _fix_markdown, "rst": _fix_text, "bibtex": _fix_bibtex,
           "wikitext": _fix_wikitext}
 
 

@@ -77,16 +77,17 @@ def check(
             err.print(f"wrote {target.shown} ({fmt}): {len(report.results)} references, "
                       f"{len(report.needing_attention)} need attention", highlight=False, markup=False)
     failing = report.fails(settings.fail_on)
-    if not quiet and failing:
-        count = len(report.failing(settings.fail_on))
-        citations = sum(len(c.cited_missing) + len(c.duplicates) for c in report.crosschecks)
+    # why the run fails, when no terminal report shows it (every report went to a file), and always when only
+    # in-text citations fail it (the report would say "0 need attention")
+    count = len(report.failing(settings.fail_on))
+    citations = sum(len(c.cited_missing) + len(c.duplicates) for c in report.crosschecks)
+    if not quiet and failing and (not count or all(target is not None for _, target in targets)):
         why = [f"{count} reference{'' if count == 1 else 's'} fail{'s' if count == 1 else ''} "
                f"--fail-on {settings.fail_on}"] if count else []
-        if citations:  # (exit 2 with "0 need attention" would say nothing of why)
+        if citations:
             why.append(f"{citations} in-text citation{'' if citations == 1 else 's'} "
                        f"point{'s' if citations == 1 else ''} to no entry or to two")
-        if why and (all(target is not None for _, target in targets) or not count):
-            say("citecheck: " + "; ".join(why))
+        say("citecheck: " + "; ".join(why))
     raise typer.Exit(EXIT_ATTENTION if failing else EXIT_OK)
 
 

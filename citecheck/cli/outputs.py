@@ -33,11 +33,11 @@ def output_specs(specs: list[str], settings: Settings, explicit_format: bool) ->
         head, sep, rest = spec.partition(":")
         if not spec.strip():
             raise InputError("--output: an empty name names no file ('-' is standard output)")
-        if sep and head.lower() in format_names() and head not in format_names():
+        if sep and head.lower() in format_names():
             head = head.lower()  # -o JSON:report.json
-        elif sep and head not in format_names() and (not head or (re.fullmatch(r"[A-Za-z][\w-]*", head) and len(head) > 1
-                                   and not rest.startswith(("//", "\\")))):
-            # "pdf:x.pdf", ":x.json": a format that does not exist, not a file name with a colon in it
+        elif sep and len(head) != 1 and re.fullmatch(r"[\w-]*", head):
+            # "pdf:x.pdf", ":x.json": a format that does not exist, not a file name with a colon in it (one letter
+            # before the colon is a Windows drive)
             raise InputError(f"--output {spec!r}: unknown format {head!r} (choose from {', '.join(format_names())}; "
                              "FORMAT:FILE, or just FILE)")
         if sep and head in format_names() and not rest.strip():

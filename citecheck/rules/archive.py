@@ -239,35 +239,36 @@ def _better(suggestion: Capture | None, current: Capture) -> Capture | None:
 
 def in_archive(capture: Capture) -> str:
     """" in Arquivo.pt" for a capture outside the Wayback Machine (whose captures need no name)."""
+    service = _service_of(capture)
+    return f" in {service_name(service)}" if service and service != WAYBACK else ""
+
+
+def _service_of(capture: Capture) -> str | None:
     link = parse_archive_link(capture.url) if capture.url else None
-    return f" in {service_name(link.service)}" if link and link.service != WAYBACK else ""
+    return link.service if link else None
+
+
+def _is_cited_capture(suggestion: Capture, cited: ArchiveLink | None) -> bool:
+    """The suggestion is the very capture the link cites (one that could not be read): no other to offer."""
+    return cited is not None and suggestion.timestamp == cited.timestamp and _service_of(suggestion) == cited.service
 
 
 def _suggest_words(suggestion: Capture | None, cited: ArchiveLink | None = None) -> str:
     if suggestion is None:
         return ""
-    if cited is not None and cited.timestamp == suggestion.timestamp and cited.service == suggestion_service(suggestion):
-        # the very capture that could not be read: no other to offer
+    if _is_cited_capture(suggestion, cited):
         return "; the archive's index lists it as a good capture: try again later"
     return f"; closest good capture: {format_day(suggestion.timestamp)}{in_archive(suggestion)}"
 
 
-def suggestion_service(suggestion: Capture) -> str | None:
-    link = parse_archive_link(suggestion.url) if suggestion.url else None
-    return link.service if link else None
-
-
 def _unless_cited(suggestion: Capture | None, cited: ArchiveLink) -> Capture | None:
     """No suggestion to replace a snapshot with itself."""
-    if suggestion is not None and suggestion.timestamp == cited.timestamp and \
-            suggestion_service(suggestion) == cited.service:
-        return None
-    return suggestion
+    return None if suggestion is not None and _is_cited_capture(suggestion, cited) else suggestion
 
 
 def _period(timestamp: str | None) -> str | None:
     """The span a partial snapshot timestamp names (2019, 2019-05, 2019-05-03), or None for a full one."""
-    if not timestamp or len(timestamp) >= 10 or len(timestamp) not in (4, 6, 8):
+    if not timestamp or len(timestamp) not in (4, 6, 8):
         return None
     return "-".join(x for x in (timestamp[:4], timestamp[4:6], timestamp[6:8]) if x)
 

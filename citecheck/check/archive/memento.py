@@ -26,6 +26,7 @@ from ...archives import (
     TIMEMAP,
     Service,
     archives_for,
+    asked_form,
     parse_archive_link,
     raw_replay,
     redirect_target,
@@ -36,7 +37,7 @@ from ...archives import (
 )
 from ...model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
 from ...timestamps import distance_days, format_http_date
-from ...urls import ascii_host, host_of, is_login, is_root, same_resource, url_key
+from ...urls import host_of, is_login, is_root, same_resource, url_key
 from ...vocab import ArchiveAnswer, LookupSource, PageSignal
 from ..fetch import fetch
 from ..politeness import Pacer, retry_after_seconds, settled_earlier
@@ -174,7 +175,7 @@ class MementoProbe:
         first = raw_replay(link) or link.url
         if link.kind == TIMEMAP and link.original and svc and svc.timegate:
             # a list of captures: ask the archive's TimeGate for the one nearest the cited time
-            first = svc.timegate.format(url=ascii_host(link.original))
+            first = svc.timegate.format(url=asked_form(link.original))
             headers = {"Accept-Datetime": format_http_date(target_ts)}
         obs = await self._interpret(link, target_ts, await self.request(first, headers=headers), svc, hops_left=3)
         if obs.answer is ArchiveAnswer.NOT_ARCHIVED and first != link.url:

@@ -13,9 +13,9 @@ import urllib.parse
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ...archives import WAYBACK_HOSTS, parse_replay_location, replay_url, snapshot_url
+from ...archives import WAYBACK_HOSTS, asked_form, parse_replay_location, replay_url, snapshot_url
 from ...model import ArchiveLink, Capture, Fetch, LookupResult, SnapshotObservation
-from ...urls import ascii_host, is_login, is_root, same_resource, url_key
+from ...urls import is_login, is_root, same_resource, url_key
 from ...vocab import WAYBACK, ArchiveAnswer, LookupSource, PageSignal
 from ..budget import family_pacer
 from ..fetch import ResponseHeaders, fetch
@@ -232,7 +232,7 @@ class Wayback:
 
     async def _availability_batch(self, items: list[tuple[str, str]]) -> list[LookupResult]:
         lines = [
-            urllib.parse.urlencode({"url": ascii_host(u), "timestamp": ts, "statuscodes": "200", "tag": str(i)})
+            urllib.parse.urlencode({"url": asked_form(u), "timestamp": ts, "statuscodes": "200", "tag": str(i)})
             for i, (u, ts) in enumerate(items)
         ]
         f, data = await self.api(
@@ -244,7 +244,7 @@ class Wayback:
 
     async def cdx_closest(self, url: str, ts: str) -> LookupResult:
         query = urllib.parse.urlencode({
-            "url": ascii_host(url), "output": "json", "fl": "timestamp,original,statuscode", "filter": "statuscode:200",
+            "url": asked_form(url), "output": "json", "fl": "timestamp,original,statuscode", "filter": "statuscode:200",
             "sort": "closest", "closest": ts, "limit": "1",
         })
         f, data = await self.api("cdx", "GET", f"{self.settings.wayback_base}/cdx/search/cdx?{query}")
