@@ -189,7 +189,8 @@ class _Run:
         self.prober = LiveProber(client, settings, gates, policy, guard)
         self.identifiers = IdentifierProbe(kit)
         self.monitor = NetworkMonitor()
-        self._verifying: dict[str, asyncio.Future[str | None]] = {}
+        # what each capture shows instead of a work (None: it may be the work), by (timestamp, page): vetted once
+        self._verifying: dict[tuple[str, str], asyncio.Future[str | None]] = {}
         self.from_cache: dict[int, object] = {}  # observations the cache answered, by identity (kept alive here)
 
     def cached(self, obs: T) -> T:
@@ -233,9 +234,23 @@ class _Run:
         obs = await self.probes.for_link(link).observe(link, target)
         f = obs.fetch
         self.monitor.note(f.error if f else None, f.status if f else None)
+        self._remember_what_it_shows(obs)
         if self.cache and not (obs.answer and obs.answer.inconclusive):
             self.cache.put(key, obs)
         return obs
+
+    def _remember_what_it_shows(self, obs: SnapshotObservation) -> None:
+        """A capture replayed for a snapshot link need not be replayed again to vet it as a suggestion (a link that
+        lands near a capture is often answered with that same capture by the look-up)."""
+        cap, original = obs.capture, obs.link.original or obs.original
+        if cap is None or not original or not cap.status or not 200 <= cap.status < 300 or \
+                not self.judgements.needs_lookup(obs):
+            return  # (only where a look-up follows: at 10,000 references the others would be memory for nothing)
+        key = (cap.timestamp, url_key(original))
+        if key not in self._verifying:
+            known: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+            known.set_result(self.judgements.shows_no_work(obs))
+            self._verifying[key] = known
 
     async def identifier(self, doi: str) -> IdentifierObservation | None:
         """What the DOI system says about ``doi``; offline, only what the cache knows."""
@@ -284,9 +299,10 @@ class _Run:
         link = parse_archive_link(capture.url) if capture and capture.url else None
         if capture is None or link is None or not self.replayable(link):
             return result
-        if link.url not in self._verifying:
-            self._verifying[link.url] = asyncio.ensure_future(self._shows(link, capture.timestamp))
-        shows = await self._verifying[link.url]
+        key = (capture.timestamp, url_key(link.original or link.url))
+        if key not in self._verifying:
+            self._verifying[key] = asyncio.ensure_future(self._shows(link, capture.timestamp))
+        shows = await self._verifying[key]
         return replace(result, capture=None, passed_over=(shows, capture.timestamp)) if shows else result
 
     async def _shows(self, link: ArchiveLink, timestamp: str) -> str | None:

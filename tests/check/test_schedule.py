@@ -211,3 +211,29 @@ def test_a_capture_is_replayed_before_it_is_offered_and_one_showing_no_work_is_n
     assert gone.state is ArchiveState.UNCITED_NONE and again.state is ArchiveState.UNCITED_NONE
     assert "(2023-01-01) shows a not-found page" in gone.detail
     assert replays["/web/20230101000000id_/https://a.example/gone"] == 1  # once, for both references
+
+
+def test_a_capture_a_snapshot_link_landed_on_is_not_replayed_again_to_vet_it():
+    import urllib.parse
+
+    replays = Counter()
+    near = "https://web.archive.org/web/20230105000000id_/https://a.example/x"
+
+    def handler(request):
+        if request.url.host == "archive.org":  # the look-up names the capture the link landed on
+            lines = [urllib.parse.parse_qs(x) for x in request.content.decode().splitlines()]
+            return httpx.Response(200, json={"results": [
+                {"url": q["url"][0], "tag": q["tag"][0], "archived_snapshots": {"closest": {
+                    "available": True, "status": "200", "timestamp": "20230105000000"}}} for q in lines]})
+        if request.url.host == "web.archive.org":
+            replays[str(request.url)] += 1
+            if "20230101000000" in request.url.path:  # nothing at the cited second: the nearest capture
+                return httpx.Response(302, headers={"Location": near})
+            return httpx.Response(200, headers=dict(MEMENTO, **{"Memento-Datetime": "Thu, 05 Jan 2023 00:00:00 GMT"}),
+                                  html="<title>Digital activism</title>")
+        return httpx.Response(200, html="<title>Digital activism</title>")
+
+    observed, _ = checked("[1] ‘Digital activism’, https://web.archive.org/web/20230101000000/https://a.example/x\n",
+                          handler, replace(SETTINGS, other_archives=False))
+    assert observed[0].lookup is not None and observed[0].lookup.capture is not None  # looked up, and offered
+    assert replays[near] == 1
