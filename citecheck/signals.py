@@ -327,19 +327,21 @@ def read_page(view: PageView) -> Reading:
     article = view.prose >= ARTICLE_PROSE or any(m.kind == "article" for m in matches)
     small = view.text_chars < SMALL_PAGE and view.complete  # a page cut short may have its text further down
     signals: set[PageSignal] = set()
+    outright: set[PageSignal] = set()  # kinds a strong sign decided
+    weak_only: set[PageSignal] = set()  # kinds only weak signs decided
     for kind in PAGE_KINDS:
         of_kind = [m for m in matches if m.kind == kind]
         if not of_kind:
             continue
+        signal = PageSignal.NOTFOUND if kind == "notfound" else PageSignal(kind)
         if _decided(kind, of_kind, view.status, article, small):
-            signals.add(PageSignal.NOTFOUND if kind == "notfound" else PageSignal(kind))
+            (outright if any(m.strong for m in of_kind) else weak_only).add(signal)
         elif kind == "notfound":
             signals.add(PageSignal.NOTFOUND_TEXT)
+    # a kind said outright outranks kinds only weak signs suggest: a not-found page with the site's login box
+    # ("Remember me", a password field) is a not-found page
+    signals |= outright | (set() if outright else weak_only)
     signals.update(WAYBACK_KINDS[m.kind] for m in matches if m.kind in WAYBACK_KINDS)
-    said_outright = {m.kind for m in matches if m.strong}
-    if {PageSignal.NOTFOUND, PageSignal.LOGIN} <= signals and "notfound" in said_outright and \
-            "login" not in said_outright:
-        signals.discard(PageSignal.LOGIN)  # a not-found page with the site's login box ("Remember me", a password)
     # an article's own marks are not kept: the flag says it, and most pages are articles (memory stays flat)
     return Reading(frozenset(signals), tuple(m for m in matches if m.kind != "article"), article)
 

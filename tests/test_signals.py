@@ -83,6 +83,8 @@ DECISIONS = [
     ("markup-is-not-vetoed", PageView(markup='<body class="home error404">', prose=5), {PageSignal.NOTFOUND}),
     ("not-found-with-the-sites-login-box", PageView(titles=("page not found",), text="forgot password? remember me",
                                                     markup='<input type="password" name="pw">'), {PageSignal.NOTFOUND}),
+    ("a-parking-page-behind-a-cdn", PageView(status=403, titles=("buy this domain",), headers=("server: cloudflare",)),
+     {PageSignal.PARKED}),  # said outright, it outranks the weak wall sign
     ("a-login-page-stays-one", PageView(titles=("sign in",), text="forgot password? page not found"),
      {PageSignal.LOGIN, PageSignal.NOTFOUND_TEXT}),
 ]
