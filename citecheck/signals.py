@@ -77,7 +77,8 @@ class Signature:
 
 def required_literals(regex: str) -> tuple[str, ...]:
     """Literals one of which every match of ``regex`` contains, so a cheap substring test can rule a haystack out
-    before the regex runs. Empty when no such set of literals (each of three characters or more) is found."""
+    before the regex runs. Empty when no such set of literals (each of three characters or more, or two beyond
+    ASCII) is found."""
     return _Needs(regex).alternation() or ()
 
 
@@ -119,7 +120,7 @@ class _Needs:
 
         def flush() -> None:
             nonlocal run
-            if len(run) >= 3:
+            if len(run) >= (3 if run.isascii() else 2):  # two CJK characters are a word, and rare enough
                 candidates.append((run,))
             run = ""
 

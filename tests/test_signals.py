@@ -38,6 +38,8 @@ REQUIRED = [
     (r"foo|ba", ()),  # an alternative with nothing required: no shortcut
     (r"[a-z]+\.(com|net)", ("com", "net")),
     (r"[a-z]+\.(com|n)", ()),
+    (r"(没有|沒有)找到(文件|网页)|找不到", ("找到", "找不到")),  # two CJK characters are literal enough
+    (r"页(没有|沒)", ()),  # one is not
 ]
 
 
