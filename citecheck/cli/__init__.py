@@ -4,6 +4,6 @@ app.py is its frame (options generated from the settings, help, exit codes, ``ma
 run.py reads the inputs and runs the check with a progress bar; outputs.py says where reports go.
 """
 from . import commands  # noqa: F401  (registers the commands on the app)
-from .app import app, main
+from .app import app, main, program
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "program"]
