@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 
 from .archives import snapshot_url
-from .check.client import build_client
+from .check.client import open_client
 from .check.politeness import Pacer, loop_time
 from .errors import InputError
 from .model import SaveOutcome
@@ -241,7 +241,7 @@ def _stop_message(ext: str) -> str:
 async def save_all(urls: list[str], creds: Credentials, journal: Journal, settings: Settings,
                    transport: httpx.AsyncBaseTransport | None = None,
                    progress: Callable[[int, int], None] | None = None) -> list[SaveOutcome]:
-    async with build_client(settings, transport) as client:
+    async with open_client(settings, transport) as client:
         spn = SavePageNow(client, creds, journal, settings)
         done = 0
 

@@ -1,11 +1,32 @@
 """The one HTTP client of a run. Always built here (or handed a transport by tests): never a global."""
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 import httpx
+import sniffio
 
 from ..settings import Settings
 from .guard import TargetGuard
 from .transport import OriginPools
+
+
+@contextlib.asynccontextmanager
+async def open_client(settings: Settings, transport: httpx.AsyncBaseTransport | None = None,
+                      guard: TargetGuard | None = None) -> AsyncIterator[httpx.AsyncClient]:
+    """:func:`build_client`, open for the block, in a context that says it runs asyncio. httpcore and anyio ask
+    sniffio which async library runs for every lock and cancel scope they make; unanswered, sniffio finds out by
+    importing and asking asyncio each time (29,000 asks for 3,000 links). The tasks the block starts inherit the
+    answer; the caller's context is left as it was."""
+    token = sniffio.current_async_library_cvar.set("asyncio") \
+        if sniffio.current_async_library_cvar.get() is None else None
+    try:
+        async with build_client(settings, transport, guard) as client:
+            yield client
+    finally:
+        if token is not None:
+            sniffio.current_async_library_cvar.reset(token)
 
 
 def build_client(settings: Settings, transport: httpx.AsyncBaseTransport | None = None,

@@ -10,7 +10,7 @@ import httpx
 from ..errors import InputError
 from ..model import Fetch
 from ..settings import Settings
-from .client import build_client
+from .client import open_client
 from .fetch import fetch
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -32,7 +32,7 @@ def page_text(page: Fetch) -> str:
 
 
 async def _fetch_all(urls: list[str], settings: Settings, transport: httpx.AsyncBaseTransport | None) -> list[Fetch]:
-    async with build_client(settings, transport) as client:
+    async with open_client(settings, transport) as client:
         return list(await asyncio.gather(*(fetch(client, "GET", u, settings, keep_body=True) for u in urls)))
 
 

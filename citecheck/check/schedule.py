@@ -34,7 +34,7 @@ from ..urls import host_of, requestable, url_key
 from ..vocab import WAYBACK, ErrorKind
 from .archive import ProbeKit, Probes
 from .archive.wayback import FAMILIES
-from .client import build_client
+from .client import open_client
 from .fetch import fetch
 from .guard import TargetGuard
 from .identifier import IdentifierProbe
@@ -472,7 +472,7 @@ async def observe(
     """Every reference's original and snapshot observed, concurrently, with one client; each reference is handed
     to ``on_observed`` as soon as it is complete (nothing is held here)."""
     guard = TargetGuard.for_settings(settings)
-    async with build_client(settings, transport, guard) as client:
+    async with open_client(settings, transport, guard) as client:
         run = _Run(refs, settings, client, judgements, cache, guard)
         await run.execute(on_observed)
         return RunStats(run.probes.stats(), run.identifiers.stats())
