@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
+from json.encoder import encode_basestring  # (the C function, where there is one)
 from typing import Any
 
 from ..model import (
@@ -158,10 +159,64 @@ def pieces(report: Report, view: View) -> Iterator[str]:
     cut = head.rindex('"references": []')
     yield head[:cut] + '"references": ['
     for i, r in enumerate(report.results):
-        item = json.dumps(result_dict(r), ensure_ascii=False, indent=2)
-        # (a JSON text has no raw newline inside a string: every line is one of the item's own)
-        yield ("," if i else "") + "\n" + "\n".join("    " + line for line in item.split("\n"))
+        yield ("," if i else "") + "\n    " + indented(result_dict(r), "\n    ")
     yield ("\n  ]" if report.results else "]") + head[cut + len('"references": []'):] + "\n"
+
+
+def indented(value: Any, newline: str = "\n") -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)`` with every line but the first after ``newline`` (a line
+    break and the indentation the value sits at). With an indent, the json module encodes in Python, a generator
+    per container; this builds a list of strings, twice as fast on a long report."""
+    out: list[str] = []
+    _emit(value, newline, out)
+    return "".join(out)
+
+
+def _emit(value: Any, newline: str, out: list[str]) -> None:
+    if isinstance(value, str):
+        out.append(encode_basestring(value))
+    elif value is None or value is True or value is False or isinstance(value, (int, float)):
+        out.append(_scalar(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner, opening = newline + "  ", "{"
+        for key, item in value.items():
+            out.append(opening + inner + encode_basestring(key if isinstance(key, str) else _scalar(key)) + ": ")
+            opening = ","
+            _emit(item, inner, out)
+        out.append(newline + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            out.append("[]")
+            return
+        inner, opening = newline + "  ", "["
+        for item in value:
+            out.append(opening + inner)
+            opening = ","
+            _emit(item, inner, out)
+        out.append(newline + "]")
+    else:
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _scalar(value: Any) -> str:
+    """A number, a boolean or null as the json module writes it (as a key too: keys are strings)."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        return "Infinity" if value == _INFINITY else "-Infinity" if value == -_INFINITY else float.__repr__(value)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(value).__name__}")
+
+
+_INFINITY = float("inf")
 
 
 register(Formatter("json", "JSON (schema citecheck/1)", render, ".json", (".json",), pieces))
