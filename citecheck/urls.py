@@ -32,6 +32,8 @@ import urllib.parse
 from dataclasses import dataclass
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+#: the characters of every spelling of an address (IPv6, dotted, and inet_aton's octal and hex forms)
+_ADDRESS_CHARS = frozenset("0123456789abcdefx.:")
 _NUMERIC_HOST = re.compile(r"(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}", re.IGNORECASE)
 
 CONTEXTS = ("prose", "markdown", "wikitext", "ris")
@@ -698,8 +700,8 @@ def requestable(url: str | None) -> bool:
 def host_address(host: str) -> Address | None:
     """The IP address a URL's host names, in any spelling resolvers accept, or None for a name."""
     h = host.strip().strip("[]").rstrip(".").lower()
-    if not h:
-        return None
+    if not h or not _ADDRESS_CHARS.issuperset(h.split("%", 1)[0]):
+        return None  # a name (most hosts): no need to watch ipaddress fail on it
     try:
         return ipaddress.ip_address(h.split("%", 1)[0])  # an IPv6 zone id names an interface, not an address
     except ValueError:
