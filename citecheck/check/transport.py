@@ -9,6 +9,7 @@ connections go through the SSRF guard's network backend (check/guard.py).
 """
 from __future__ import annotations
 
+import itertools
 import ssl
 import urllib.request
 from collections import OrderedDict
@@ -88,7 +89,8 @@ class OriginPools(httpx.AsyncBaseTransport):
 
     def _retire(self) -> None:
         """Close the least recently used pools that have nothing in flight."""
-        for origin in list(self._pools)[: len(self._pools) - self.max_idle_pools]:
+        # (only the oldest few are looked at: the pools beyond the bound, not a list of every pool per request)
+        for origin in list(itertools.islice(self._pools, len(self._pools) - self.max_idle_pools)):
             if self._pools[origin].active == 0:
                 self._retired.append(self._pools.pop(origin))
 
