@@ -207,8 +207,12 @@ async def _read_capped(response: httpx.Response, sink: bytearray, want: Callable
     del sink[want(sink):]
 
 
+_SPENT = httpx.ByteStream(b"")  # what a closed response is left holding
+
 #: an unread answer body up to this long is read to its end, so that its connection can be used again
 DRAIN_BYTES = 16 * 1024
+#: ... if it comes within this time: a small body slower than that is not worth waiting for
+DRAIN_SECONDS = 1.0
 
 
 async def _drain_small(response: httpx.Response, verb: str) -> None:
@@ -220,8 +224,12 @@ async def _drain_small(response: httpx.Response, verb: str) -> None:
         return  # read already (whole, or as far as wanted: the rest of a long body is not worth a connection)
     length = response.headers.get("content-length", "")
     if verb == "HEAD" or (length.isdigit() and int(length) <= DRAIN_BYTES):
-        async for _ in response.aiter_raw():
-            pass
+        try:
+            async with asyncio.timeout(DRAIN_SECONDS):
+                async for _ in response.aiter_raw():
+                    pass
+        except (TimeoutError, httpx.HTTPError, OSError):
+            pass  # a body that does not come whole: the connection is closed instead, and the answer stands
 
 
 class _ChainCookies:
@@ -369,6 +377,9 @@ async def fetch(
                         await _drain_small(response, verb)
                     finally:
                         await response.aclose()
+                        # httpx's response and its stream refer to each other: a cycle only the cyclic collector
+                        # frees. Cut, the answer is freed at once (3,000 answers were 46,000 objects of garbage)
+                        response.stream = _SPENT
         except Exception as exc:  # every failure of one link is data for its verdict
             kind = error_kind(exc)
             if kind is ErrorKind.TIMEOUT and budget.spent:

@@ -184,3 +184,73 @@ def test_a_redirect_answer_is_read_to_its_end_so_the_next_hop_reuses_the_connect
     assert [h.status for h in f.hops] == [301, 301, 200] and f.page.title == "C"
     assert [p for _, p, _ in ports] == ["/a", "/b", "/c", "/c", "/c"]
     assert len({port for _, _, port in ports}) == 1  # one connection for the chain, the HEAD and the GET after it
+
+
+@pytest.mark.parametrize("after_head", ["close", "hang"])
+def test_a_redirect_whose_short_body_never_comes_whole_is_still_followed(after_head, monkeypatch):
+    # the body is read only to reuse the connection: failing that, the redirect still stands
+    import asyncio
+    import socket
+    import threading
+
+    from citecheck.check import fetch as fetch_module
+
+    monkeypatch.setattr(fetch_module, "DRAIN_SECONDS", 0.2)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def answer(conn):
+        request = conn.recv(65536).decode("latin-1")
+        if request.startswith("GET /a "):
+            conn.sendall(b"HTTP/1.1 301 Moved\r\nLocation: /b\r\nContent-Length: 100\r\n\r\nMov")
+            if after_head == "hang":
+                stop.wait(5)
+        else:
+            body = b"<title>B</title>"
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s"
+                         % (len(body), body))
+        conn.close()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    settings = replace(FAST, allow_private=True)
+
+    async def go():
+        async with build_client(settings) as client:
+            return await fetch(client, "GET", f"http://127.0.0.1:{port}/a", settings)
+
+    try:
+        f = asyncio.run(go())
+    finally:
+        stop.set()
+        listener.close()
+    assert f.error is None and [h.status for h in f.hops] == [301, 200] and f.page.title == "B"
+
+
+def test_an_answer_is_freed_as_soon_as_it_is_read_without_the_cyclic_collector():
+    # httpx's response and its stream refer to each other; a long run would leave every answer to the collector
+    import gc
+    import weakref
+
+    answers = []
+
+    def handler(request):
+        response = httpx.Response(200, headers={"Content-Type": "text/html"}, stream=Chunks(b"<title>A</title>"))
+        answers.append(weakref.ref(response))
+        return response
+
+    gc.disable()
+    try:
+        f = run(polite_get(handler))
+        assert f.page.title == "A" and len(answers) == 1
+        assert answers[0]() is None
+    finally:
+        gc.enable()
