@@ -27,7 +27,7 @@ from .vocab import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArchiveLink:
     """A link into a web archive, with what it says about the page it preserves."""
 
@@ -43,7 +43,7 @@ class ArchiveLink:
         return timestamp_to_datetime(self.timestamp) if self.timestamp else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """One entry of a reference list, as parsed; no network knowledge."""
 
@@ -98,7 +98,7 @@ class Reference:
 # --- observations: what the network said, before any judgement --------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hop:
     """One request/response of a redirect chain."""
 
@@ -107,7 +107,7 @@ class Hop:
     status: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SignatureMatch:
     """One signature of the table (signatures.tsv) found in a response: which one, where, and the words it matched."""
 
@@ -118,7 +118,7 @@ class SignatureMatch:
     strong: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageFacts:
     """What the read of a response tells us: the head's facts, the page's kind (signals), and the evidence."""
 
@@ -142,7 +142,7 @@ class PageFacts:
         return tuple(m for m in self.matches if not kinds or m.kind in kinds)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fetch:
     """A request as it ended: a final response, or a failure, with every hop on the way."""
 
@@ -172,7 +172,7 @@ class Fetch:
         return self.error is None and self.status is not None and 200 <= self.status < 300
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LiveObservation:
     url: str
     fetch: Fetch
@@ -180,7 +180,7 @@ class LiveObservation:
     sibling: Fetch | None = None  # probe of a random sibling path, for soft-404 confirmation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Capture:
     """One capture the archive holds."""
 
@@ -193,7 +193,7 @@ class Capture:
         return timestamp_to_datetime(self.timestamp)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SnapshotObservation:
     """What the archive said about a cited snapshot link."""
 
@@ -206,7 +206,7 @@ class SnapshotObservation:
     #                              that names none (archive.ph/AbCd1): its original can still be checked
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LookupResult:
     """The closest good (status 200) capture to a time, from the availability API or CDX."""
 
@@ -220,7 +220,7 @@ class LookupResult:
     passed_over: tuple[str, str] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IdentifierObservation:
     """What the DOI system said about a reference's DOI, without asking the publisher: the Handle record, the
     registration agency, and the agency's metadata. Facts only; the rules judge them."""
@@ -239,7 +239,7 @@ class IdentifierObservation:
     problems: tuple[str, ...] = ()  # what could not be asked, in words
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observed:
     """Everything the checking stage learned about one reference: what the rules judge."""
 
@@ -258,7 +258,7 @@ class Observed:
 # --- verdicts ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Action:
     """A suggested fix: words for a human, and the URL to paste when there is one."""
 
@@ -267,7 +267,7 @@ class Action:
     kind: ActionKind = ActionKind.REVIEW
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LiveVerdict:
     state: LiveState
     rule: str  # the rule that fired, e.g. "live.dead.http404"
@@ -280,7 +280,7 @@ class LiveVerdict:
     signatures: tuple[SignatureMatch, ...] = ()  # the page signatures the rule relied on
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArchiveVerdict:
     state: ArchiveState
     rule: str
@@ -296,7 +296,7 @@ class ArchiveVerdict:
     signatures: tuple[SignatureMatch, ...] = ()  # the page signatures the rule relied on
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OtherVerdict:
     """One of the entry's other URLs (Reference.other_urls), judged: reported beside the verdict, never part of it."""
 
@@ -313,7 +313,7 @@ class OtherVerdict:
         return self.live.detail if self.live else self.archive.detail if self.archive else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IdentifierVerdict:
     """The reference's persistent identifier as the registry knows it (JSON ``identifier``)."""
 
@@ -327,7 +327,7 @@ class IdentifierVerdict:
     agency: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verdict:
     live: LiveVerdict
     archive: ArchiveVerdict
@@ -349,7 +349,7 @@ class Verdict:
         return any(s.misleads for s in self.states)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     """One reference with everything learned about it."""
 
@@ -371,7 +371,7 @@ class Result:
                    identifier=o.identifier, history=history, cached=o.cached)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CrossCheck:
     source: str
     cited_missing: tuple[str, ...] = ()  # markers in the text with no entry in the list
@@ -427,7 +427,7 @@ class Report:
                                               any(c.needs_attention for c in self.crosschecks))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SaveOutcome:
     """How a Save Page Now request for one URL ended."""
 

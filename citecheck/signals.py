@@ -344,7 +344,16 @@ def read_page(view: PageView) -> Reading:
     signals |= outright | (set() if outright else weak_only)
     signals.update(WAYBACK_KINDS[m.kind] for m in matches if m.kind in WAYBACK_KINDS)
     # an article's own marks are not kept: the flag says it, and most pages are articles (memory stays flat)
-    return Reading(frozenset(signals), tuple(m for m in matches if m.kind != "article"), article)
+    return Reading(_shared(frozenset(signals)), tuple(m for m in matches if m.kind != "article"), article)
+
+
+_SIGNAL_SETS: dict[frozenset[PageSignal], frozenset[PageSignal]] = {}
+
+
+def _shared(signals: frozenset[PageSignal]) -> frozenset[PageSignal]:
+    """One frozenset per combination of signals: pages have a few combinations between them (most have none), and
+    each set is 200 bytes (2 MB for 10,000 pages kept in their results)."""
+    return _SIGNAL_SETS.setdefault(signals, signals)
 
 
 def _decided(kind: str, matches: list[SignatureMatch], status: int | None, article: bool, small: bool) -> bool:

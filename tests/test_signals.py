@@ -120,3 +120,11 @@ HEADLINES = [  # real-looking headlines that only share words with walls, gates,
 def test_headlines_that_share_words_are_no_signal(headline):
     body = f"<title>{headline}</title><body><h1>{headline}</h1><p>{'Reporting from the scene. ' * 8}</p></body>"
     assert page_module.analyse(body.encode(), "text/html").signals <= {PageSignal.NOTFOUND_TEXT}, headline  # a hint at most
+
+
+def test_pages_with_the_same_signals_share_one_set_of_them():
+    # kept in every result: one frozenset per combination, not one per page
+    plain = [read_page(PageView(status=200, titles=(f"an article {n}",), text="words")) for n in range(2)]
+    walls = [read_page(PageView(status=403, titles=("just a moment...",), text=f"checking {n}")) for n in range(2)]
+    assert plain[0].signals is plain[1].signals and not plain[0].signals
+    assert walls[0].signals is walls[1].signals and walls[0].signals
