@@ -358,6 +358,8 @@ def _is_url(url: str, lenient: bool = False) -> bool:
 
 _CODE = re.compile(r"^[ \t]{0,3}(```+|~~~+)[^\n]*\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)|<(pre|code)\b.*?</\2\s*>|<!--.*?-->|"
                    r"(`+)(?!`).+?(?<!`)\3(?!`)", re.MULTILINE | re.DOTALL | re.IGNORECASE)
+# what every match of _CODE starts with
+_MAY_HOLD_CODE = re.compile(r"`|~~~|<(?:pre|code)\b|<!--", re.IGNORECASE)
 _REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]*(?:<(?P<angled>[^>\n]*)>|(?P<bare>\S+))[^\n]*",
                                    re.MULTILINE)
 _FOOTNOTE_LABEL = re.compile(r"^[ ]{0,3}\[\^[^\]\n]+\]:", re.MULTILINE)
@@ -388,8 +390,9 @@ class _Markdown:
 
     def read(self) -> list[UrlSpan]:
         text = self.text
-        for m in _CODE.finditer(text):
-            self.hide(m.start(), m.end())
+        if _MAY_HOLD_CODE.search(text):  # (most entries hold no code: the code pattern is slow to rule out)
+            for m in _CODE.finditer(text):
+                self.hide(m.start(), m.end())
         for m in _REFERENCE_DEFINITION.finditer(text):
             if not self.hidden[m.start()]:
                 group = "angled" if m.group("angled") is not None else "bare"
@@ -409,7 +412,9 @@ class _Markdown:
                 self.hide(m.start(), m.end())
         pieces, pos = [], 0
         for run in re.finditer(rb"\x01+", self.hidden):  # hidden text blanked, its line breaks kept
-            pieces += [text[pos:run.start()], re.sub(r"[^\r\n]", " ", text[run.start():run.end()])]
+            hidden = text[run.start():run.end()]
+            blank = re.sub(r"[^\r\n]", " ", hidden) if "\n" in hidden or "\r" in hidden else " " * len(hidden)
+            pieces += [text[pos:run.start()], blank]
             pos = run.end()
         self.spans += _bare("".join([*pieces, text[pos:]]), "gfm", unescape=True, lenient=self.lenient)
         return sorted(self.spans, key=lambda s: s.start)
