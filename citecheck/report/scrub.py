@@ -61,6 +61,9 @@ def _scrub(value: Any) -> Any:
         changes = {}
         for name in names:
             old = getattr(value, name)
+            kind = type(old)
+            if kind in _ATOMS or (kind is str and old.isascii() and old.isprintable()):
+                continue  # (most fields: looked at here, without a call each)
             new = _scrub(old)
             if new is not old:
                 changes[name] = new
