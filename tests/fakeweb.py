@@ -44,6 +44,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length) if length else b""
         self.server.log.append((self.command, self.path, dict(self.headers)))
+        self.server.peers.append(self.client_address[1])  # the client's port: which connection carried it
         reply = self.server.app(self.command, self.path, dict(self.headers), body)
         if reply.delay:
             time.sleep(reply.delay)
@@ -68,6 +69,7 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.app = app
         self.log: list[tuple[str, str, dict]] = []
+        self.peers: list[int] = []
 
 
 class Running:

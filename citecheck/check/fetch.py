@@ -215,14 +215,14 @@ DRAIN_BYTES = 16 * 1024
 DRAIN_SECONDS = 1.0
 
 
-async def _drain_small(response: httpx.Response, verb: str) -> None:
+async def _drain_small(response: httpx.Response, answer: ResponseHeaders, verb: str) -> None:
     """Read the unread rest of a small answer (a redirect's, a HEAD's, an unwanted type's short body). A connection
     is only reused once its answer was read to the end: closed unread, it is closed for good, and the next request
     to that host pays for a new connection (and a TLS handshake): a quarter of the connections of a run on 3,000
     links were opened again after a redirect."""
     if response.is_stream_consumed:
         return  # read already (whole, or as far as wanted: the rest of a long body is not worth a connection)
-    length = response.headers.get("content-length", "")
+    length = answer.get("content-length")
     if verb == "HEAD" or (length.isdigit() and int(length) <= DRAIN_BYTES):
         try:
             async with asyncio.timeout(DRAIN_SECONDS):
@@ -374,7 +374,7 @@ async def fetch(
                             window = settings.max_page_bytes if whole else settings.max_body_bytes
                             await _read_capped(response, sink, PageReader(window, settings.max_page_bytes).want,
                                                encoding)
-                        await _drain_small(response, verb)
+                        await _drain_small(response, answer, verb)
                     finally:
                         await response.aclose()
                         # httpx's response and its stream refer to each other: a cycle only the cyclic collector

@@ -136,54 +136,34 @@ def test_response_headers_are_read_once_with_lower_case_names_and_repeats_joined
 
 
 def test_a_redirect_answer_is_read_to_its_end_so_the_next_hop_reuses_the_connection():
-    # a real server on 127.0.0.1: which connection (client port) carried each request
     import asyncio
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    ports: list[tuple[str, str, int]] = []
+    from fakeweb import Reply, Running
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def app(method, path, headers, body):
+        moved = {"/a": "/b", "/b": "/c"}.get(path)
+        if moved:
+            return Reply(301, {"Location": moved, "Content-Type": "text/html"}, b"Moved")
+        return Reply(200, {"Content-Type": "text/html"}, b"<title>C</title>")
 
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            ports.append(("GET", self.path, self.client_address[1]))
-            moved = {"/a": "/b", "/b": "/c"}.get(self.path)
-            body = b"Moved" if moved else b"<title>C</title>"
-            self.send_response(301 if moved else 200)
-            if moved:
-                self.send_header("Location", moved)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_HEAD = do_GET
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    server = Running(app)
     settings = replace(FAST, allow_private=True)
-    url = f"http://127.0.0.1:{server.server_address[1]}/a"
 
     async def go():
         async with build_client(settings) as client:
-            got = await fetch(client, "GET", url, settings)
-            await fetch(client, "HEAD", url.replace("/a", "/c"), settings)
-            await fetch(client, "GET", url.replace("/a", "/c"), settings)
+            got = await fetch(client, "GET", f"{server.url}/a", settings)
+            await fetch(client, "HEAD", f"{server.url}/c", settings)
+            await fetch(client, "GET", f"{server.url}/c", settings)
             return got
 
     try:
         f = asyncio.run(go())
     finally:
-        server.shutdown()
-        server.server_close()
+        server.close()
     assert [h.status for h in f.hops] == [301, 301, 200] and f.page.title == "C"
-    assert [p for _, p, _ in ports] == ["/a", "/b", "/c", "/c", "/c"]
-    assert len({port for _, _, port in ports}) == 1  # one connection for the chain, the HEAD and the GET after it
+    assert [(m, p) for m, p, _ in server.log] == [("GET", "/a"), ("GET", "/b"), ("GET", "/c"), ("HEAD", "/c"),
+                                                   ("GET", "/c")]
+    assert len(set(server.server.peers)) == 1  # one connection for the chain, the HEAD and the GET after it
 
 
 @pytest.mark.parametrize("after_head", ["close", "hang"])
