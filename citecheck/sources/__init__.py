@@ -245,6 +245,8 @@ _OWN_REPORT = re.compile(rb'<meta name="generator" content="citecheck|<title>cit
 
 def _own_report(path: Path) -> bool:
     try:
+        if not path.is_file():
+            return False  # a FIFO would block the open; reading it says what it is
         with path.open("rb") as f:
             start = f.read(1024)
     except OSError:

@@ -166,3 +166,11 @@ def test_a_folder_walk_leaves_out_citecheck_s_own_reports(tmp_path):
     assert expand_inputs([str(tmp_path)]) == [str(tmp_path / "refs.md")]
     # named explicitly, a file is always read
     assert expand_inputs([str(tmp_path / "report.html")]) == [str(tmp_path / "report.html")]
+
+
+def test_a_fifo_in_a_walked_folder_is_refused_in_one_line_not_waited_on(tmp_path):
+    # looking for citecheck's own reports must not open a FIFO (it would wait for a writer for ever)
+    (tmp_path / "refs.txt").write_text("[1] A, https://a.example/\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    ran = run("parse", str(tmp_path))
+    assert ran.returncode == 3 and "not a regular file" in one_line_error(ran)
