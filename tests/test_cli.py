@@ -16,12 +16,13 @@ def test_version():
     assert proc.returncode == 0 and proc.out.startswith("citecheck ")
 
 
-def test_main_leaves_an_embedding_process_collector_alone():
+def test_main_leaves_an_embedding_process_collector_and_signal_handlers_alone():
     # only the program (its own process) tunes the cyclic collector; main() is also called by applications
     import gc
-    before = gc.get_threshold(), gc.get_freeze_count()
+    import signal
+    before = gc.get_threshold(), gc.get_freeze_count(), signal.getsignal(signal.SIGTERM)
     assert run("--version").returncode == 0
-    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+    assert (gc.get_threshold(), gc.get_freeze_count(), signal.getsignal(signal.SIGTERM)) == before
 
 
 # a fresh interpreter takes most of a second to start and import citecheck: it does so beside the other tests

@@ -186,10 +186,24 @@ def _terminated(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # a CI job cancelled (SIGTERM) stops as Ctrl-C does: partial report, exit 130
 
 
+_UNSET = object()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: maps every outcome to a documented exit code, and errors to one line on stderr."""
+    previous: Any = _UNSET
     with contextlib.suppress(ValueError):  # not the main thread (an embedding application): its handlers stand
-        signal.signal(signal.SIGTERM, _terminated)
+        previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        code = _run_command(argv)
+    finally:
+        if previous is not _UNSET and previous is not None:  # (None: a handler not set from Python)
+            signal.signal(signal.SIGTERM, previous)  # the caller's handler again, once the run is over
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _run_command(argv: list[str] | None) -> Any:
+    """The command's exit code, every outcome mapped to a documented one."""
     try:
         code = _command().main(args=argv, prog_name="citecheck", standalone_mode=False)
     except typer.Exit as e:
@@ -213,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
             if os.environ.get("CITECHECK_DEBUG"):
                 raise
             code = EXIT_FAILURE
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    return code
 
 
 def program() -> None:
