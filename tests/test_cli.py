@@ -172,3 +172,14 @@ def test_parse_a_folder_with_every_link(tmp_path):
 def test_fix_refuses_a_page_by_url():
     proc = run("fix", "https://example.org/article")
     assert proc.returncode == 3 and "fix needs a file" in proc.err
+
+
+def test_a_closed_standard_input_is_one_line_and_exit_3():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "citecheck", "parse", "-"], capture_output=True, timeout=60,
+                          preexec_fn=lambda: os.close(0), env=dict(os.environ, NO_PROXY="*"))
+    assert proc.returncode == 3, proc.stderr
+    lines = proc.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "standard input is closed" in lines[0]

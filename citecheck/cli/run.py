@@ -5,15 +5,22 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, BinaryIO
 
 from .. import __version__, api
-from ..errors import NoReferences
+from ..errors import InputError, NoReferences
 from ..model import Reference, Report, Result
 from ..settings import Settings
 from ..sources import format_names as input_format_names
 from ..sources import read_stdin
 from .app import check_choice, err
+
+
+def _standard_input() -> BinaryIO:
+    stream = getattr(sys.stdin, "buffer", None)  # (None when the shell closed it: `citecheck check - <&-`)
+    if stream is None:
+        raise InputError("-: standard input is closed; pipe the reference list in, or name its file")
+    return stream  # type: ignore[no-any-return]
 
 
 def read_references(files: list[str], input_format: str | None,
@@ -23,7 +30,7 @@ def read_references(files: list[str], input_format: str | None,
     the inputs as read (their names), and notes: on the inputs skipped for holding no reference list (only when
     not ``strict``; None: strict for a single input), and on links left out for being outside a reference list."""
     check_choice(input_format, input_format_names(), "--input-format")
-    stdin = read_stdin(sys.stdin.buffer) if "-" in files else None
+    stdin = read_stdin(_standard_input()) if "-" in files else None
     skipped: list[str] = []
     lenient = strict is False or (strict is None and (len(files) > 1 or any(is_many(f) for f in files)))
 
