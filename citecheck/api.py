@@ -192,8 +192,17 @@ def fixable_formats() -> tuple[str, ...]:
     return tuple(sorted(FIXERS))
 
 
+def require_fixable(document: Document) -> None:
+    """InputError unless `fix` can rewrite the document's format (asked before any reference is checked)."""
+    if document.format not in FIXERS:
+        raise InputError(f"{document.name}: fix cannot rewrite {document.format} files (it rewrites "
+                         f"{', '.join(fixable_formats())}); citecheck check says what to change")
+
+
 def fix_document(document: Document, report: Report, settings: Settings) -> FixPlan:
-    """The corrected text of a document: the fixes the report suggests, and the captures `save` made."""
+    """The corrected text of a document: the fixes the report suggests, and the captures `save` made.
+    InputError for a format `fix` cannot rewrite (:func:`require_fixable`)."""
+    require_fixable(document)
     saved: dict[str, str] = {}
     if Path(settings.journal_file).is_file():
         journal = Journal(Path(settings.journal_file))

@@ -114,10 +114,7 @@ def plan(doc: Document, results: list[Result], saved: dict[str, str], settings: 
                                       "nothing to write in" + (f"; {advice}" if advice else "")))
             continue
         start, end = _region(text, offsets, mine, i)
-        fixer = FIXERS.get(doc.format)
-        if fixer is None:
-            skipped.append(Change(r.reference.key, r.reference.line, f"fixing {doc.format} files is not supported"))
-            continue
+        fixer = FIXERS[doc.format]  # (api.require_fixable refused the others)
         new_edits, notes = fixer(text, start, end, r, snap, moved, today)
         edits += new_edits
         if new_edits:

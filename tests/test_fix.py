@@ -103,12 +103,23 @@ def test_in_place_keeps_a_backup_and_refuses_to_overwrite_it(tmp_path):
     assert src.read_text() == "[1] https://a.example/x\n" and (tmp_path / "refs.txt.bak").read_text() == "older backup"
 
 
-def test_a_format_fix_cannot_rewrite_is_refused_before_anything_is_written(tmp_path):
+def test_a_format_fix_cannot_rewrite_is_refused_before_anything_is_written(tmp_path, monkeypatch):
+    from citecheck import api
+    from citecheck.errors import InputError
+    from citecheck.sources import read_document
+
+    def no_check(*args, **kwargs):
+        raise AssertionError("references were checked before the refusal")
+
+    monkeypatch.setattr(api, "check", no_check)  # (and so no request can leave the machine)
     src = tmp_path / "refs.ris"
     src.write_text("TY  - JOUR\nTI  - A\nUR  - https://a.example/x\nER  - \n")
     proc = run("fix", str(src), "--in-place", "--no-cache")
     assert proc.returncode == 3 and "fix cannot rewrite ris files" in proc.err
     assert not (tmp_path / "refs.ris.bak").exists()
+    # the library refuses it the same way (fix_document asks this first)
+    with pytest.raises(InputError, match="fix cannot rewrite ris files"):
+        api.require_fixable(read_document(str(src)))
 
 
 def test_a_capture_from_another_archive_is_written_with_its_date():

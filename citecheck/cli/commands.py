@@ -171,9 +171,7 @@ def fix(
     settings = settings_for("fix", [file], config, given)
     check_choice(input_format, input_format_names(), "--input-format")
     doc = read_document(file, input_format)
-    if doc.format not in api.fixable_formats():
-        raise InputError(f"{file}: fix cannot rewrite {doc.format} files (it rewrites "
-                         f"{', '.join(api.fixable_formats())}); citecheck check says what to change")
+    api.require_fixable(doc)
     plan = api.fix_document(doc, check_with_progress(list(doc.references), settings, [file], quiet=True), settings)
     if output is not None or in_place:
         write_fixed(file, plan.new_text, output=target, backup=backup if in_place else None)
