@@ -31,6 +31,8 @@ import unicodedata
 import urllib.parse
 from dataclasses import dataclass
 
+import idna
+
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 #: the characters of every spelling of an address (IPv6, dotted, and inet_aton's octal and hex forms)
 _ADDRESS_CHARS = frozenset("0123456789abcdefx.:")
@@ -627,7 +629,8 @@ def url_key(url: str) -> str:
         p = urllib.parse.urlsplit(url.strip())
     except ValueError:
         return url
-    host = re.sub(r"^www\d*\.", "", (p.hostname or "").lower())
+    hostname = p.hostname or ""
+    host = re.sub(r"^www\d*\.", "", request_host(hostname) or hostname.lower())  # (archives answer in ASCII)
     path = urllib.parse.unquote(p.path or "/")
     if path != "/" and path.endswith("/"):
         path = path[:-1]
@@ -664,13 +667,25 @@ def url_problem(url: str) -> str | None:
         return "a space or control character inside the URL"
     if host.startswith("[") or ":" in host:
         return None  # an IPv6 literal: urlsplit checked it
-    try:
-        ascii_host = host.rstrip(".").encode("idna").decode("ascii")
-    except UnicodeError:
+    ascii_host = request_host(host.rstrip("."))
+    if ascii_host is None:
         return f"the host {host!r} is not a valid name"
     if len(ascii_host) > 253 or not all(_LABEL.fullmatch(label) for label in ascii_host.split(".")):
         return f"the host {host!r} is not a valid name"
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def request_host(host: str) -> str | None:
+    """``host`` as httpx will request it: lower case, and a name beyond ASCII in IDNA 2008 through the idna package,
+    as httpx encodes it (straße.de -> xn--strae-oqa.de; ideographic full stops are dots: 127。0。0。1 -> 127.0.0.1).
+    None when it cannot be encoded (httpx refuses such a URL)."""
+    if host.isascii():
+        return host.lower()
+    try:
+        return str(idna.encode(host.lower()).decode("ascii"))
+    except (idna.IDNAError, UnicodeError):
+        return None
 
 
 def ascii_host(url: str) -> str:
@@ -684,8 +699,10 @@ def ascii_host(url: str) -> str:
         host = p.hostname
         if not host or host.isascii():
             return url
-        encoded = host.encode("idna").decode("ascii")
-    except (ValueError, UnicodeError):
+        encoded = request_host(host)
+    except ValueError:
+        return url
+    if encoded is None:
         return url
     netloc = p.netloc
     at = netloc.rfind("@") + 1

@@ -110,6 +110,8 @@ def test_parse_replay_location():
 def test_same_resource_ignores_scheme_www_and_slash():
     assert same_resource("http://www.example.com/a/", "https://example.com/a")
     assert not same_resource("https://example.com/a", "https://example.com/b")
+    # a host as cited and as the archives answer it (in ASCII) is one host
+    assert same_resource("http://пример.рф/a", "https://xn--e1afmkfd.xn--p1ai/a")
 
 
 # --- every archive InternetArchiveBot and MemGator know ------------------------------------------------------
@@ -228,6 +230,8 @@ def test_an_international_host_is_asked_for_in_ascii_and_shown_as_written():
     assert ascii_host(original) == "https://xn----itbicrcqidl.xn--p1ai/новости/1"  # the path is left as it is
     assert ascii_host("http://user@Bücher.de:8080/x") == "http://user@xn--bcher-kva.de:8080/x"
     assert ascii_host("https://example.org/ü") == "https://example.org/ü"
+    # IDNA 2008, as httpx fetches it: ß is a letter of its own, not "ss" (strasse.de is another site)
+    assert ascii_host("http://straße.de/a") == "http://xn--strae-oqa.de/a"
     assert replay_url(original, "2020") == "https://web.archive.org/web/2020id_/https://xn----itbicrcqidl.xn--p1ai/новости/1"
     assert timemap_url("arquivo.pt", original).endswith("/https://xn----itbicrcqidl.xn--p1ai/новости/1")
     assert snapshot_url(original, "2020") == "https://web.archive.org/web/2020/" + original  # for readers

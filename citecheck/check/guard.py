@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import httpcore
 
 from ..settings import Settings
-from ..urls import Address, host_address
+from ..urls import Address, host_address, request_host
 from .streams import AsyncioBackend, SocketOption
 
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", "localhost6"})
@@ -65,7 +65,10 @@ def endpoint(url: str) -> tuple[str, int] | None:
         port = p.port or {"http": 80, "https": 443}.get(p.scheme.lower(), 0)
     except ValueError:
         return None
-    return ((p.hostname or "").lower(), port) if p.hostname else None
+    if not p.hostname:
+        return None
+    # the host httpx will connect to (127。0。0。1 is 127.0.0.1 to it), else as written
+    return (request_host(p.hostname) or p.hostname.lower(), port)
 
 
 def scheme_refusal(url: str) -> str | None:

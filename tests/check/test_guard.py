@@ -50,6 +50,10 @@ def test_urls_are_refused_by_name_and_literal_but_configured_endpoints_are_trust
     assert guard.refusal("http://foo.localhost/") == "foo.localhost is a localhost name"
     assert guard.refusal("http://LOCALHOST:3000/x") == "localhost is a localhost name"
     assert guard.refusal("http://localhost.:8765/") == "localhost is a localhost name"  # (the root's dot)
+    # the host as httpx will connect to it: ideographic full stops are dots
+    assert guard.refusal("http://127。0。0。1/") == "127.0.0.1 is a loopback address"
+    assert guard.refusal("http://127｡1/") == "127.1 is a loopback address"
+    assert guard.refusal("http://localhost。/") == "localhost is a localhost name"
     assert guard.refusal("http://[::ffff:169.254.169.254]/") is not None
     assert guard.refusal("http://127.0.0.1:8080/web/2020/x") is None  # the user's own Wayback mirror
     assert guard.refusal("http://127.0.0.1:8081/admin") is not None  # but not the host's other ports
@@ -149,6 +153,9 @@ def test_requests_go_through_the_proxy_from_the_environment_and_the_guard_still_
         assert through.status == 200 and through.page.title == "Through the proxy"
         refused = asyncio.run(get("http://10.0.0.1/admin"))
         assert refused.error is ErrorKind.REFUSED_TARGET
+        # ideographic full stops are dots to httpx: through a proxy, only the guard stands in the way
+        spelled = asyncio.run(get("http://127。0。0。1/admin"))
+        assert spelled.error is ErrorKind.REFUSED_TARGET
         assert proxy.server.app.seen == ["http://public.example/page"]
     finally:
         proxy.close()
