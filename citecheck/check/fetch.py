@@ -215,17 +215,23 @@ DRAIN_BYTES = 16 * 1024
 DRAIN_SECONDS = 1.0
 
 
-async def _drain_small(response: httpx.Response, answer: ResponseHeaders, verb: str) -> None:
+async def _drain_small(response: httpx.Response, answer: ResponseHeaders, verb: str, hop_deadline: float | None,
+                       ) -> None:
     """Read the unread rest of a small answer (a redirect's, a HEAD's, an unwanted type's short body). A connection
     is only reused once its answer was read to the end: closed unread, it is closed for good, and the next request
     to that host pays for a new connection (and a TLS handshake): a quarter of the connections of a run on 3,000
-    links were opened again after a redirect."""
+    links were opened again after a redirect. It takes at most half the time left before the hop's deadline
+    (``hop_deadline``, loop time): an answer that came whole in time is never turned into a timeout by reading
+    what follows it, and the redirect's target keeps time to answer."""
     if response.is_stream_consumed:
         return  # read already (whole, or as far as wanted: the rest of a long body is not worth a connection)
     length = answer.get("content-length")
     if verb == "HEAD" or (length.isdigit() and int(length) <= DRAIN_BYTES):
+        now = asyncio.get_running_loop().time()
+        # never more than half the time the hop has left: the next hop (the redirect's target) needs the rest
+        until = now + DRAIN_SECONDS if hop_deadline is None else min(now + DRAIN_SECONDS, (now + hop_deadline) / 2)
         try:
-            async with asyncio.timeout(DRAIN_SECONDS):
+            async with asyncio.timeout_at(until):
                 async for _ in response.aiter_raw():
                     pass
         except (TimeoutError, httpx.HTTPError, OSError):
@@ -349,7 +355,7 @@ async def fetch(
                 if left is not None and left <= 0:
                     raise TimeoutError("the URL's deadline was spent")
                 async with asyncio.timeout(settings.request_timeout if left is None else
-                                           min(settings.request_timeout, left)):
+                                           min(settings.request_timeout, left)) as hop_deadline:
                     request = client.build_request(verb, current, headers=jar.headers_for(current, headers),
                                                    content=content)
                     response = await client.send(request, stream=True)
@@ -374,7 +380,7 @@ async def fetch(
                             window = settings.max_page_bytes if whole else settings.max_body_bytes
                             await _read_capped(response, sink, PageReader(window, settings.max_page_bytes).want,
                                                encoding)
-                        await _drain_small(response, answer, verb)
+                        await _drain_small(response, answer, verb, hop_deadline.when())
                     finally:
                         await response.aclose()
                         # httpx's response and its stream refer to each other: a cycle only the cyclic collector

@@ -166,16 +166,18 @@ def test_a_redirect_answer_is_read_to_its_end_so_the_next_hop_reuses_the_connect
     assert len(set(server.server.peers)) == 1  # one connection for the chain, the HEAD and the GET after it
 
 
-@pytest.mark.parametrize("after_head", ["close", "hang"])
-def test_a_redirect_whose_short_body_never_comes_whole_is_still_followed(after_head, monkeypatch):
-    # the body is read only to reuse the connection: failing that, the redirect still stands
+@pytest.mark.parametrize("after_head, drain_seconds", [("close", 0.2), ("hang", 0.2), ("hang", 60.0)],
+                         ids=["closes", "hangs", "hangs-past-the-url-deadline"])
+def test_a_redirect_whose_short_body_never_comes_whole_is_still_followed(after_head, drain_seconds, monkeypatch):
+    # the body is read only to reuse the connection: failing that, the redirect still stands, even when the body
+    # would outlast the URL's whole deadline (1 s here, reads allowed 5 s each)
     import asyncio
     import socket
     import threading
 
     from citecheck.check import fetch as fetch_module
 
-    monkeypatch.setattr(fetch_module, "DRAIN_SECONDS", 0.2)
+    monkeypatch.setattr(fetch_module, "DRAIN_SECONDS", drain_seconds)
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     stop = threading.Event()
@@ -201,11 +203,11 @@ def test_a_redirect_whose_short_body_never_comes_whole_is_still_followed(after_h
             threading.Thread(target=answer, args=(conn,), daemon=True).start()
 
     threading.Thread(target=serve, daemon=True).start()
-    settings = replace(FAST, allow_private=True)
+    settings = replace(FAST, allow_private=True, read_timeout=5.0)
 
     async def go():
         async with build_client(settings) as client:
-            return await fetch(client, "GET", f"http://127.0.0.1:{port}/a", settings)
+            return await fetch(client, "GET", f"http://127.0.0.1:{port}/a", settings, budget=fetch_module.Budget(1.0))
 
     try:
         f = asyncio.run(go())
