@@ -3,7 +3,6 @@ handed to the parsers like a file's."""
 from __future__ import annotations
 
 import asyncio
-import re
 
 import httpx
 
@@ -12,23 +11,12 @@ from ..model import Fetch
 from ..settings import Settings
 from .client import open_client
 from .fetch import fetch
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-
+from .page import encoding_of
 
 def page_text(page: Fetch) -> str:
-    """The page's text, in the charset its Content-Type or its own <meta> names (UTF-8 otherwise)."""
-    charset = None
-    m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", page.content_type or "", re.IGNORECASE)
-    if m:
-        charset = m.group(1)
-    else:
-        meta = _META_CHARSET.search(page.body[:4096])
-        charset = meta.group(1).decode("ascii") if meta else None
-    try:
-        return page.body.decode(charset or "utf-8", errors="replace")
-    except LookupError:  # a charset Python does not know
-        return page.body.decode("utf-8", errors="replace")
+    """The page's text, in the encoding the page reader finds for it (a BOM; UTF-8 when valid; the Content-Type's or
+    the page's own charset; else a guess between the legacy Cyrillic and Western encodings)."""
+    return page.body.decode(encoding_of(page.body, page.content_type), errors="replace")
 
 
 async def _fetch_all(urls: list[str], settings: Settings, transport: httpx.AsyncBaseTransport | None) -> list[Fetch]:

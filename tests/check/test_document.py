@@ -40,3 +40,15 @@ def test_an_article_by_its_url_is_fetched_and_its_reference_list_read():
 def test_a_page_that_cannot_be_had_is_bad_input():
     with pytest.raises(InputError, match=r"https://news.example.kz/gone: could not fetch the page \(HTTP 404\)"):
         fetch_documents(["https://news.example.kz/gone"], SETTINGS, httpx.MockTransport(handler))
+
+
+def test_a_page_that_names_no_charset_is_decoded_as_files_are():
+    # no header charset, no <meta>: the same guess a reference file gets (windows-1251 here), not UTF-8's U+FFFDs
+    page = PAGE.replace("<meta charset='windows-1251'>", "").encode("cp1251")
+
+    def bare(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=page, headers={"Content-Type": "text/html"})
+
+    documents, _ = api.read_inputs(["https://news.example.kz/2023/article"], settings=SETTINGS,
+                                   transport=httpx.MockTransport(bare))
+    assert documents[0].references[0].title == "Статья"
