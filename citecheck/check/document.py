@@ -13,6 +13,7 @@ from .client import open_client
 from .fetch import fetch
 from .page import encoding_of
 
+
 def page_text(page: Fetch) -> str:
     """The page's text, in the encoding the page reader finds for it (a BOM; UTF-8 when valid; the Content-Type's or
     the page's own charset; else a guess between the legacy Cyrillic and Western encodings)."""
