@@ -128,3 +128,13 @@ def test_pages_with_the_same_signals_share_one_set_of_them():
     walls = [read_page(PageView(status=403, titles=("just a moment...",), text=f"checking {n}")) for n in range(2)]
     assert plain[0].signals is plain[1].signals and not plain[0].signals
     assert walls[0].signals is walls[1].signals and walls[0].signals
+
+
+@pytest.mark.parametrize("title", ["Planned maintenance closes Tower Bridge this weekend",
+                                   "Welcome to OpenResty! A review of the web platform",
+                                   "There's nothing here, yet: the empty lots of Detroit"])
+def test_an_article_whose_title_quotes_a_placeholder_phrase_is_an_article(title):
+    # unanchored phrases are read in headings and text, where an article's prose vetoes them; not in titles
+    prose = "<p>" + "A long paragraph of the article's own prose, telling the story in full detail. " * 3 + "</p>"
+    body = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{prose * 4}</body></html>".encode()
+    assert page_module.analyse(body, "text/html", status=200, read=True).signals == frozenset()
