@@ -120,7 +120,7 @@ class _Needs:
 
         def flush() -> None:
             nonlocal run
-            if len(run) >= (3 if run.isascii() else 2):  # two CJK characters are a word, and rare enough
+            if len(run) >= (3 if run.isascii() else 2):  # two letters beyond ASCII (a CJK word) are rare enough
                 candidates.append((run,))
             run = ""
 
