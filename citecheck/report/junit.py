@@ -1,5 +1,6 @@
 """JUnit XML: one test case per reference. A reference that fails the run's --fail-on level is a failure, so a CI
-dashboard fails exactly when the run does; one that needs attention without failing it passes, with a note."""
+dashboard fails exactly when the run does; one that needs attention without failing it passes, with a note. An
+in-text citation pointing to no entry (or to two) fails the run too: it is a failing case of a "citations" suite."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -7,7 +8,7 @@ import xml.etree.ElementTree as ET
 from ..model import Report, Result
 from ..vocab import FailOn
 from . import Formatter, View, register
-from .common import archive_words, identifier_words, label, live_words, partial_words, problem_rule, what_to_do
+from .common import archive_words, crosscheck_findings, identifier_words, label, live_words, partial_words, problem_rule, what_to_do
 
 
 def _level(report: Report) -> FailOn:
@@ -18,10 +19,14 @@ def _level(report: Report) -> FailOn:
 
 
 def render(report: Report, view: View) -> str:
-    failing = {id(r) for r in report.failing(_level(report))}
-    failures = len(failing)
+    level = _level(report)
+    failing = {id(r) for r in report.failing(level)}
+    # the citation errors that fail the run as Report.fails says (never at --fail-on never)
+    citation_errors = [] if level is FailOn.NEVER else [line for line, error in
+                                                        crosscheck_findings(report.crosschecks) if error]
     duration = (report.finished - report.started).total_seconds()
-    suites = ET.Element("testsuites", name="citecheck", tests=str(len(report.results)), failures=str(failures))
+    suites = ET.Element("testsuites", name="citecheck", tests=str(len(report.results) + len(citation_errors)),
+                        failures=str(len(failing) + len(citation_errors)))
     if report.partial:
         ET.SubElement(suites, "properties").append(ET.Element("property", name="interrupted",
                                                                value=partial_words(report)))
@@ -46,6 +51,14 @@ def render(report: Report, view: View) -> str:
                 ET.SubElement(case, "system-out").text = f"{details}\nneeds attention: {what_to_do(r)}"
             else:
                 ET.SubElement(case, "system-out").text = details
+    if citation_errors:
+        suite = ET.SubElement(suites, "testsuite", name="citations", tests=str(len(citation_errors)),
+                              failures=str(len(citation_errors)), errors="0", time="0.00",
+                              timestamp=report.started.isoformat(timespec="seconds"))
+        for line in citation_errors:
+            source, _, what = line.partition(": ")
+            case = ET.SubElement(suite, "testcase", classname="citations", name=what, file=source)
+            ET.SubElement(case, "failure", type="citation", message=what).text = line
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 

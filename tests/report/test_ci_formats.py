@@ -48,11 +48,20 @@ def test_junit_fails_what_the_run_fails(level):
 
     from citecheck.vocab import FailOn
 
+    from citecheck.model import CrossCheck
+
     report = dataclasses.replace(sample_report(), settings={"fail_on": level})
     suites = ET.fromstring(render(report, "junit").split("\n", 1)[1])
     failed = [c.get("name") for c in suites.iter("testcase") if c.find("failure") is not None]
     assert int(suites.get("failures")) == len(failed) == len(report.failing(FailOn(level)))
     assert len(report.failing(FailOn.BROKEN)) < len(report.needing_attention)  # (so the levels differ here)
+    # an in-text citation with no entry fails the run whatever the references say: the XML fails with it
+    cited = dataclasses.replace(report, results=(), crosschecks=(CrossCheck("essay.md", cited_missing=("7",),
+                                                                            never_cited=("2",)),))
+    suites = ET.fromstring(render(cited, "junit").split("\n", 1)[1])
+    failed = [c.get("name") for c in suites.iter("testcase") if c.find("failure") is not None]
+    assert (int(suites.get("failures")) > 0) == bool(failed) == cited.fails(FailOn(level))
+    assert failed == ([] if level == "never" else ["cited in the text but missing from the list: 7"])
 
 
 def test_sarif_locations_are_uris_relative_to_the_working_folder(tmp_path, monkeypatch):
