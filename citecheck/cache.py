@@ -22,7 +22,8 @@ from typing import Any
 from . import model, vocab
 from .errors import InputError
 
-SCHEMA_VERSION = 4  # 3: pages carry their head's facts and signatures; 4: DOI answers, other archives
+SCHEMA_VERSION = 5  # 3: pages carry their head's facts and signatures; 4: DOI answers, other archives;
+# 5: suggested captures vetted by a replay (LookupResult.passed_over), pages read whole yet empty, new signatures
 _TYPES: dict[str, type] = {c.__name__: c for c in (
     model.Fetch, model.Hop, model.PageFacts, model.LiveObservation, model.Capture, model.SnapshotObservation,
     model.LookupResult, model.ArchiveLink, model.IdentifierObservation, model.SignatureMatch)}
