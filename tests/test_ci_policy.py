@@ -112,7 +112,8 @@ def test_an_explicit_format_wins_over_the_extension(canned, tmp_path):
 @pytest.mark.parametrize("args,message", [
     (("-o", "-", "-o", "json:-"), "standard output is given twice"),
     # a mistyped format is said, not written into a file named "yaml:r.yaml" that a CI step then misses
-    (("-o", "yaml:r.yaml"), "unknown format 'yaml'"),
+    (("-o", "yaml:r.yaml"), "unknown format 'yaml'"),  # (and how to name such a file: ./yaml:r.yaml)
+    (("-o", "report:v2.json"), "a file named so is ./report:v2.json"),
     (("-o", ":r.json"), "unknown format ''"),
     (("-o", "JSON:r.json"), None),  # a format in capitals is the format
 ])

@@ -39,7 +39,7 @@ def output_specs(specs: list[str], settings: Settings, explicit_format: bool) ->
             # "pdf:x.pdf", ":x.json": a format that does not exist, not a file name with a colon in it (one letter
             # before the colon is a Windows drive)
             raise InputError(f"--output {spec!r}: unknown format {head!r} (choose from {', '.join(format_names())}; "
-                             "FORMAT:FILE, or just FILE)")
+                             f"FORMAT:FILE, or just FILE: a file named so is ./{spec})")
         if sep and head in format_names() and not rest.strip():
             raise InputError(f"--output {spec!r} names no file ({head}:- is standard output)")
         if sep and head in format_names() and rest:
