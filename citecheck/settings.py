@@ -267,6 +267,10 @@ def url_base(value: object) -> str:
     return base
 
 
+#: the readers of numbers: a configuration file writes their values as TOML numbers, never as text
+NUMBER_READERS = frozenset({positive, not_negative, count, in_flight})
+
+
 # --- the metadata of a setting -------------------------------------------------------------------------------
 
 
@@ -531,9 +535,7 @@ class Settings:
             if opt is None:
                 raise InputError(f"{where}unknown setting {name!r}")
             try:
-                default = getattr(DEFAULTS, name)
-                if in_file and isinstance(value, str) and isinstance(default, (int, float)) and \
-                        not isinstance(default, bool) and opt.read is not parse_duration:
+                if in_file and isinstance(value, str) and opt.read in NUMBER_READERS:
                     # a flag's value is text; a file's number is written as a number (window_days = 180)
                     raise ValueError(f"must be a number, not the text {value!r}")
                 read = opt.read(value)

@@ -48,6 +48,7 @@ def test_citecheck_toml_wins_and_flags_override(tmp_path):
     ("show = 'some'\n", "show must be one of auto, attention, all"),
     ("strict = 'no'\n", "strict must be true or false"),
     ("window_days = '180'\n", "window_days must be a number, not the text '180'"),
+    ("deadline = '60'\n", "deadline must be a number, not the text '60'"),  # (its default is None)
     ("max_cache_age = -1\n", "max_cache_age cannot be negative"),
     ("wayback_url = 'ftp://x'\n", "wayback_url must be an http\\(s\\) URL"),
 ])
