@@ -173,7 +173,8 @@ def _uncited(ref: Reference, lookup: LookupResult | None, found: Capture | None,
                               + in_archive(found),
                               url=found.url, capture_timestamp=found.timestamp, captured_status=found.status,
                               suggestion=found)
-    if lookup is None and live is not None and live.fetch.error is ErrorKind.REFUSED_TARGET:
+    if lookup is None and live is not None and live.fetch.error is ErrorKind.REFUSED_TARGET and not live.fetch.hops:
+        # (refused at its first hop: the URL itself, not a redirect into a private network)
         return ArchiveVerdict(ArchiveState.UNCHECKED, "archive.uncited.private_address",
                               "no snapshot cited; not looked up: a private or loopback address is in no public "
                               "archive, and its URL is not sent to one")

@@ -125,6 +125,15 @@ def test_uncited(lookup, state, rule):
     assert (v.state, v.rule) == (state, rule)
 
 
+def test_not_looked_up_for_a_private_address_only_when_the_url_itself_was_refused():
+    from citecheck.model import Hop
+
+    refused = Fetch(url=URL, error=ErrorKind.REFUSED_TARGET)
+    redirected = Fetch(url=URL, error=ErrorKind.REFUSED_TARGET, hops=(Hop("GET", URL, 302),))  # into 10.0.0.1
+    verdicts = [classify_archive(ref(snapshot=None), None, None, SETTINGS, live=live(f)) for f in (refused, redirected)]
+    assert [v.rule for v in verdicts] == ["archive.uncited.private_address", "archive.uncited.unchecked"]
+
+
 def test_undated_link_is_not_judged_by_distance():
     undated = ArchiveLink(url=f"https://web.archive.org/web/*/{URL}", service=WAYBACK, original=URL, timestamp=None)
     s = SnapshotObservation(link=undated, fetch=Fetch(url="x", status=200), capture=Capture("20240101000000", 200))
